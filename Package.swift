@@ -1,0 +1,127 @@
+// swift-tools-version: 6.2
+import PackageDescription
+
+let package = Package(
+    name: "heygen-dropd",
+    platforms: [.macOS(.v15)],
+    products: [
+        .executable(name: "heygen-dropd", targets: ["heygen-dropd"]),
+        .library(
+            name: "HeyGenDrop",
+            targets: ["DropQueue", "HeyGenAPI", "HeyGenSimulator", "InboxWatcher", "DropDaemon"]
+        ),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.5.0"),
+        .package(url: "https://github.com/apple/swift-log.git", from: "1.6.0"),
+        .package(url: "https://github.com/apple/swift-nio.git", from: "2.100.0"),
+        .package(url: "https://github.com/apple/swift-crypto.git", "3.12.0"..<"5.0.0"),
+        .package(
+            url: "https://github.com/apple/swift-configuration.git", from: "1.0.0",
+            traits: [.defaults, "YAML", "CommandLineArguments"]
+        ),
+        .package(url: "https://github.com/swift-server/async-http-client.git", from: "1.37.0"),
+        .package(url: "https://github.com/swift-server/swift-service-lifecycle.git", from: "2.8.0"),
+        .package(url: "https://github.com/hummingbird-project/hummingbird.git", from: "2.28.0"),
+    ],
+    targets: [
+        // libsqlite3, used directly through its C API.
+        .systemLibrary(
+            name: "CSQLite",
+            pkgConfig: "sqlite3",
+            providers: [.apt(["libsqlite3-dev"])]
+        ),
+        // The durable job queue and the asset table, on SQLite.
+        .target(
+            name: "DropQueue",
+            dependencies: [
+                "CSQLite",
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
+        // The HeyGen API: types, client, errors, retry policy, media type detection.
+        .target(
+            name: "HeyGenAPI",
+            dependencies: [
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+                .product(name: "_NIOFileSystem", package: "swift-nio"),
+            ]
+        ),
+        // A HeyGen-compatible server with fault injection, for tests, benchmarks and the demo.
+        .target(
+            name: "HeyGenSimulator",
+            dependencies: [
+                "HeyGenAPI",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
+        // inotify on the inbox, the start-up scan and the folder rules.
+        .target(
+            name: "InboxWatcher",
+            dependencies: [
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
+        // The daemon: settings, pipeline, workers, results, systemd integration, operator commands.
+        .target(
+            name: "DropDaemon",
+            dependencies: [
+                "DropQueue",
+                "HeyGenAPI",
+                "HeyGenSimulator",
+                "InboxWatcher",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "Configuration", package: "swift-configuration"),
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "_NIOFileSystem", package: "swift-nio"),
+            ],
+            exclude: ["result.schema.json"]
+        ),
+        .executableTarget(
+            name: "heygen-dropd",
+            dependencies: [
+                "DropDaemon",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]
+        ),
+
+        // Test support: temp folders, the JSON Schema check, finding the built binaries.
+        .target(
+            name: "TestSupport",
+            path: "Tests/TestSupport"
+        ),
+        // A child process for the queue's crash test: claims jobs, then waits to be killed.
+        .executableTarget(
+            name: "queue-crash-helper",
+            dependencies: ["DropQueue"],
+            path: "Tests/QueueCrashHelper"
+        ),
+        .testTarget(
+            name: "DropQueueTests",
+            dependencies: ["DropQueue", "TestSupport", "queue-crash-helper"]
+        ),
+        .testTarget(
+            name: "HeyGenAPITests",
+            dependencies: [
+                "HeyGenAPI", "HeyGenSimulator", "TestSupport",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
+        .testTarget(
+            name: "InboxWatcherTests",
+            dependencies: ["InboxWatcher", "TestSupport"]
+        ),
+        .testTarget(
+            name: "DropDaemonTests",
+            dependencies: ["DropDaemon", "TestSupport", "heygen-dropd"]
+        ),
+    ],
+    swiftLanguageModes: [.v6]
+)
