@@ -102,6 +102,21 @@ let package = Package(
             dependencies: ["DropQueue"],
             path: "Tests/QueueCrashHelper"
         ),
+        // Benchmarks: `swift run -c release queue-benchmark`, `swift run -c release upload-benchmark`.
+        .executableTarget(
+            name: "queue-benchmark",
+            dependencies: ["DropQueue", .product(name: "Logging", package: "swift-log")],
+            path: "Benchmarks/QueueBenchmark"
+        ),
+        .executableTarget(
+            name: "upload-benchmark",
+            dependencies: [
+                "HeyGenAPI", "HeyGenSimulator",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            path: "Benchmarks/UploadBenchmark"
+        ),
         .testTarget(
             name: "DropQueueTests",
             dependencies: ["DropQueue", "TestSupport", "queue-crash-helper"]

@@ -1,0 +1,1 @@
+print("upload benchmark: not written yet")
