@@ -87,7 +87,12 @@ let package = Package(
             name: "heygen-dropd",
             dependencies: [
                 "DropDaemon",
+                "HeyGenAPI",
+                "HeyGenSimulator",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ]
         ),
 

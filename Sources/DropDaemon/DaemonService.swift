@@ -1,0 +1,136 @@
+import AsyncHTTPClient
+import DropQueue
+import Foundation
+import HeyGenAPI
+import InboxWatcher
+import Logging
+import ServiceLifecycle
+
+/// The daemon (`heygen-dropd run`): watches the inbox, queues drops, and works them through the pipeline.
+///
+/// Start-up: take the state directory's lock, open the queue, make the previous process's jobs due again,
+/// watch then scan the inbox, then tell systemd it is ready. On graceful shutdown (SIGTERM/SIGINT) it stops
+/// taking new work, lets the jobs in hand finish within the grace period, leaves the rest queued, and returns.
+public struct DaemonService: Service {
+    let settings: Settings
+    let httpClient: HTTPClient
+    let notifier: SystemdNotifier?
+    let logger: Logger
+
+    /// A daemon for the given settings; `httpClient` is shared and shut down by the caller.
+    public init(settings: Settings, httpClient: HTTPClient, notifier: SystemdNotifier?, logger: Logger) {
+        self.settings = settings
+        self.httpClient = httpClient
+        self.notifier = notifier
+        self.logger = logger
+    }
+
+    /// Runs until graceful shutdown completes; throws a one-line error when it cannot start.
+    public func run() async throws {
+        let lock = try DaemonLock(stateDir: settings.stateDir)
+        defer { lock.release() }
+        let queue = try JobQueue(path: settings.databasePath, logger: logger)
+        let recovered = try queue.recoverAbandonedLeases()
+        if recovered > 0 {
+            logger.notice("resuming \(recovered) job(s) the previous run left unfinished")
+        }
+        guard let apiKey = settings.apiKey else {
+            throw FileIOError("no API key: set HEYGEN_API_KEY, --api-key-file, or the systemd credential heygen-api-key")
+        }
+        let client = HeyGenClient(
+            configuration: .init(baseURL: settings.apiBaseURL, apiKey: apiKey.value, userAgent: Version.userAgent),
+            httpClient: httpClient, logger: logger)
+        let pipeline = Pipeline(
+            options: PipelineOptions(settings), queue: queue, client: client, owner: Self.ownerName(), logger: logger)
+        let intake = Intake(
+            queue: queue, inbox: settings.inbox, orphanSidecarTimeout: settings.orphanSidecarTimeout, logger: logger)
+        let watcher = InboxWatcher(directory: settings.inbox, settle: settings.settle, logger: logger)
+        let notifier = self.notifier
+        let logger = self.logger
+        let inbox = settings.inbox
+
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            group.addTask {
+                try await cancelWhenGracefulShutdown {
+                    try await watcher.run(
+                        onReady: {
+                            logger.info("watching \(inbox)")
+                            notifier?.ready()
+                        },
+                        onDrop: { drop in intake.accept(drop) })
+                }
+            }
+            group.addTask {
+                try await cancelWhenGracefulShutdown {
+                    await StatusReporter(queue: queue, notifier: notifier, logger: logger).run()
+                }
+            }
+            if let notifier, let interval = notifier.watchdogInterval {
+                group.addTask {
+                    try await cancelWhenGracefulShutdown {
+                        while !Task.isCancelled {
+                            notifier.watchdog()
+                            try await Task.sleep(for: interval)
+                        }
+                    }
+                }
+            }
+            group.addTask {
+                try await drain(pipeline)
+            }
+            try await group.waitForAll()
+        }
+        logger.info("stopped")
+    }
+
+    /// Runs the workers; on graceful shutdown they finish the jobs in hand, cut short when the grace period ends.
+    private func drain(_ pipeline: Pipeline) async throws {
+        let draining = DrainFlag()
+        let grace = settings.shutdownGrace
+        let notifier = self.notifier
+        let logger = self.logger
+        try await withGracefulShutdownHandler {
+            try await withThrowingTaskGroup(of: Bool.self) { group in
+                group.addTask {
+                    await pipeline.runWorkers(draining: draining)
+                    return true
+                }
+                group.addTask {
+                    try await gracefulShutdown()
+                    try await Task.sleep(for: grace)
+                    return false
+                }
+                let finishedInTime = try await group.next() ?? true
+                group.cancelAll()
+                if !finishedInTime {
+                    logger.notice("grace period of \(grace) is over; unfinished jobs stay queued for the next start")
+                }
+            }
+        } onGracefulShutdown: {
+            logger.info("shutting down: finishing the jobs in hand, taking no new ones")
+            draining.set()
+            notifier?.stopping()
+        }
+    }
+
+    /// This process's name on its leases: host, pid and a random part.
+    static func ownerName() -> String {
+        let host = ProcessInfo.processInfo.hostName
+        return "\(host):\(getpid()):\(UUID().uuidString.prefix(8))"
+    }
+}
+
+extension PipelineOptions {
+    /// The pipeline options the settings ask for.
+    init(_ settings: Settings) {
+        self.init(inbox: settings.inbox, outbox: settings.outbox, archive: settings.archive, failed: settings.failed)
+        workers = settings.workers
+        retryPolicy = RetryPolicy(maxAttempts: settings.maxAttempts, baseDelay: settings.retryBaseDelay)
+        reuseWindow = settings.reuseWindow
+        videoConcurrency = settings.videoConcurrency
+        videoTimeout = settings.videoTimeout
+        videoPollInitial = settings.videoPollInitial
+        videoPollMax = settings.videoPollMax
+        orphanSidecarTimeout = settings.orphanSidecarTimeout
+    }
+}

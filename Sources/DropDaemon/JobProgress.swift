@@ -1,0 +1,66 @@
+import Foundation
+
+/// What a job has learned so far, kept in the queue so that a resumed job continues where it stopped.
+///
+/// Stored as JSON in the job's `progress`; every field is optional or defaulted so older records still decode.
+struct JobProgress: Sendable, Codable, Equatable {
+    /// How many times an operator retried the job; part of the upload idempotency keys.
+    var run: Int = 0
+    /// True once the local checks ran and `files` and `video` are filled in.
+    var checked: Bool = false
+    /// The files to upload, in order, with what is known of each.
+    var files: [FileProgress] = []
+    /// The Video Agent request, when a sidecar asked for a video.
+    var video: VideoRequestSpec?
+    /// The Video Agent session, once created.
+    var sessionID: String?
+    /// The video, once the session names it.
+    var videoID: String?
+    /// The last video state seen.
+    var videoState: VideoState?
+    /// When the wait for the video began.
+    var waitStartedAt: Date?
+    /// The current delay between polls, in seconds.
+    var pollDelaySeconds: Double?
+    /// The job's decided outcome, once known: written as the result, then the sources move.
+    var finish: FinishPlan?
+
+    /// One file of the job.
+    struct FileProgress: Sendable, Codable, Equatable {
+        var name: String
+        var inspected: InspectedFile?
+        var assetID: String?
+        var url: String?
+        var mimeType: String?
+        var reused: Bool = false
+    }
+
+    /// The last thing the videos endpoint said.
+    struct VideoState: Sendable, Codable, Equatable {
+        var status: String
+        var videoURL: String?
+        var thumbnailURL: String?
+        var duration: Double?
+        var failureCode: String?
+        var failureMessage: String?
+    }
+
+    /// The decided outcome: the result to write and the moves to make.
+    struct FinishPlan: Sendable, Codable, Equatable {
+        var result: JobResult
+        var moves: [PlannedMove]
+    }
+
+    /// Decodes a job's stored progress; a job with none starts fresh.
+    static func decode(_ data: Data?) -> JobProgress {
+        guard let data, let progress = try? JSONDecoder().decode(JobProgress.self, from: data) else {
+            return JobProgress()
+        }
+        return progress
+    }
+
+    /// The JSON stored in the queue.
+    func encoded() -> Data {
+        (try? JSONEncoder().encode(self)) ?? Data()
+    }
+}

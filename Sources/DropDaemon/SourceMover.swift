@@ -1,0 +1,119 @@
+import Foundation
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// One planned move of a dropped entry (a file, a sidecar or a bundle directory).
+public struct PlannedMove: Sendable, Equatable, Codable {
+    /// The absolute path it has in the inbox.
+    public var from: String
+    /// The absolute path it gets in archive/ or failed/.
+    public var to: String
+}
+
+/// Moves a job's sources out of the inbox without ever overwriting or losing anything.
+///
+/// A job's entries move as a group: the main entry and its sidecars keep their names relative to each
+/// other (`report.pdf` + `report.pdf.prompt`), and when any name is taken in the destination the whole
+/// group gets a numeric suffix before the extension (`report-1.pdf`, `report-1.pdf.prompt`).
+/// Moves are safe to repeat after a crash: an entry already at its destination is left there.
+enum SourceMover {
+    /// Plans moving `main` and its `companions` (names in `inbox`, each starting with `main`'s name) into `folder`.
+    static func plan(main: String, companions: [String], inbox: String, to folder: String) -> [PlannedMove] {
+        var attempt = 0
+        while true {
+            let target = attempt == 0 ? main : suffixed(main, attempt, isDirectory: FileIO.kind("\(inbox)/\(main)") == .directory)
+            let names = [(main, target)] + companions.map { ($0, target + $0.dropFirst(main.count)) }
+            if names.allSatisfy({ !FileIO.exists("\(folder)/\($0.1)") }) {
+                return names.map { PlannedMove(from: "\(inbox)/\($0.0)", to: "\(folder)/\($0.1)") }
+            }
+            attempt += 1
+        }
+    }
+
+    /// The name with suffix `n` before its last extension: `report.pdf` → `report-2.pdf`, bundle `launch` → `launch-2`.
+    static func suffixed(_ name: String, _ n: Int, isDirectory: Bool) -> String {
+        if !isDirectory, let dot = name.lastIndex(of: "."), dot != name.startIndex {
+            return "\(name[..<dot])-\(n)\(name[dot...])"
+        }
+        return "\(name)-\(n)"
+    }
+
+    /// The outcome of carrying out a plan.
+    enum Outcome: Equatable {
+        /// Every entry that still existed is now at its destination.
+        case done
+        /// A destination was taken by something else meanwhile: plan again.
+        case destinationTaken
+    }
+
+    /// Carries out `moves` in order. Entries no longer in the inbox are skipped (already moved, or vanished).
+    static func execute(_ moves: [PlannedMove]) throws -> Outcome {
+        for move in moves {
+            guard let kind = FileIO.kind(move.from) else { continue }
+            if FileIO.exists(move.to) {
+                if sameEntry(move.from, move.to) {
+                    // A crash between link and unlink left both names: finish the move.
+                    unlink(move.from)
+                    continue
+                }
+                return .destinationTaken
+            }
+            try moveEntry(from: move.from, to: move.to, isDirectory: kind == .directory)
+        }
+        if let folder = moves.first.map({ ($0.to as NSString).deletingLastPathComponent }) {
+            FileIO.syncDirectory(folder)
+        }
+        if let inbox = moves.first.map({ ($0.from as NSString).deletingLastPathComponent }) {
+            FileIO.syncDirectory(inbox)
+        }
+        return .done
+    }
+
+    private static func sameEntry(_ a: String, _ b: String) -> Bool {
+        var sa = stat(), sb = stat()
+        guard lstat(a, &sa) == 0, lstat(b, &sb) == 0 else { return false }
+        return sa.st_dev == sb.st_dev && sa.st_ino == sb.st_ino
+    }
+
+    private static func moveEntry(from: String, to: String, isDirectory: Bool) throws {
+        if !isDirectory {
+            // link() refuses to replace an existing name, so this never overwrites.
+            if link(from, to) == 0 {
+                unlink(from)
+                return
+            }
+            switch errno {
+            case EEXIST: throw FileIOError("cannot move \(from): \(to) appeared meanwhile")
+            case EXDEV: try copyAcrossDevices(from: from, to: to, isDirectory: false); return
+            default: break  // a file system without hard links: fall back to rename below
+            }
+        }
+        if rename(from, to) == 0 { return }
+        if errno == EXDEV {
+            try copyAcrossDevices(from: from, to: to, isDirectory: isDirectory)
+            return
+        }
+        throw FileIOError("cannot move \(from) to \(to): \(FileIO.lastError())")
+    }
+
+    /// Copies into a temporary name beside the destination, renames it into place, then removes the source.
+    private static func copyAcrossDevices(from: String, to: String, isDirectory: Bool) throws {
+        let folder = (to as NSString).deletingLastPathComponent
+        let temporary = "\(folder)/.\((to as NSString).lastPathComponent).copying"
+        try? FileManager.default.removeItem(atPath: temporary)
+        do {
+            try FileManager.default.copyItem(atPath: from, toPath: temporary)
+            let fd = open(temporary, O_RDONLY | O_CLOEXEC)
+            if fd >= 0 { fsync(fd); close(fd) }
+            guard !FileIO.exists(to) else { throw FileIOError("cannot move \(from): \(to) appeared meanwhile") }
+            guard rename(temporary, to) == 0 else {
+                throw FileIOError("cannot move \(from) to \(to): \(FileIO.lastError())")
+            }
+            try FileManager.default.removeItem(atPath: from)
+        } catch {
+            try? FileManager.default.removeItem(atPath: temporary)
+            throw error
+        }
+    }
+}

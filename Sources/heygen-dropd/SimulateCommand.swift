@@ -1,0 +1,45 @@
+import ArgumentParser
+import Foundation
+import HeyGenSimulator
+import Logging
+
+/// `heygen-dropd simulate`: the HeyGen-compatible simulator alone.
+struct SimulateCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "simulate",
+        abstract: "Run the HeyGen-compatible simulator (for tests, benchmarks and trying things out).")
+
+    @Option(help: "Port to listen on (0 picks a free one).") var port: Int = 8089
+    @Option(help: "Address to listen on.") var host: String = "127.0.0.1"
+    @Option(help: "Share of API requests answered 500 (0...1).") var errorRate: Double = 0
+    @Option(help: "Share of API requests answered 429 with Retry-After.") var rateLimitRate: Double = 0
+    @Option(help: "Retry-After seconds sent with a 429.") var retryAfter: Int = 1
+    @Option(help: "Share of API requests answered with an HTML 502 page.") var badGatewayRate: Double = 0
+    @Option(help: "Added latency per request, in milliseconds.") var latencyMs: Int = 0
+    @Option(help: "Share of videos that fail.") var videoFailureRate: Double = 0
+    @Option(help: "Share of session polls answered 404.") var sessionNotFoundRate: Double = 0
+    @Option(help: "Share of video polls answered 200 with an error body.") var errorBodyRate: Double = 0
+    @Option(help: "Log level.") var logLevel: String = "info"
+
+    func run() async throws {
+        try await reportingFailure {
+            LogFormat.bootstrap(
+                format: .text, level: Logger.Level(rawValue: logLevel) ?? .info,
+                environment: ProcessInfo.processInfo.environment)
+            let logger = Logger(label: "heygen-simulator")
+            var faults = SimulatorFaults()
+            faults.errorRate = errorRate
+            faults.rateLimitRate = rateLimitRate
+            faults.retryAfterSeconds = retryAfter
+            faults.badGatewayRate = badGatewayRate
+            faults.latencyMs = latencyMs
+            faults.videoFailureRate = videoFailureRate
+            faults.sessionNotFoundRate = sessionNotFoundRate
+            faults.errorBodyRate = errorBodyRate
+            let simulator = HeyGenSimulator(host: host, port: port, faults: faults, logger: logger)
+            try await simulator.run { port in
+                print("simulator listening on http://\(host):\(port)")
+            }
+        }
+    }
+}

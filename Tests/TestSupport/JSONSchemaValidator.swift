@@ -1,0 +1,187 @@
+import Foundation
+
+/// A JSON value as the schema check sees it.
+public indirect enum JSONNode: Equatable, Sendable, Decodable {
+    case null
+    case bool(Bool)
+    case number(Double)
+    case string(String)
+    case array([JSONNode])
+    case object([String: JSONNode])
+
+    /// Decodes any JSON value.
+    public init(from decoder: any Decoder) throws {
+        let c = try decoder.singleValueContainer()
+        if c.decodeNil() { self = .null }
+        else if let v = try? c.decode(Bool.self) { self = .bool(v) }
+        else if let v = try? c.decode(Double.self) { self = .number(v) }
+        else if let v = try? c.decode(String.self) { self = .string(v) }
+        else if let v = try? c.decode([JSONNode].self) { self = .array(v) }
+        else { self = .object(try c.decode([String: JSONNode].self)) }
+    }
+
+    /// Parses JSON text.
+    public static func parse(_ data: Data) throws -> JSONNode {
+        try JSONDecoder().decode(JSONNode.self, from: data)
+    }
+
+    /// The member `key` of an object, nil otherwise.
+    public subscript(key: String) -> JSONNode? {
+        if case .object(let members) = self { return members[key] }
+        return nil
+    }
+
+    /// The string, when this is one.
+    public var string: String? {
+        if case .string(let s) = self { return s }
+        return nil
+    }
+
+    /// The number, when this is one.
+    public var number: Double? {
+        if case .number(let n) = self { return n }
+        return nil
+    }
+
+    /// The elements, when this is an array.
+    public var array: [JSONNode]? {
+        if case .array(let a) = self { return a }
+        return nil
+    }
+}
+
+/// Checks JSON documents against a JSON Schema (draft 2020-12), for the keywords the result schema uses:
+/// `type`, `const`, `enum`, `required`, `properties`, `additionalProperties` (boolean), `items`, `oneOf`,
+/// `pattern`, `minimum`, `minLength` and `format: date-time`. Unknown keywords are an error, so the check
+/// can never pass by ignoring part of a schema.
+public struct JSONSchemaValidator: Sendable {
+    let schema: JSONNode
+
+    /// A validator for the schema in `data`.
+    public init(schema data: Data) throws {
+        schema = try JSONNode.parse(data)
+    }
+
+    /// The problems found in `document`, one line each; empty when it is valid.
+    public func problems(in document: Data) throws -> [String] {
+        var found: [String] = []
+        check(try JSONNode.parse(document), against: schema, at: "$", problems: &found)
+        return found
+    }
+
+    private static let known: Set<String> = [
+        "$schema", "$id", "title", "description", "type", "const", "enum", "required", "properties",
+        "additionalProperties", "items", "oneOf", "pattern", "minimum", "minLength", "format",
+    ]
+
+    private func check(_ value: JSONNode, against schema: JSONNode, at path: String, problems: inout [String]) {
+        guard case .object(let rules) = schema else {
+            problems.append("\(path): schema is not an object")
+            return
+        }
+        for key in rules.keys where !Self.known.contains(key) {
+            problems.append("\(path): unsupported schema keyword \(key)")
+        }
+        if let type = rules["type"] {
+            let allowed: [String] = type.array?.compactMap(\.string) ?? [type.string].compactMap { $0 }
+            if !allowed.contains(where: { Self.matches(value, type: $0) }) {
+                problems.append("\(path): expected \(allowed.joined(separator: " or ")), got \(Self.describe(value))")
+                return
+            }
+        }
+        if let constant = rules["const"], constant != value {
+            problems.append("\(path): expected constant \(constant)")
+        }
+        if let options = rules["enum"]?.array, !options.contains(value) {
+            problems.append("\(path): \(Self.describe(value)) is not one of the allowed values")
+        }
+        if case .object(let members) = value {
+            for name in rules["required"]?.array?.compactMap(\.string) ?? [] where members[name] == nil {
+                problems.append("\(path): missing required \"\(name)\"")
+            }
+            let properties: [String: JSONNode]
+            if case .object(let p) = rules["properties"] ?? .null { properties = p } else { properties = [:] }
+            for (name, member) in members {
+                if let rule = properties[name] {
+                    check(member, against: rule, at: "\(path).\(name)", problems: &problems)
+                } else if rules["additionalProperties"] == .bool(false) {
+                    problems.append("\(path): unexpected property \"\(name)\"")
+                }
+            }
+        }
+        if case .array(let elements) = value, let items = rules["items"] {
+            for (index, element) in elements.enumerated() {
+                check(element, against: items, at: "\(path)[\(index)]", problems: &problems)
+            }
+        }
+        if let choices = rules["oneOf"]?.array {
+            let passing = choices.filter { choice in
+                var sub: [String] = []
+                check(value, against: choice, at: path, problems: &sub)
+                return sub.isEmpty
+            }
+            if passing.count != 1 {
+                problems.append("\(path): matches \(passing.count) of the oneOf choices, not exactly one")
+            }
+        }
+        if case .string(let text) = value {
+            if let pattern = rules["pattern"]?.string,
+                text.range(of: pattern, options: .regularExpression) == nil
+            {
+                problems.append("\(path): \"\(text)\" does not match \(pattern)")
+            }
+            if let minimum = rules["minLength"]?.number, Double(text.count) < minimum {
+                problems.append("\(path): shorter than \(Int(minimum))")
+            }
+            if rules["format"]?.string == "date-time", !Self.isDateTime(text) {
+                problems.append("\(path): \"\(text)\" is not an RFC 3339 date-time")
+            }
+        }
+        if case .number(let number) = value, let minimum = rules["minimum"]?.number, number < minimum {
+            problems.append("\(path): \(number) is below \(minimum)")
+        }
+    }
+
+    private static func matches(_ value: JSONNode, type: String) -> Bool {
+        switch (type, value) {
+        case ("null", .null), ("boolean", .bool), ("number", .number), ("string", .string),
+            ("array", .array), ("object", .object):
+            return true
+        case ("integer", .number(let n)):
+            return n.rounded() == n
+        default:
+            return false
+        }
+    }
+
+    private static func describe(_ value: JSONNode) -> String {
+        switch value {
+        case .null: "null"
+        case .bool(let b): "boolean \(b)"
+        case .number(let n): "number \(n)"
+        case .string(let s): "string \"\(s)\""
+        case .array: "an array"
+        case .object: "an object"
+        }
+    }
+
+    private static func isDateTime(_ text: String) -> Bool {
+        let pattern = #"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?(Z|[+-]\d{2}:\d{2})$"#
+        return text.range(of: pattern, options: .regularExpression) != nil
+    }
+}
+
+/// The project's own copy of the result schema (`Sources/DropDaemon/result.schema.json`).
+public enum ResultSchema {
+    /// The schema file's path in the repository.
+    public static var path: String {
+        URL(fileURLWithPath: #filePath)
+            .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+            .appendingPathComponent("Sources/DropDaemon/result.schema.json").path
+    }
+
+    /// A validator for the result schema.
+    public static func validator() throws -> JSONSchemaValidator {
+        try JSONSchemaValidator(schema: try Data(contentsOf: URL(fileURLWithPath: path)))
+    }
+}
