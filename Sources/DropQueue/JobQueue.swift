@@ -1,0 +1,189 @@
+import Logging
+import Synchronization
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
+import Foundation
+#endif
+
+/// The durable, at-least-once job queue in one SQLite file, shared by the daemon's workers and the operator
+/// commands (other processes may open the same file at the same time).
+///
+/// Jobs are handed out under a lease: `claim` atomically gives the oldest due jobs to one owner until the
+/// lease ends; a job whose lease has expired can be claimed again, and `recoverAbandonedLeases` (run at
+/// start-up) frees every lease of a previous process. The lease holder saves what the job learned
+/// (`save`), puts it back for later (`release`) or ends it (`finish`); each of those throws `.leaseLost`
+/// when the job is no longer its own.
+///
+/// Thread-safe: one connection behind a mutex. Every method is synchronous and short; it may wait up to
+/// the 5 s busy timeout when another process holds the write lock.
+public final class JobQueue: Sendable {
+    /// The database file's path.
+    public let path: String
+    let logger: Logger
+    private let connection: Mutex<SQLiteConnection>
+
+    /// Opens or creates the database file (WAL, busy_timeout, synchronous=NORMAL, foreign keys) and brings
+    /// its schema up to date. A file that cannot be opened, is not a database, or has a newer schema gives
+    /// a `QueueError` whose description is one line naming the file.
+    public init(path: String, logger: Logger) throws(QueueError) {
+        let connection = try SQLiteConnection.open(path: path)
+        do {
+            let applied = try SQLiteMigrator.migrate(connection, migrations: QueueSchema.migrations)
+            for step in applied {
+                logger.info("migrated queue database", metadata: ["path": "\(path)", "step": "\(step)"])
+            }
+        } catch {
+            connection.close()
+            throw error.asOpenFailure()
+        }
+        self.path = path
+        self.logger = logger
+        self.connection = Mutex(connection)
+        logger.debug("opened queue database", metadata: ["path": "\(path)"])
+    }
+
+    /// Runs `body` with the connection, holding the lock.
+    @discardableResult
+    func withConnection<T: Sendable>(_ body: (SQLiteConnection) throws(QueueError) -> T) throws(QueueError) -> T {
+        try connection.withLock { (db: inout sending SQLiteConnection) throws(QueueError) -> sending T in
+            try body(db)
+        }
+    }
+
+    /// Runs `body` in one write transaction (BEGIN IMMEDIATE), holding the lock; rolled back if it throws.
+    @discardableResult
+    func withTransaction<T: Sendable>(_ body: (SQLiteConnection) throws(QueueError) -> T) throws(QueueError) -> T {
+        try withConnection { db throws(QueueError) in
+            try db.transaction { () throws(QueueError) -> T in try body(db) }
+        }
+    }
+
+    static let active = QueueSchema.activeCondition
+
+    // MARK: - Enqueue
+
+    private static let findExistingSQL = """
+        SELECT \(JobRow.columns) FROM jobs
+        WHERE source_name = ?1 AND (\(active) OR fingerprint = ?2)
+        ORDER BY \(active) DESC, id DESC LIMIT 1
+        """
+
+    private static let insertSQL = """
+        INSERT INTO jobs (source_name, kind, fingerprint, state, attempts, claims, next_attempt_at,
+                          created_at, updated_at)
+        VALUES (?1, ?2, ?3, 'queued', 0, 0, ?4, ?5, ?5)
+        RETURNING \(JobRow.columns)
+        """
+
+    /// Enqueues jobs, all in one transaction, idempotently per source: when an active job has the same
+    /// source name, or a job in any state has the same source name and the same (non-nil) fingerprint, that
+    /// job is returned as `.existing` (the active one first) and nothing is stored; otherwise a new `queued`
+    /// job, due at `notBefore` (or `now`), is returned as `.created`. Outcomes are in the order of `jobs`.
+    public func enqueue(_ jobs: [NewJob], now: Date = Date()) throws(QueueError) -> [EnqueueOutcome] {
+        guard !jobs.isEmpty else { return [] }
+        let path = self.path
+        return try withTransaction { db throws(QueueError) -> [EnqueueOutcome] in
+            var outcomes: [EnqueueOutcome] = []
+            outcomes.reserveCapacity(jobs.count)
+            for job in jobs {
+                if let existing = try db.queryFirst(
+                    Self.findExistingSQL, [.text(job.sourceName), .text(job.fingerprint)],
+                    { row throws(QueueError) in try JobRow.decode(row, path: path) })
+                {
+                    outcomes.append(.existing(existing))
+                    continue
+                }
+                let values: [SQLiteValue] = [
+                    .text(job.sourceName), .text(job.kind), .text(job.fingerprint),
+                    .date(job.notBefore ?? now), .date(now),
+                ]
+                guard
+                    let created = try db.queryFirst(
+                        Self.insertSQL, values, { row throws(QueueError) in try JobRow.decode(row, path: path) })
+                else {
+                    throw .sqlite(path: path, code: 1, message: "inserting job \(job.sourceName) returned no row")
+                }
+                outcomes.append(.created(created))
+            }
+            return outcomes
+        }
+    }
+
+    /// Enqueues one job; see `enqueue(_:now:)` for the idempotency rules.
+    public func enqueue(_ job: NewJob, now: Date = Date()) throws(QueueError) -> EnqueueOutcome {
+        try enqueue([job], now: now)[0]
+    }
+
+    // MARK: - Claim
+
+    // The literal active condition lets SQLite use the partial index jobs_due, already in claim order.
+    private static let claimCandidatesSQL = """
+        SELECT id, next_attempt_at FROM jobs
+        WHERE \(active) AND state = ?1 AND next_attempt_at <= ?2
+          AND (lease_expires_at IS NULL OR lease_expires_at <= ?2)
+        ORDER BY next_attempt_at, id LIMIT ?3
+        """
+
+    private static let claimSQL = """
+        UPDATE jobs SET lease_owner = ?1, lease_expires_at = ?2, claims = claims + 1, updated_at = ?3
+        WHERE id = ?4
+        RETURNING \(JobRow.columns)
+        """
+
+    /// Atomically hands out up to `limit` due jobs — state in `states` (terminal states are ignored),
+    /// `nextAttemptAt <= now`, no live lease — oldest due first (ties by id), each leased to `owner` until
+    /// `now + lease`, with `claims` raised by one. Returns an empty array when nothing is due.
+    public func claim(
+        owner: String, states: Set<JobState> = [.queued], lease: Duration, limit: Int = 1, now: Date = Date()
+    ) throws(QueueError) -> [Job] {
+        let wanted = JobState.allCases.filter { states.contains($0) && $0.isActive }
+        guard limit > 0, !wanted.isEmpty else { return [] }
+        let expires = now.addingTimeInterval(lease.seconds)
+        let path = self.path
+        return try withTransaction { db throws(QueueError) -> [Job] in
+            var candidates: [(id: Int64, due: Double)] = []
+            for state in wanted {
+                candidates += try db.query(
+                    Self.claimCandidatesSQL, [.text(state.rawValue), .date(now), .int(limit)],
+                    { row throws(QueueError) in (id: row.int64(0), due: row.double(1)) })
+            }
+            if wanted.count > 1 {
+                candidates.sort { ($0.due, $0.id) < ($1.due, $1.id) }
+                candidates = Array(candidates.prefix(limit))
+            }
+            var claimed: [Job] = []
+            claimed.reserveCapacity(candidates.count)
+            for candidate in candidates {
+                let values: [SQLiteValue] = [.text(owner), .date(expires), .date(now), .integer(candidate.id)]
+                if let job = try db.queryFirst(
+                    Self.claimSQL, values, { row throws(QueueError) in try JobRow.decode(row, path: path) })
+                {
+                    claimed.append(job)
+                }
+            }
+            return claimed
+        }
+    }
+
+    // MARK: - Start-up recovery
+
+    private static let recoverSQL = """
+        UPDATE jobs SET lease_owner = NULL, lease_expires_at = NULL,
+                        next_attempt_at = min(next_attempt_at, ?1), updated_at = ?1
+        WHERE \(active) AND lease_owner IS NOT NULL
+        """
+
+    /// For daemon start-up: every job holding a lease (live or expired — the previous process's) loses it and
+    /// becomes due at once (at `now`, or earlier if it already was). Returns how many jobs were freed. Their
+    /// old owners get `.leaseLost` from then on.
+    public func recoverAbandonedLeases(now: Date = Date()) throws(QueueError) -> Int {
+        let recovered = try withTransaction { db throws(QueueError) -> Int in
+            try db.execute(Self.recoverSQL, [.date(now)])
+        }
+        if recovered > 0 {
+            logger.debug("recovered abandoned leases", metadata: ["path": "\(path)", "jobs": "\(recovered)"])
+        }
+        return recovered
+    }
+}

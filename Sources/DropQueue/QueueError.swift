@@ -1,0 +1,105 @@
+import CSQLite
+
+/// A failure of the job queue's database: always names the database file, and carries SQLite's
+/// extended result code and message when SQLite reported it. `description` is one line.
+///
+/// Compare with `==` against the static members (`error == .leaseLost`) to test the kind of failure;
+/// equality looks only at the kind, not at the path or message.
+public struct QueueError: Error, CustomStringConvertible, Sendable, Equatable {
+    private enum Code: Sendable, Equatable {
+        case cannotOpen
+        case notADatabase
+        case schemaTooNew
+        case sqlite
+        case leaseLost
+        case invalidArgument
+    }
+
+    private let code: Code
+    /// The database file the error is about.
+    public let path: String
+    /// SQLite's extended result code, when SQLite reported the failure.
+    public let sqliteCode: Int32?
+    /// What went wrong, in words (SQLite's message, or the queue's own).
+    public let message: String
+    /// The job concerned, for `.leaseLost`.
+    public let jobID: JobID?
+
+    private init(_ code: Code, path: String, sqliteCode: Int32? = nil, message: String, jobID: JobID? = nil) {
+        self.code = code
+        self.path = path
+        self.sqliteCode = sqliteCode
+        self.message = message.replacingLineBreaks()
+        self.jobID = jobID
+    }
+
+    public var description: String {
+        switch code {
+        case .cannotOpen, .notADatabase, .schemaTooNew:
+            return "cannot open queue database \(path): \(message)"
+        case .sqlite:
+            let codeText = sqliteCode.map { " (SQLite error \($0))" } ?? ""
+            return "queue database \(path): \(message)\(codeText)"
+        case .leaseLost, .invalidArgument:
+            return "queue database \(path): \(message)"
+        }
+    }
+
+    /// Kinds equal, whatever the path, code or message.
+    public static func == (lhs: QueueError, rhs: QueueError) -> Bool { lhs.code == rhs.code }
+
+    /// The database could not be opened, configured or migrated (missing folder, no permission, a directory, ...).
+    public static let cannotOpen = QueueError(.cannotOpen, path: "", message: "cannot open")
+    /// The file exists but is not an SQLite database, or its header or schema is corrupt.
+    public static let notADatabase = QueueError(.notADatabase, path: "", message: "file is not a database")
+    /// The database was written by a newer program with a schema this one does not know.
+    public static let schemaTooNew = QueueError(.schemaTooNew, path: "", message: "schema too new")
+    /// SQLite failed an operation on an open database (busy, disk full, I/O error, corruption, ...).
+    public static let sqlite = QueueError(.sqlite, path: "", message: "SQLite error")
+    /// The job is no longer leased by the caller: its lease was recovered or another worker claimed it.
+    public static let leaseLost = QueueError(.leaseLost, path: "", message: "lease lost")
+    /// The call asked for something the queue does not allow (e.g. releasing a job into a terminal state).
+    public static let invalidArgument = QueueError(.invalidArgument, path: "", message: "invalid argument")
+
+    // MARK: - Construction inside the module
+
+    static func sqlite(path: String, code: Int32, message: String) -> QueueError {
+        QueueError(.sqlite, path: path, sqliteCode: code, message: message)
+    }
+
+    static func leaseLost(path: String, id: JobID, owner: String) -> QueueError {
+        QueueError(.leaseLost, path: path, message: "job \(id) is no longer leased by \(owner)", jobID: id)
+    }
+
+    static func invalidArgument(path: String, _ message: String) -> QueueError {
+        QueueError(.invalidArgument, path: path, message: message)
+    }
+
+    static func schemaTooNew(path: String, found: Int, known: Int) -> QueueError {
+        QueueError(
+            .schemaTooNew, path: path,
+            message: "schema version \(found) is newer than this program supports (\(known))")
+    }
+
+    /// Turns any failure while opening, configuring or migrating into an open failure naming the file.
+    static func openFailure(path: String, code: Int32?, message: String) -> QueueError {
+        let primary = code.map { $0 & 0xff }
+        let kind: Code = (primary == SQLITE_NOTADB || primary == SQLITE_CORRUPT) ? .notADatabase : .cannotOpen
+        return QueueError(kind, path: path, sqliteCode: code, message: message)
+    }
+
+    /// The same failure seen as an open failure (kept as is if it already is one).
+    func asOpenFailure() -> QueueError {
+        switch code {
+        case .cannotOpen, .notADatabase, .schemaTooNew: return self
+        default: return .openFailure(path: path, code: sqliteCode, message: message)
+        }
+    }
+}
+
+extension String {
+    fileprivate func replacingLineBreaks() -> String {
+        guard contains(where: \.isNewline) else { return self }
+        return split(whereSeparator: \.isNewline).joined(separator: " ")
+    }
+}

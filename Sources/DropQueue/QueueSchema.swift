@@ -1,0 +1,54 @@
+/// The queue database's schema, as a list of migration steps (see `SQLiteMigrator`). Times are REAL unix
+/// seconds. Append new steps; never edit a shipped one.
+enum QueueSchema {
+    /// The SQL condition for an active (non-terminal) job. Queries repeat it word for word so SQLite can use
+    /// the partial indexes built on it.
+    static let activeCondition = "state IN ('queued','waiting_video')"
+
+    static let migrations: [SQLiteMigration] = [
+        SQLiteMigration(
+            "create jobs and assets",
+            sql: """
+                CREATE TABLE jobs (
+                    id               INTEGER PRIMARY KEY AUTOINCREMENT,
+                    source_name      TEXT    NOT NULL,
+                    kind             TEXT    NOT NULL,
+                    fingerprint      TEXT,
+                    state            TEXT    NOT NULL
+                                     CHECK (state IN ('queued','waiting_video','succeeded','failed')),
+                    stage            TEXT,
+                    attempts         INTEGER NOT NULL DEFAULT 0,
+                    claims           INTEGER NOT NULL DEFAULT 0,
+                    next_attempt_at  REAL    NOT NULL,
+                    last_error       TEXT,
+                    lease_owner      TEXT,
+                    lease_expires_at REAL,
+                    progress         BLOB,
+                    created_at       REAL    NOT NULL,
+                    updated_at       REAL    NOT NULL,
+                    finished_at      REAL
+                );
+                -- At most one active job per source: enqueue is idempotent per source.
+                CREATE UNIQUE INDEX jobs_active_source ON jobs (source_name)
+                    WHERE \(activeCondition);
+                -- Claim: the oldest due active job of a state.
+                CREATE INDEX jobs_due ON jobs (state, next_attempt_at)
+                    WHERE \(activeCondition);
+                -- Enqueue: a job with the same source name and fingerprint, whatever its state.
+                CREATE INDEX jobs_source ON jobs (source_name, fingerprint);
+                -- Listing and counting by state, newest or oldest first.
+                CREATE INDEX jobs_state ON jobs (state, id);
+                -- Recent failures, newest first.
+                CREATE INDEX jobs_failed ON jobs (finished_at) WHERE state = 'failed';
+
+                CREATE TABLE assets (
+                    sha256      TEXT    PRIMARY KEY,
+                    asset_id    TEXT    NOT NULL,
+                    url         TEXT    NOT NULL,
+                    mime_type   TEXT    NOT NULL,
+                    size_bytes  INTEGER NOT NULL,
+                    uploaded_at REAL    NOT NULL
+                ) WITHOUT ROWID;
+                """)
+    ]
+}
