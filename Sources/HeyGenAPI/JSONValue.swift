@@ -55,3 +55,26 @@ public enum JSONValue: Sendable, Hashable, Codable {
         return nil
     }
 }
+
+extension JSONValue {
+    /// The string, when this is a non-empty JSON string.
+    var nonEmptyString: String? {
+        if case .string(let value) = self, !value.isEmpty { return value }
+        return nil
+    }
+
+    /// The number, when this is a JSON number (or a string holding one).
+    var doubleValue: Double? {
+        switch self {
+        case .number(let value): value
+        case .string(let value): Double(value)
+        default: nil
+        }
+    }
+
+    /// The whole number, when this is an integral JSON number that fits.
+    var int64Value: Int64? {
+        guard let value = doubleValue, value.rounded() == value, abs(value) < 9_007_199_254_740_992 else { return nil }
+        return Int64(value)
+    }
+}

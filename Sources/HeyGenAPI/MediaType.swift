@@ -22,7 +22,12 @@ public enum MediaType: String, Sendable, CaseIterable, Codable {
     public static let maxUploadBytes: Int64 = 33_554_432
 
     /// How many leading bytes `detect(_:)` needs to decide.
-    public static let sniffLength = 16
+    public static let sniffLength = 64
+
+    /// ISO-BMFF brands (`ftyp` major brand) that are not MP4 video: HEIF/AVIF images, QuickTime movies.
+    private static let nonMP4Brands: Set<String> = [
+        "heic", "heix", "hevc", "hevx", "heim", "heis", "hevm", "hevs", "mif1", "msf1", "avif", "avis", "qt  ", "crx ",
+    ]
 
     /// The type whose signature the given leading bytes carry, or nil when none of the supported ones does.
     public static func detect(_ prefix: some Collection<UInt8>) -> MediaType? {
@@ -34,12 +39,40 @@ public enum MediaType: String, Sendable, CaseIterable, Codable {
         if starts([0xFF, 0xD8, 0xFF]) { return .jpeg }
         if starts(Array("%PDF-".utf8)) { return .pdf }
         if starts(Array("RIFF".utf8)) && starts(Array("WAVE".utf8), at: 8) { return .wav }
-        if starts([0x1A, 0x45, 0xDF, 0xA3]) { return .webm }
-        if starts(Array("ftyp".utf8), at: 4) { return .mp4 }
+        if starts([0x1A, 0x45, 0xDF, 0xA3]) {
+            // An EBML file: WebM unless its DocType (element 0x4282) says another Matroska flavour.
+            if let docType = ebmlDocType(b) { return docType == "webm" ? .webm : nil }
+            return .webm
+        }
+        if starts(Array("ftyp".utf8), at: 4) {
+            guard b.count >= 12 else { return .mp4 }
+            let brand = String(decoding: b[8..<12], as: UTF8.self)
+            return nonMP4Brands.contains(brand) ? nil : .mp4
+        }
         if starts(Array("ID3".utf8)) { return .mp3 }
-        // An MPEG audio frame sync: 11 set bits, then a valid version and layer III.
-        if b.count >= 2, b[0] == 0xFF, b[1] & 0xE0 == 0xE0, b[1] & 0x06 == 0x02, b[1] & 0x18 != 0x08 {
+        // An MPEG audio frame header: 11 set bits, a valid version, layer III, a valid bitrate and sample rate.
+        if b.count >= 3, b[0] == 0xFF, b[1] & 0xE0 == 0xE0, b[1] & 0x06 == 0x02, b[1] & 0x18 != 0x08,
+            b[2] >> 4 != 0x0F, (b[2] >> 2) & 0x03 != 0x03
+        {
             return .mp3
+        }
+        return nil
+    }
+
+    /// The DocType string of an EBML header found in `bytes` (`webm`, `matroska`, ...), nil when not within them.
+    private static func ebmlDocType(_ bytes: [UInt8]) -> String? {
+        var index = 4
+        while index + 3 < bytes.count {
+            if bytes[index] == 0x42, bytes[index + 1] == 0x82 {
+                let sizeByte = bytes[index + 2]
+                // A one-byte EBML size (0x80 | length) is what muxers write for a DocType.
+                guard sizeByte & 0x80 != 0 else { return nil }
+                let length = Int(sizeByte & 0x7F)
+                let start = index + 3
+                guard length > 0, start + length <= bytes.count else { return nil }
+                return String(decoding: bytes[start..<start + length], as: UTF8.self)
+            }
+            index += 1
         }
         return nil
     }

@@ -1,0 +1,55 @@
+/// How often and how patiently a failed API request is repeated: up to `maxAttempts` requests in all,
+/// waiting a full-jitter exponential backoff between them (a random time between zero and
+/// `min(maxDelay, baseDelay * 2^(n-1))`), but never less than the server's `Retry-After`.
+public struct RetryPolicy: Sendable, Equatable {
+    /// Requests made at most, the first included (at least 1).
+    public var maxAttempts: Int
+    /// The backoff ceiling after the first failed attempt; it doubles with every further one.
+    public var baseDelay: Duration
+    /// The largest backoff ceiling. A server's `Retry-After` may exceed it and is still honoured.
+    public var maxDelay: Duration
+
+    /// Creates a policy; `maxAttempts` below 1 counts as 1.
+    public init(maxAttempts: Int = 10, baseDelay: Duration = .seconds(1), maxDelay: Duration = .seconds(60)) {
+        self.maxAttempts = max(1, maxAttempts)
+        self.baseDelay = baseDelay
+        self.maxDelay = maxDelay
+    }
+
+    /// The upper bound of the random backoff after the `n`-th failed attempt (1-based): `min(maxDelay, baseDelay * 2^(n-1))`.
+    public func backoffCeiling(afterAttempt n: Int) -> Duration {
+        let base = max(0, baseDelay.nanoseconds)
+        let cap = max(0, maxDelay.nanoseconds)
+        let exponent = min(max(n - 1, 0), 62)
+        let (scaled, overflow) = base.multipliedReportingOverflow(by: Int64(1) << exponent)
+        return .nanoseconds(overflow ? cap : min(scaled, cap))
+    }
+
+    /// How long to wait after the `n`-th failed attempt (1-based) before the next one: full-jitter
+    /// exponential backoff, never shorter than the server's `Retry-After` carried by `error`.
+    public func delay(afterAttempt n: Int, error: HeyGenError) -> Duration {
+        var generator = SystemRandomNumberGenerator()
+        return delay(afterAttempt: n, error: error, using: &generator)
+    }
+
+    /// `delay(afterAttempt:error:)` drawing its jitter from `generator`.
+    public func delay<G: RandomNumberGenerator>(afterAttempt n: Int, error: HeyGenError, using generator: inout G) -> Duration {
+        let ceiling = backoffCeiling(afterAttempt: n).nanoseconds
+        let jitter: Duration = ceiling > 0 ? .nanoseconds(Int64.random(in: 0...ceiling, using: &generator)) : .zero
+        if let retryAfter = error.retryAfter, retryAfter > jitter {
+            return retryAfter
+        }
+        return jitter
+    }
+}
+
+extension Duration {
+    /// The duration in whole nanoseconds, saturating at the bounds of `Int64`.
+    var nanoseconds: Int64 {
+        let (seconds, attoseconds) = components
+        let (fromSeconds, overflow) = seconds.multipliedReportingOverflow(by: 1_000_000_000)
+        if overflow { return seconds < 0 ? .min : .max }
+        let (total, overflow2) = fromSeconds.addingReportingOverflow(attoseconds / 1_000_000_000)
+        return overflow2 ? (seconds < 0 ? .min : .max) : total
+    }
+}

@@ -1,0 +1,33 @@
+/// A Video Agent session as the API reports it (`POST /v3/video-agents`, `GET /v3/video-agents/{id}`).
+public struct VideoAgentSession: Sendable, Equatable {
+    /// The session's id.
+    public var sessionID: String
+    /// `thinking`, `waiting_for_input`, `reviewing`, `generating`, `completed`, `failed` (kept as sent).
+    public var status: String
+    /// The video being made, once the API knows it.
+    public var videoID: String?
+    /// Progress as reported, when reported.
+    public var progress: Double?
+
+    /// Creates a session description.
+    public init(sessionID: String, status: String, videoID: String? = nil, progress: Double? = nil) {
+        self.sessionID = sessionID
+        self.status = status
+        self.videoID = videoID
+        self.progress = progress
+    }
+
+    /// Reads the session from the answer's `data` object; `fallbackID` stands in for a missing id.
+    /// Nil when neither an id nor a status can be found.
+    init?(json: [String: JSONValue], fallbackID: String?) {
+        guard let id = json["session_id"]?.nonEmptyString ?? json["id"]?.nonEmptyString ?? fallbackID,
+              let status = json["status"]?.nonEmptyString
+        else { return nil }
+        self.init(
+            sessionID: id,
+            status: status,
+            videoID: json["video_id"]?.nonEmptyString,
+            progress: json["progress"]?.doubleValue
+        )
+    }
+}

@@ -1,0 +1,34 @@
+import HeyGenAPI
+
+/// What the simulator has seen since it was created (or since `resetStats()`).
+///
+/// Served as JSON by `GET /_admin/stats` with these property names.
+public struct SimulatorStats: Sendable, Codable, Equatable {
+    /// Requests received per route, keyed `"METHOD /route/pattern"` (e.g. `"GET /v3/videos/:id"`);
+    /// requests that matched no route count under `"METHOD other"`. Faulted requests count too.
+    public var requests: [String: Int] = [:]
+    /// Responses sent per HTTP status code (`"200"`, `"429"`, ...), admin routes included.
+    public var responsesByStatus: [String: Int] = [:]
+    /// Assets stored by `POST /v3/assets` (replays of an idempotent upload are not counted again).
+    public var uploads: Int = 0
+    /// Total size of the stored assets, in bytes.
+    public var uploadedBytes: Int64 = 0
+    /// Upload requests answered from the idempotency store instead of being processed again.
+    public var idempotentReplays: Int = 0
+    /// Upload requests per `Idempotency-Key` value (every request carrying the key, faulted ones included).
+    public var uploadsByIdempotencyKey: [String: Int] = [:]
+    /// Video Agent sessions created.
+    public var agentsCreated: Int = 0
+    /// Videos that reached `completed`.
+    public var videosCompleted: Int = 0
+    /// Videos that reached `failed`.
+    public var videosFailed: Int = 0
+    /// Injected faults per kind: `error`, `rate_limit`, `bad_gateway`, `session_not_found`,
+    /// `error_body`, `video_failed`, `concurrency_limit`.
+    public var faultsInjected: [String: Int] = [:]
+    /// The JSON body of the last accepted `POST /v3/video-agents`, exactly as received.
+    public var lastAgentRequestBody: JSONValue? = nil
+
+    /// Empty statistics.
+    public init() {}
+}

@@ -1,0 +1,150 @@
+import Foundation
+import HeyGenAPI
+import Hummingbird
+
+extension HeyGenSimulator {
+    /// The largest JSON body accepted by `POST /v3/video-agents`.
+    static let maxAgentRequestBytes = 1 << 20
+
+    /// `POST /v3/video-agents`: validates the request, applies the concurrency limit, starts a session
+    /// and keeps the raw body for `stats.lastAgentRequestBody`.
+    func createVideoAgent(_ request: Request) async throws -> Response {
+        let apiKey = request.headers[.xAPIKey] ?? ""
+        let buffer: ByteBuffer
+        do {
+            buffer = try await request.body.collect(upTo: Self.maxAgentRequestBytes)
+        } catch let error as HTTPError where error.status == .contentTooLarge {
+            throw SimulatorAPIError(.contentTooLarge, code: "request_too_large", message: "the request body is too large")
+        }
+        guard let body = try? JSONDecoder().decode(JSONValue.self, from: Data(buffer.readableBytesView)),
+            let members = body.objectValue
+        else {
+            throw SimulatorAPIError.badRequest("invalid_json", "the request body must be a JSON object")
+        }
+        let assetIDs = try Self.validateAgentRequest(members)
+
+        let now = Date()
+        let session = try state.withLock { state -> AgentSession in
+            for (index, id) in assetIDs.enumerated() where state.assets[id] == nil {
+                throw SimulatorAPIError.badRequest(
+                    "asset_not_found", "unknown asset_id \(id)", param: "files[\(index)].asset_id")
+            }
+            if state.faults.insufficientCreditKeys.contains(apiKey) {
+                throw SimulatorAPIError(
+                    HTTPResponse.Status(code: 402, reasonPhrase: "Payment Required"), code: "insufficient_credit", message: "not enough credit to create a video")
+            }
+            if state.videosInProgress >= state.faults.maxConcurrentVideos {
+                state.stats.faultsInjected["concurrency_limit", default: 0] += 1
+                throw Self.rateLimited(
+                    state.faults,
+                    message: "at most \(state.faults.maxConcurrentVideos) videos may be in progress",
+                    code: "concurrent_video_limit_exceeded"
+                )
+            }
+            var session = AgentSession(
+                id: makeIdentifier("sess_"), createdAt: now,
+                pollsUntilVideoID: max(0, state.faults.pollsUntilVideoID),
+                pollsUntilCompleted: state.faults.pollsUntilCompleted
+            )
+            if session.pollsUntilVideoID == 0 {
+                state.startVideo(for: &session, now: now)
+            }
+            state.sessions[session.id] = session
+            state.stats.agentsCreated += 1
+            state.stats.lastAgentRequestBody = body
+            return session
+        }
+        return JSONResponse.data([
+            "session_id": .string(session.id),
+            "status": .string(session.videoID == nil ? "thinking" : "generating"),
+            "video_id": session.videoID.map(JSONValue.string) ?? .null,
+            "created_at": .number(session.createdAt.timeIntervalSince1970.rounded(.down)),
+        ])
+    }
+
+    /// Checks the fields the API validates; returns the asset ids of `files`.
+    static func validateAgentRequest(_ members: [String: JSONValue]) throws -> [String] {
+        guard case .string(let prompt)? = members["prompt"] else {
+            throw SimulatorAPIError.badRequest("invalid_parameter", "prompt is required and must be a string", param: "prompt")
+        }
+        guard (1...10_000).contains(prompt.count) else {
+            throw SimulatorAPIError.badRequest(
+                "invalid_parameter", "prompt must be 1 to 10000 characters (got \(prompt.count))", param: "prompt")
+        }
+        if let orientation = members["orientation"], orientation != .null,
+            orientation != .string("landscape"), orientation != .string("portrait")
+        {
+            throw SimulatorAPIError.badRequest(
+                "invalid_parameter", "orientation must be landscape or portrait", param: "orientation")
+        }
+        var assetIDs: [String] = []
+        switch members["files"] {
+        case nil, .null?:
+            break
+        case .array(let files)?:
+            guard files.count <= 20 else {
+                throw SimulatorAPIError.badRequest(
+                    "invalid_parameter", "at most 20 files may be given (got \(files.count))", param: "files")
+            }
+            for (index, file) in files.enumerated() {
+                guard let object = file.objectValue, object["type"] == .string("asset_id"),
+                    let id = object["asset_id"]?.stringValue, !id.isEmpty
+                else {
+                    throw SimulatorAPIError.badRequest(
+                        "invalid_parameter", "each file must be {\"type\":\"asset_id\",\"asset_id\":\"...\"}",
+                        param: "files[\(index)]")
+                }
+                assetIDs.append(id)
+            }
+        default:
+            throw SimulatorAPIError.badRequest("invalid_parameter", "files must be an array", param: "files")
+        }
+        return assetIDs
+    }
+
+    /// `GET /v3/video-agents/{id}`: each poll moves the session on (thinking, then generating with a
+    /// `video_id`, then completed or failed with its video). Answers `404` now and then when asked to.
+    func videoAgentSession(id: String) throws -> Response {
+        let now = Date()
+        let (session, video) = try state.withLock { state -> (AgentSession, SimulatedVideo?) in
+            guard var session = state.sessions[id] else {
+                throw SimulatorAPIError(.notFound, code: "session_not_found", message: "no session \(id)")
+            }
+            if state.inject("session_not_found", rate: state.faults.sessionNotFoundRate) {
+                throw SimulatorAPIError(.notFound, code: "session_not_found", message: "no session \(id)")
+            }
+            session.polls += 1
+            if session.videoID == nil, session.polls >= session.pollsUntilVideoID {
+                state.startVideo(for: &session, now: now)
+            }
+            state.sessions[id] = session
+            return (session, session.videoID.flatMap { state.videos[$0] })
+        }
+        let status: String
+        let progress: Double
+        switch video?.outcome {
+        case nil where video == nil: (status, progress) = ("thinking", 0.1)
+        case nil: (status, progress) = ("generating", 0.5)
+        case .completed?: (status, progress) = ("completed", 1.0)
+        case .failed?: (status, progress) = ("failed", 1.0)
+        }
+        return JSONResponse.data([
+            "session_id": .string(session.id),
+            "status": .string(status),
+            "progress": .number(progress),
+            "video_id": session.videoID.map(JSONValue.string) ?? .null,
+            "created_at": .number(session.createdAt.timeIntervalSince1970.rounded(.down)),
+        ])
+    }
+}
+
+extension SimulatorState {
+    /// Gives `session` its video.
+    mutating func startVideo(for session: inout AgentSession, now: Date) {
+        let video = SimulatedVideo(
+            id: makeIdentifier("vid_"), sessionID: session.id, createdAt: now,
+            pollsUntilCompleted: session.pollsUntilCompleted)
+        videos[video.id] = video
+        session.videoID = video.id
+    }
+}
