@@ -1,0 +1,58 @@
+import Glibc
+
+/// What `lstat` says about one path, never following a symlink.
+struct FileStatus {
+    /// The type of the entry.
+    enum Kind: Equatable {
+        case regular, directory, symlink, fifo, socket, characterDevice, blockDevice, unknown
+
+        /// A short human word for logs ("fifo", "symlink", ...).
+        var label: String {
+            switch self {
+            case .regular: "regular file"
+            case .directory: "directory"
+            case .symlink: "symlink"
+            case .fifo: "fifo"
+            case .socket: "socket"
+            case .characterDevice: "character device"
+            case .blockDevice: "block device"
+            case .unknown: "unknown file type"
+            }
+        }
+    }
+
+    var kind: Kind
+    var linkCount: UInt
+    /// "dev:ino:size:mtime_ns"
+    var fingerprint: String
+
+    /// The status of `path`, or nil when it does not exist (or cannot be examined).
+    static func of(_ path: String) -> FileStatus? {
+        var info = stat()
+        guard lstat(path, &info) == 0 else { return nil }
+        let kind: Kind =
+            switch info.st_mode & S_IFMT {
+            case S_IFREG: .regular
+            case S_IFDIR: .directory
+            case S_IFLNK: .symlink
+            case S_IFIFO: .fifo
+            case S_IFSOCK: .socket
+            case S_IFCHR: .characterDevice
+            case S_IFBLK: .blockDevice
+            default: .unknown
+            }
+        let mtimeNanoseconds = Int64(info.st_mtim.tv_sec) * 1_000_000_000 + Int64(info.st_mtim.tv_nsec)
+        return FileStatus(
+            kind: kind,
+            linkCount: UInt(info.st_nlink),
+            fingerprint: "\(info.st_dev):\(info.st_ino):\(info.st_size):\(mtimeNanoseconds)"
+        )
+    }
+}
+
+/// "dev:ino:size:mtime_ns" of a path (lstat, a symlink is never followed), nil if it is gone.
+/// Two calls give the same string exactly when the entry was not replaced, resized or re-stamped
+/// in between; the queue uses it as the identity of a source.
+public func sourceFingerprint(path: String) -> String? {
+    FileStatus.of(path)?.fingerprint
+}

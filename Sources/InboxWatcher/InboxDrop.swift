@@ -1,0 +1,24 @@
+/// What kind of thing was dropped into the inbox.
+public enum DropKind: String, Sendable {
+    /// A regular file directly in the inbox (sidecars included).
+    case file
+    /// A directory directly in the inbox: a bundle.
+    case directory
+}
+
+/// One settled entry of the inbox, ready to be queued.
+///
+/// The same name may be reported more than once (a rewrite of the file, a rescan after an inotify
+/// queue overflow); the queue de-duplicates by name and fingerprint.
+public struct InboxDrop: Sendable, Hashable {
+    /// The entry's name inside the inbox (no path separators).
+    public var name: String
+    /// Whether it is a file or a bundle directory.
+    public var kind: DropKind
+
+    /// Makes a drop for `name` of `kind`.
+    public init(name: String, kind: DropKind) {
+        self.name = name
+        self.kind = kind
+    }
+}
