@@ -27,6 +27,8 @@ public enum FailureCode: String, Sendable, Codable, CaseIterable {
         case .rateLimited: self = .rateLimited
         case .serverError: self = .serverError
         case .networkError: self = .networkError
+        case .unreadable: self = .unreadable
+        case .vanished: self = .vanished
         }
     }
 }

@@ -195,7 +195,7 @@ final class Pipeline: Sendable {
         let counter = AttemptCounter()
         defer { run.attempts += counter.value }
         let client = self.client
-        let asset = try await withRetries(options.retryPolicy, logger: run.logger(logger), onAttempt: { counter.increment() }) {
+        let asset = try await withRetries(options.retryPolicy, logger: run.logger(logger), onAttempt: { counter.increment() }) { () async throws(HeyGenError) -> UploadedAsset in
             try await client.uploadAsset(path: path, fileName: file.name, idempotencyKey: key)
         }
         try queue.recordAsset(
@@ -224,7 +224,7 @@ final class Pipeline: Sendable {
         let counter = AttemptCounter()
         let client = self.client
         do {
-            let session = try await withRetries(options.retryPolicy, logger: run.logger(logger), onAttempt: { counter.increment() }) {
+            let session = try await withRetries(options.retryPolicy, logger: run.logger(logger), onAttempt: { counter.increment() }) { () async throws(HeyGenError) -> VideoAgentSession in
                 try await client.createVideoAgent(request)
             }
             run.attempts += counter.value
@@ -317,7 +317,8 @@ final class Pipeline: Sendable {
             return
         }
         let target = DropRules.sidecarTarget(of: name)?.target ?? name
-        if FileIO.exists("\(options.inbox)/\(target)") || (try queue.activeJob(sourceName: target)) != nil {
+        let targetActive = try queue.activeJob(sourceName: target) != nil
+        if targetActive || FileIO.exists("\(options.inbox)/\(target)") {
             try release(&run, to: .queued, after: options.orphanSidecarTimeout, stage: Stage.waitingFile)
             return
         }
