@@ -1,0 +1,44 @@
+import Logging
+import ServiceLifecycle
+
+/// Keeps systemd's watchdog fed: sends `WATCHDOG=1` at once and then every `interval` (by default the
+/// notifier's `watchdogInterval`, half of `WatchdogSec`) until the task is cancelled or a graceful
+/// shutdown begins.
+///
+/// When the watchdog is not enabled (no interval) it sends nothing and simply waits for shutdown,
+/// because a service returning early would end its whole `ServiceGroup`. Place it first in the
+/// group's service list: services are shut down in reverse order, so it is stopped last and keeps
+/// pinging while the others drain.
+public struct WatchdogService: Service {
+    private let notifier: SystemdNotifier
+    private let interval: Duration?
+    private let logger: Logger
+
+    /// A watchdog for `notifier`; `interval` overrides `notifier.watchdogInterval` (must be positive).
+    public init(notifier: SystemdNotifier, interval: Duration? = nil, logger: Logger) {
+        self.notifier = notifier
+        self.interval = interval ?? notifier.watchdogInterval
+        self.logger = logger
+    }
+
+    /// Runs until cancelled or graceful shutdown. Never throws.
+    public func run() async {
+        guard let interval, interval > .zero else {
+            logger.debug("systemd watchdog not enabled")
+            try? await gracefulShutdown()
+            return
+        }
+        logger.debug("feeding the systemd watchdog", metadata: ["interval": "\(interval)"])
+        let notifier = self.notifier
+        await cancelWhenGracefulShutdown {
+            while !Task.isCancelled {
+                notifier.watchdog()
+                do {
+                    try await Task.sleep(for: interval)
+                } catch {
+                    return
+                }
+            }
+        }
+    }
+}
