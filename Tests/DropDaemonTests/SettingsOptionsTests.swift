@@ -1,0 +1,36 @@
+import Testing
+
+@testable import DropDaemon
+@testable import heygen_dropd
+
+@Suite struct SettingsOptionsTests {
+    @Test func flagsAreKeyedByConfigKey() throws {
+        let options = try SettingsOptions.parse([
+            "--inbox", "/i", "--state-dir", "/s", "--api-base-url", "http://127.0.0.1:1",
+            "--api-key-file", "/k", "--workers", "2", "--max-attempts", "3", "--settle-ms", "4",
+            "--log-format", "json", "--log-level", "debug", "--config", "/c.yaml",
+            "--video-concurrency", "5", "--video-timeout-minutes", "6", "--orphan-sidecar-timeout-minutes", "7",
+            "--asset-reuse-hours", "8", "--shutdown-grace-seconds", "9",
+            "--outbox", "/o", "--archive", "/a", "--failed", "/f",
+        ])
+        #expect(options.flagValues() == [
+            "inbox": "/i", "outbox": "/o", "archive": "/a", "failed": "/f", "state_dir": "/s",
+            "api_base_url": "http://127.0.0.1:1", "api_key_file": "/k", "workers": "2", "max_attempts": "3",
+            "settle_ms": "4", "log_format": "json", "log_level": "debug", "config": "/c.yaml",
+            "video_concurrency": "5", "video_timeout_minutes": "6", "orphan_sidecar_timeout_minutes": "7",
+            "asset_reuse_hours": "8", "shutdown_grace_seconds": "9",
+        ])
+        // Every flag key is one the loader knows.
+        #expect(Set(options.flagValues().keys) == Set(SettingName.all.map(\.key)))
+    }
+
+    @Test func noFlagsGiveNoValues() throws {
+        #expect(try SettingsOptions.parse([]).flagValues().isEmpty)
+    }
+
+    @Test func badFlagValueIsTheLoadersError() async throws {
+        let options = try SettingsOptions.parse(["--workers", "0"])
+        let error = try await settingsError { try await loadSettings(flags: options.flagValues()) }
+        #expect(error.description == "invalid setting workers=0 (from --workers): must be a whole number ≥ 1")
+    }
+}

@@ -1,0 +1,41 @@
+import Foundation
+import Testing
+import TestSupport
+
+@testable import DropDaemon
+
+@Suite struct SettingsShippedConfigTests {
+    /// `etc/heygen-dropd/config.yaml` of this package.
+    static let shippedConfig: String = {
+        var url = URL(fileURLWithPath: #filePath)
+        for _ in 0..<3 { url.deleteLastPathComponent() }  // file, DropDaemonTests, Tests
+        return url.appendingPathComponent("etc/heygen-dropd/config.yaml").path
+    }()
+
+    @Test func shippedConfigParsesToTheDefaults() async throws {
+        let settings = try await loadSettings(flags: ["config": Self.shippedConfig])
+        var expected = Settings()
+        expected.configFile = Self.shippedConfig
+        #expect(settings == expected)
+    }
+
+    /// Every `#key: value` line, uncommented, must still give the defaults: the documented defaults are right.
+    @Test func shippedConfigUncommentedStillGivesTheDefaults() async throws {
+        let text = try String(contentsOfFile: Self.shippedConfig, encoding: .utf8)
+        var settingLines = 0
+        let uncommented = text.split(separator: "\n", omittingEmptySubsequences: false).map { line -> Substring in
+            guard line.hasPrefix("#"), let first = line.dropFirst().first, first.isLetter else { return line }
+            settingLines += 1
+            return line.dropFirst()
+        }.joined(separator: "\n")
+        #expect(settingLines == 16)
+        try await withTemporaryDirectory { dir in
+            let file = dir.file("config.yaml")
+            try writeFile(file, uncommented)
+            let settings = try await loadSettings(flags: ["config": file])
+            var expected = Settings()
+            expected.configFile = file
+            #expect(settings == expected)
+        }
+    }
+}
