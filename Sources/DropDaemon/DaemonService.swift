@@ -125,12 +125,10 @@ extension PipelineOptions {
     init(_ settings: Settings) {
         self.init(inbox: settings.inbox, outbox: settings.outbox, archive: settings.archive, failed: settings.failed)
         workers = settings.workers
-        retryPolicy = RetryPolicy(maxAttempts: settings.maxAttempts, baseDelay: settings.retryBaseDelay)
+        retryPolicy = RetryPolicy(maxAttempts: settings.maxAttempts)
         reuseWindow = settings.reuseWindow
         videoConcurrency = settings.videoConcurrency
         videoTimeout = settings.videoTimeout
-        videoPollInitial = settings.videoPollInitial
-        videoPollMax = settings.videoPollMax
         orphanSidecarTimeout = settings.orphanSidecarTimeout
     }
 }

@@ -1,7 +1,5 @@
 import ArgumentParser
-#if canImport(Glibc)
-import Glibc
-#endif
+import Foundation
 
 /// Runs a command's body; any error becomes one line on stderr (`heygen-dropd: …`) and exit status 1.
 func reportingFailure(_ body: () async throws -> Void) async throws {
@@ -10,8 +8,7 @@ func reportingFailure(_ body: () async throws -> Void) async throws {
     } catch let exit as ExitCode {
         throw exit
     } catch {
-        let line = "heygen-dropd: \(error)\n"
-        _ = line.withCString { fputs($0, stderr) }
+        FileHandle.standardError.write(Data("heygen-dropd: \(error)\n".utf8))
         throw ExitCode(1)
     }
 }

@@ -1,4 +1,5 @@
 import ArgumentParser
+import DropDaemon
 import Foundation
 import HeyGenSimulator
 import Logging
