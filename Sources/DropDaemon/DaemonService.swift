@@ -11,7 +11,7 @@ import ServiceLifecycle
 /// Start-up: take the state directory's lock, open the queue, make the previous process's jobs due again,
 /// watch then scan the inbox, then tell systemd it is ready. On graceful shutdown (SIGTERM/SIGINT) it stops
 /// taking new work, lets the jobs in hand finish within the grace period, leaves the rest queued, and returns.
-public struct DaemonService: Service {
+public struct DaemonService: Service, CustomStringConvertible {
     let settings: Settings
     let httpClient: HTTPClient
     let notifier: SystemdNotifier?
@@ -24,6 +24,9 @@ public struct DaemonService: Service {
         self.notifier = notifier
         self.logger = logger
     }
+
+    /// A short name for logs (the settings are logged separately, without the key).
+    public var description: String { "heygen-dropd daemon" }
 
     /// Runs until graceful shutdown completes; throws a one-line error when it cannot start.
     public func run() async throws {

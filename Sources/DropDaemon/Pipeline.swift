@@ -382,6 +382,13 @@ final class Pipeline: Sendable {
             run.progress.finish = plan
             try save(&run, stage: Stage.finishing)
         }
+        // Sidecars that moved with their file no longer wait to be reported as orphans.
+        for move in plan.moves.dropFirst() {
+            let name = (move.from as NSString).lastPathComponent
+            if let waiting = try queue.activeJob(sourceName: name), waiting.kind == JobKind.sidecar {
+                try queue.delete(waiting.id)
+            }
+        }
         let state: JobState = plan.result.status == .succeeded ? .succeeded : .failed
         try queue.finish(
             run.job.id, owner: owner, as: state, stage: nil, progress: run.progress.encoded(), attempts: run.attempts,
