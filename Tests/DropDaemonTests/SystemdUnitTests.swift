@@ -115,6 +115,9 @@ struct SystemdUnitTests {
         }
         #expect(try Self.values("ReadWritePaths").contains("/var/spool/heygen-dropd"))
         #expect(try Self.values("ProtectSystem") == ["strict"])
+        // Swift's worker threads call setpriority(), which ~@resources denies: it must fail, not kill.
+        #expect(try Self.values("SystemCallFilter").contains { $0.contains("@resources") })
+        #expect(try Self.values("SystemCallErrorNumber") == ["EPERM"])
     }
 
     @Test func tmpfilesAndSysusersDeclareTheSpoolAndAccount() throws {
