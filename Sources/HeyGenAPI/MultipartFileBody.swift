@@ -85,11 +85,14 @@ struct MultipartFileBody: AsyncSequence, Sendable {
         }
     }
 
-    /// A fresh random boundary that cannot occur in the header lines around it.
+    /// A fresh random boundary (45 characters; RFC 2046 allows at most 70).
     static func makeBoundary() -> String {
         var generator = SystemRandomNumberGenerator()
-        let hex = (0..<4).map { _ in String(generator.next() as UInt64, radix: 16) }.joined()
-        return "heygen-dropd-\(hex)"
+        let hex = (0..<2).map { _ in
+            let digits = String(generator.next() as UInt64, radix: 16)
+            return String(repeating: "0", count: 16 - digits.count) + digits
+        }
+        return "heygen-dropd-\(hex.joined())"
     }
 
     /// The part's opening: boundary line and part headers, ending with the blank line before the file's bytes.

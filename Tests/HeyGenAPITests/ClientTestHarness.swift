@@ -1,0 +1,90 @@
+import AsyncHTTPClient
+import Foundation
+import HeyGenAPI
+import HeyGenSimulator
+import Logging
+
+/// A simulator listening on a free loopback port, and an HTTP client to reach it.
+struct SimulatorHarness: Sendable {
+    let simulator: HeyGenSimulator
+    let baseURL: String
+    let httpClient: HTTPClient
+
+    /// A logger that drops everything (tests never bootstrap logging).
+    static let quietLogger = Logger(label: "test.heygen", factory: { _ in SwiftLogNoOpLogHandler() })
+
+    /// A client for the simulator using `apiKey`.
+    func client(apiKey: String = "test-key", requestTimeout: Duration = .seconds(20)) -> HeyGenClient {
+        HeyGenClient(
+            configuration: .init(baseURL: baseURL, apiKey: apiKey, requestTimeout: requestTimeout),
+            httpClient: httpClient,
+            logger: SimulatorHarness.quietLogger
+        )
+    }
+
+    /// Requests the simulator received on routes starting with `route` (e.g. `"POST /v3/assets"`, `"GET /v3/videos/"`).
+    func requests(_ route: String) -> Int {
+        simulator.stats.requests.filter { $0.key.hasPrefix(route) }.map(\.value).reduce(0, +)
+    }
+
+    /// A client for an address where nothing listens, failing fast.
+    func unreachableClient(apiKey: String = "k") -> HeyGenClient {
+        HeyGenClient(
+            configuration: .init(baseURL: "http://127.0.0.1:1", apiKey: apiKey),
+            httpClient: fastFailingHTTPClient,
+            logger: SimulatorHarness.quietLogger
+        )
+    }
+
+    /// An HTTP client with a short connect timeout (AsyncHTTPClient keeps retrying a refused connection until then).
+    let fastFailingHTTPClient: HTTPClient
+}
+
+/// Errors the harness itself can raise.
+struct HarnessError: Error, CustomStringConvertible {
+    var description: String
+}
+
+/// Runs `body` against a fresh simulator on port 0, stopping it and the HTTP client afterwards.
+func withSimulator<T: Sendable>(
+    faults: SimulatorFaults = SimulatorFaults(),
+    _ body: @Sendable (SimulatorHarness) async throws -> T
+) async throws -> T {
+    let simulator = HeyGenSimulator(faults: faults, logger: SimulatorHarness.quietLogger)
+    let httpClient = HeyGenClient.makeHTTPClient()
+    let fastFailingHTTPClient = HTTPClient(
+        eventLoopGroup: HTTPClient.defaultEventLoopGroup,
+        configuration: .init(redirectConfiguration: .disallow, timeout: .init(connect: .milliseconds(300)))
+    )
+    let result: Result<T, any Error>
+    do {
+        result = .success(
+            try await withThrowingTaskGroup(of: Void.self) { group in
+                let (ports, continuation) = AsyncStream.makeStream(of: Int.self)
+                group.addTask {
+                    defer { continuation.finish() }
+                    try await simulator.run { port in
+                        continuation.yield(port)
+                        continuation.finish()
+                    }
+                }
+                defer { group.cancelAll() }
+                var iterator = ports.makeAsyncIterator()
+                guard let port = await iterator.next() else {
+                    try await group.waitForAll()
+                    throw HarnessError(description: "the simulator stopped before listening")
+                }
+                let harness = SimulatorHarness(
+                    simulator: simulator, baseURL: "http://127.0.0.1:\(port)", httpClient: httpClient,
+                    fastFailingHTTPClient: fastFailingHTTPClient
+                )
+                return try await body(harness)
+            }
+        )
+    } catch {
+        result = .failure(error)
+    }
+    try await httpClient.shutdown()
+    try await fastFailingHTTPClient.shutdown()
+    return try result.get()
+}
