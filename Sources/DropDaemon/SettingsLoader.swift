@@ -70,7 +70,7 @@ public enum SettingsLoader {
         sources.append(flagsProvider) { key in SettingName.byKey[key]?.flag ?? key }
         sources.append(environmentProvider) { key in SettingName.byKey[key]?.environment ?? key }
 
-        let configFile = try await configFileToRead(sources: sources, defaultConfigFile: defaultConfigFile)
+        let configFile = try configFileToRead(sources: sources, defaultConfigFile: defaultConfigFile)
         if let configFile {
             if let fileProvider = try await Self.fileProvider(path: configFile) {
                 sources.append(fileProvider) { _ in "config file \(configFile)" }
@@ -179,7 +179,7 @@ public enum SettingsLoader {
     private static func configFileToRead(
         sources: Sources,
         defaultConfigFile: String?
-    ) async throws(SettingsError) -> String? {
+    ) throws(SettingsError) -> String? {
         if let explicit = try sources.lookup("config") {
             guard !explicit.value.isEmpty else {
                 throw .invalidValue(
@@ -226,7 +226,8 @@ public enum SettingsLoader {
             if message.hasPrefix("Top level YAML value is not a mapping") {
                 throw .configUnparseable(path: path, reason: "expected lines of the form \"setting: value\"")
             }
-            let firstLine = message.split(whereSeparator: \.isNewline).first.map(String.init) ?? message
+            var firstLine = message.split(whereSeparator: \.isNewline).first.map(String.init) ?? message
+            while firstLine.hasSuffix(":") || firstLine.hasSuffix(" ") { firstLine.removeLast() }
             throw .configUnparseable(path: path, reason: firstLine)
         }
         for key in collector.all.sorted() where SettingName.byKey[key] == nil || key == "config" {
@@ -304,6 +305,11 @@ public enum SettingsLoader {
     private static func path(_ found: Found, key: String) throws(SettingsError) -> String {
         guard !found.value.isEmpty else {
             throw .invalidValue(key: key, value: "", origin: found.origin, requirement: "must not be empty")
+        }
+        guard !found.value.hasPrefix("~") else {
+            throw .invalidValue(
+                key: key, value: found.value, origin: found.origin,
+                requirement: "~ is not expanded; give an absolute path")
         }
         return absolutePath(found.value)
     }

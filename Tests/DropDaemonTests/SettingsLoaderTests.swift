@@ -239,6 +239,10 @@ func writeFile(_ path: String, _ text: String) throws {
               message: "invalid setting inbox= (from --inbox): must not be empty"),
         .init(file: "outbox: \"\"\n", key: "outbox",
               message: "invalid setting outbox= (from config file FILE): must not be empty"),
+        .init(file: "failed: ~\n", key: "failed",
+              message: "invalid setting failed=~ (from config file FILE): ~ is not expanded; give an absolute path"),
+        .init(environment: ["HEYGEN_DROPD_STATE_DIR": "~/state"], key: "state_dir",
+              message: "invalid setting state_dir=~/state (from HEYGEN_DROPD_STATE_DIR): ~ is not expanded; give an absolute path"),
         .init(file: "archive: [a, b]\n", key: "archive",
               message: "invalid setting archive=… (from config file FILE): must be a single value, not a list or a mapping"),
         .init(flags: ["workers": "1\n2"], key: "workers",
@@ -269,6 +273,12 @@ func writeFile(_ path: String, _ text: String) throws {
             #expect(error.description.hasPrefix("cannot parse config file \(file): "))
             #expect(error.description.count > "cannot parse config file \(file): ".count)
             #expect(!error.description.contains("\n"))
+            #expect(!error.description.hasSuffix(":"))
+
+            try writeFile(file, "inbox: /a\ninbox: /b\n")
+            let duplicate = try await settingsError { try await loadSettings(flags: ["config": file]) }
+            #expect(duplicate.description.hasPrefix("cannot parse config file \(file): "))
+            #expect(duplicate.description.contains("inbox"))
         }
     }
 
