@@ -128,10 +128,12 @@ extension PipelineOptions {
     init(_ settings: Settings) {
         self.init(inbox: settings.inbox, outbox: settings.outbox, archive: settings.archive, failed: settings.failed)
         workers = settings.workers
-        retryPolicy = RetryPolicy(maxAttempts: settings.maxAttempts)
+        retryPolicy = RetryPolicy(maxAttempts: settings.maxAttempts, baseDelay: settings.retryBaseDelay)
         reuseWindow = settings.reuseWindow
         videoConcurrency = settings.videoConcurrency
         videoTimeout = settings.videoTimeout
         orphanSidecarTimeout = settings.orphanSidecarTimeout
+        videoPollInitial = settings.videoPollInitial
+        videoPollMax = settings.videoPollMax
     }
 }

@@ -43,6 +43,12 @@ public struct Settings: Sendable, Equatable {
     public var reuseWindow: Duration
     /// On SIGTERM, how long uploads in flight may take to finish (`shutdown_grace_seconds`).
     public var shutdownGrace: Duration
+    /// The first wait between polls of a video (`video_poll_initial_ms`); it grows by half each poll.
+    public var videoPollInitial: Duration
+    /// The longest wait between polls of a video (`video_poll_max_ms`).
+    public var videoPollMax: Duration
+    /// The base of the exponential backoff between retries of a request (`retry_base_delay_ms`).
+    public var retryBaseDelay: Duration
     /// The config file actually read (absolute path), or nil when none was.
     public var configFile: String?
 
@@ -73,6 +79,9 @@ public struct Settings: Sendable, Equatable {
         orphanSidecarTimeout = .seconds(Defaults.orphanSidecarTimeoutMinutes * 60)
         reuseWindow = .seconds(Defaults.assetReuseHours * 3600)
         shutdownGrace = .seconds(Defaults.shutdownGraceSeconds)
+        videoPollInitial = .milliseconds(Defaults.videoPollInitialMilliseconds)
+        videoPollMax = .milliseconds(Defaults.videoPollMaxMilliseconds)
+        retryBaseDelay = .milliseconds(Defaults.retryBaseDelayMilliseconds)
         configFile = nil
     }
 
@@ -104,6 +113,12 @@ public struct Settings: Sendable, Equatable {
         public static let videoConcurrency = 10
         /// 60
         public static let videoTimeoutMinutes = 60
+        /// `video_poll_initial_ms`.
+        public static let videoPollInitialMilliseconds = 5000
+        /// `video_poll_max_ms`.
+        public static let videoPollMaxMilliseconds = 60_000
+        /// `retry_base_delay_ms`.
+        public static let retryBaseDelayMilliseconds = 1000
         /// 10
         public static let orphanSidecarTimeoutMinutes = 10
         /// 168 (a week)

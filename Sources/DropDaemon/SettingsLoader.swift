@@ -98,11 +98,19 @@ public enum SettingsLoader {
             settings.videoConcurrency = try integer(value, key: "video_concurrency", in: 1...)
         }
         if let value = try sources.lookup("video_timeout_minutes") {
-            settings.videoTimeout = .seconds(60 * (try integer(value, key: "video_timeout_minutes", in: 1...10_080)))
+            settings.videoTimeout = .seconds(60 * (try minutes(value, key: "video_timeout_minutes")))
         }
         if let value = try sources.lookup("orphan_sidecar_timeout_minutes") {
-            settings.orphanSidecarTimeout =
-                .seconds(60 * (try integer(value, key: "orphan_sidecar_timeout_minutes", in: 1...10_080)))
+            settings.orphanSidecarTimeout = .seconds(60 * (try minutes(value, key: "orphan_sidecar_timeout_minutes")))
+        }
+        if let value = try sources.lookup("video_poll_initial_ms") {
+            settings.videoPollInitial = .milliseconds(try integer(value, key: "video_poll_initial_ms", in: 1...3_600_000))
+        }
+        if let value = try sources.lookup("video_poll_max_ms") {
+            settings.videoPollMax = .milliseconds(try integer(value, key: "video_poll_max_ms", in: 1...3_600_000))
+        }
+        if let value = try sources.lookup("retry_base_delay_ms") {
+            settings.retryBaseDelay = .milliseconds(try integer(value, key: "retry_base_delay_ms", in: 1...600_000))
         }
         if let value = try sources.lookup("asset_reuse_hours") {
             settings.reuseWindow = .seconds(3600 * (try integer(value, key: "asset_reuse_hours", in: 0...87_600)))
@@ -337,6 +345,16 @@ public enum SettingsLoader {
         return number
     }
 
+    /// A positive number of minutes up to a week; fractions are allowed (`0.5` is thirty seconds).
+    private static func minutes(_ found: Found, key: String) throws(SettingsError) -> Double {
+        guard let number = Double(found.value.trimmingCharacters(in: .whitespaces)), number > 0, number <= 10_080 else {
+            throw .invalidValue(
+                key: key, value: found.value, origin: found.origin,
+                requirement: "must be a number of minutes above 0 and at most 10080")
+        }
+        return number
+    }
+
     private static func integer(_ found: Found, key: String, in range: ClosedRange<Int>) throws(SettingsError) -> Int {
         guard let number = Int(found.value.trimmingCharacters(in: .whitespaces)), range.contains(number) else {
             throw .invalidValue(
@@ -412,7 +430,8 @@ struct SettingName: Sendable {
     static let all: [SettingName] = [
         "inbox", "outbox", "archive", "failed", "state_dir", "api_base_url", "api_key_file", "workers",
         "max_attempts", "settle_ms", "log_format", "log_level", "video_concurrency", "video_timeout_minutes",
-        "orphan_sidecar_timeout_minutes", "asset_reuse_hours", "shutdown_grace_seconds", "config",
+        "orphan_sidecar_timeout_minutes", "asset_reuse_hours", "shutdown_grace_seconds", "video_poll_initial_ms",
+        "video_poll_max_ms", "retry_base_delay_ms", "config",
     ].map { key in
         SettingName(key: key, environment: key == "api_base_url" ? "HEYGEN_API_BASE_URL" : "HEYGEN_DROPD_" + key.uppercased())
     }

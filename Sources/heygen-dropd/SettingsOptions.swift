@@ -76,6 +76,21 @@ struct SettingsOptions: ParsableArguments {
         help: ArgumentHelp("On SIGTERM, time for uploads in flight to finish (default 30).", valueName: "seconds"))
     var shutdownGraceSeconds: String?
 
+    @Option(
+        name: .customLong("video-poll-initial-ms"),
+        help: ArgumentHelp("First wait between polls of a video (default 5000).", valueName: "ms"))
+    var videoPollInitialMs: String?
+
+    @Option(
+        name: .customLong("video-poll-max-ms"),
+        help: ArgumentHelp("Longest wait between polls of a video (default 60000).", valueName: "ms"))
+    var videoPollMaxMs: String?
+
+    @Option(
+        name: .customLong("retry-base-delay-ms"),
+        help: ArgumentHelp("Base of the backoff between retries of a request (default 1000).", valueName: "ms"))
+    var retryBaseDelayMs: String?
+
     /// The flags given, keyed by config key (`state_dir`, `api_key_file`, ...), for `SettingsLoader.load(flags:environment:)`.
     func flagValues() -> [String: String] {
         let values: [(String, String?)] = [
@@ -86,6 +101,8 @@ struct SettingsOptions: ParsableArguments {
             ("video_concurrency", videoConcurrency), ("video_timeout_minutes", videoTimeoutMinutes),
             ("orphan_sidecar_timeout_minutes", orphanSidecarTimeoutMinutes),
             ("asset_reuse_hours", assetReuseHours), ("shutdown_grace_seconds", shutdownGraceSeconds),
+            ("video_poll_initial_ms", videoPollInitialMs), ("video_poll_max_ms", videoPollMaxMs),
+            ("retry_base_delay_ms", retryBaseDelayMs),
         ]
         return Dictionary(uniqueKeysWithValues: values.compactMap { key, value in value.map { (key, $0) } })
     }
