@@ -118,7 +118,8 @@ struct MigrationTests {
             try db.execute(
                 "INSERT INTO v VALUES (?1, ?2, ?3, ?4, ?5)",
                 [.integer(Int64.max), .real(-1.5e-7), .text(text), .blob(bytes), nil])
-            try db.execute("INSERT INTO v VALUES (?1, ?2, ?3, ?4, ?5)", [.integer(Int64.min), 0.0, "", .blob(Data()), nil])
+            try db.execute(
+                "INSERT INTO v VALUES (?1, ?2, ?3, ?4, ?5)", [.integer(Int64.min), 0.0, "", .blob(Data()), nil])
             let rows = try db.query("SELECT i, r, t, b, n FROM v ORDER BY rowid") { row in
                 (row.int64(0), row.double(1), row.string(2), row.data(3), row.isNull(4), row.data(4))
             }

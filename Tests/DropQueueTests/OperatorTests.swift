@@ -5,7 +5,9 @@ import Testing
 @Suite("Counts, listing and retry")
 struct OperatorTests {
     /// Claims `id` (must be due) and finishes it as `state` at `when`.
-    private func finish(_ queue: JobQueue, _ id: JobID, as state: JobState, at when: Date, error: String? = nil) throws {
+    private func finish(
+        _ queue: JobQueue, _ id: JobID, as state: JobState, at when: Date, error: String? = nil
+    ) throws {
         let claimed = try queue.claim(owner: "w", lease: .seconds(60), limit: 100, now: when)
         try #require(claimed.contains { $0.id == id })
         for job in claimed where job.id != id {
