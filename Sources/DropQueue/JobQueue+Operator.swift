@@ -55,7 +55,7 @@ extension JobQueue {
             }
             let leased =
                 try db.queryFirst(
-                    "SELECT count(*) FROM jobs WHERE \(Self.active) AND lease_owner IS NOT NULL AND lease_expires_at > ?1",
+                    "SELECT count(*) FROM jobs WHERE lease_owner IS NOT NULL AND lease_expires_at > ?1",
                     [.date(now)], { row throws(QueueError) in row.int(0) }) ?? 0
             return QueueCounts(byState: byState, leased: leased)
         }

@@ -171,7 +171,7 @@ public final class JobQueue: Sendable {
     private static let recoverSQL = """
         UPDATE jobs SET lease_owner = NULL, lease_expires_at = NULL,
                         next_attempt_at = min(next_attempt_at, ?1), updated_at = ?1
-        WHERE \(active) AND lease_owner IS NOT NULL
+        WHERE lease_owner IS NOT NULL
         """
 
     /// For daemon start-up: every job holding a lease (live or expired — the previous process's) loses it and

@@ -38,6 +38,8 @@ enum QueueSchema {
                 CREATE INDEX jobs_source ON jobs (source_name, fingerprint);
                 -- Listing and counting by state, newest or oldest first.
                 CREATE INDEX jobs_state ON jobs (state, id);
+                -- Leased jobs, for start-up recovery and the count of jobs being worked on.
+                CREATE INDEX jobs_leased ON jobs (lease_expires_at) WHERE lease_owner IS NOT NULL;
                 -- Recent failures, newest first.
                 CREATE INDEX jobs_failed ON jobs (finished_at) WHERE state = 'failed';
 

@@ -29,7 +29,18 @@ final class SQLiteStatement {
             case .real(let number):
                 rc = sqlite3_bind_double(handle, index, number)
             case .text(let string):
-                rc = sqlite3_bind_text(handle, index, string, -1, csqlite_transient())
+                // With the byte count, text holding NUL characters is stored whole.
+                var text = string
+                rc = text.withUTF8 { bytes in
+                    bytes.withMemoryRebound(to: CChar.self) { chars in
+                        guard let start = chars.baseAddress, !chars.isEmpty else {
+                            return sqlite3_bind_text(handle, index, "", 0, csqlite_transient())
+                        }
+                        return sqlite3_bind_text64(
+                            handle, index, start, sqlite3_uint64(chars.count), csqlite_transient(),
+                            UInt8(SQLITE_UTF8))
+                    }
+                }
             case .blob(let data):
                 if data.isEmpty {
                     // A zero-length buffer has no base address; a NULL pointer would bind SQL NULL.
