@@ -104,7 +104,7 @@ let package = Package(
         // A child process for the queue's crash test: claims jobs, then waits to be killed.
         .executableTarget(
             name: "queue-crash-helper",
-            dependencies: ["DropQueue"],
+            dependencies: ["DropQueue", .product(name: "Logging", package: "swift-log")],
             path: "Tests/QueueCrashHelper"
         ),
         // Benchmarks: `swift run -c release queue-benchmark`, `swift run -c release upload-benchmark`.
@@ -124,7 +124,9 @@ let package = Package(
         ),
         .testTarget(
             name: "DropQueueTests",
-            dependencies: ["DropQueue", "TestSupport", "queue-crash-helper"]
+            dependencies: [
+                "DropQueue", "TestSupport", "queue-crash-helper", .product(name: "Logging", package: "swift-log"),
+            ]
         ),
         .testTarget(
             name: "HeyGenAPITests",
