@@ -263,7 +263,11 @@ public enum SettingsLoader {
         environment: [String: String],
         environmentProvider: some ConfigProvider
     ) throws(SettingsError) -> APIKey? {
-        if let file = try sources.lookup("api_key_file") {
+        let reader = ConfigReader(provider: environmentProvider)
+        let environmentKey = reader.string(forKey: ConfigKey(["api_key"]), isSecret: true)
+        // Flags and environment outrank the config file: a key file named only in the config file
+        // gives way to HEYGEN_API_KEY.
+        if let file = try sources.lookup("api_key_file"), !(file.origin.hasPrefix("config file") && environmentKey != nil) {
             guard !file.value.isEmpty else {
                 throw .invalidValue(key: "api_key_file", value: "", origin: file.origin, requirement: "must not be empty")
             }
@@ -275,8 +279,7 @@ public enum SettingsLoader {
                 throw .apiKeyFileUnreadable(path: path, reason: reason.message)
             }
         }
-        let reader = ConfigReader(provider: environmentProvider)
-        if let value = reader.string(forKey: ConfigKey(["api_key"]), isSecret: true) {
+        if let value = environmentKey {
             return try validatedKey(Array(value.utf8), source: SettingName.apiKeyEnvironment)
         }
         if let directory = environment["CREDENTIALS_DIRECTORY"] {

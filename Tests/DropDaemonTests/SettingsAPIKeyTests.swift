@@ -60,6 +60,12 @@ import TestSupport
             let noFile = try await loadSettings(
                 environment: ["HEYGEN_API_KEY": "from-environment", "CREDENTIALS_DIRECTORY": dir.path])
             #expect(noFile.apiKey?.value == "from-environment")
+            // A key file named only in the config file gives way to the environment's key.
+            let config = dir.file("config.yaml")
+            try writeFile(config, "api_key_file: \(dir.file("key-file"))\n")
+            let configFile = try await loadSettings(
+                flags: ["config": config], environment: ["HEYGEN_API_KEY": "from-environment"])
+            #expect(configFile.apiKey?.value == "from-environment")
         }
     }
 
