@@ -23,7 +23,7 @@ struct BundleTests {
     func createdInPlace() async throws {
         try await withTemporaryDirectory { directory in
             let inbox = try directory.subdirectory("inbox")
-            let settle = Duration.milliseconds(600)
+            let settle = Duration.seconds(1)
             let outcome = try await watch(inbox, settle: settle, expected: 1) { _ in
                 let bundle = inbox + "/campaign"
                 #expect(mkdir(bundle, 0o755) == 0)
@@ -33,10 +33,11 @@ struct BundleTests {
                 }
                 // A slow copy: paused for longer than the settle window while still open.
                 let slow = try OpenFile(bundle + "/video.mp4")
-                for _ in 0..<3 {
+                for _ in 0..<2 {
                     try slow.write(1000)
                     try await Task.sleep(for: settle * 1.5)
                 }
+                try slow.write(1000)
                 slow.close()
                 // rsync into the bundle: a dot-temp, then a rename.
                 try writeFile(bundle + "/.agent.json.Q1w2E3", count: 30)

@@ -22,10 +22,11 @@ struct FileDropTests {
         }
     }
 
-    @Test("a writer that closes and reopens to append within the settle window: one drop")
+    @Test("a writer that closes and reopens to append within the settle window: one drop of the whole file")
     func closeAndAppend() async throws {
         try await withTemporaryDirectory { directory in
-            let outcome = try await watch(directory.path, settle: .seconds(1), expected: 1) { _ in
+            let settle = Duration.seconds(1)
+            let outcome = try await watch(directory.path, settle: settle, expected: 1) { _ in
                 let path = directory.file("log.pdf")
                 try writeFile(path, count: 100)
                 for _ in 0..<3 {
@@ -34,8 +35,14 @@ struct FileDropTests {
                     file.close()
                     try await Task.sleep(for: .milliseconds(50))
                 }
+                // Reopened once more, then paused for longer than the settle window before the close.
+                let file = try OpenFile(path, append: true)
+                try file.write(100)
+                try await Task.sleep(for: settle * 1.5)
+                try file.write(100)
+                file.close()
             }
-            #expect(outcome.drops == [ObservedDrop(name: "log.pdf", kind: .file, content: "size=400")])
+            #expect(outcome.drops == [ObservedDrop(name: "log.pdf", kind: .file, content: "size=600")])
         }
     }
 
@@ -163,6 +170,36 @@ struct FileDropTests {
             #expect(outcome.drops.count == 500)
             #expect(outcome.names.sorted() == names)
             #expect(outcome.drops.allSatisfy { $0.content == "size=64" })
+        }
+    }
+
+    @Test("a file created empty, written only after a pause longer than the settle window: one drop, complete")
+    func lateFirstWrite() async throws {
+        try await withTemporaryDirectory { directory in
+            let settle = Duration.milliseconds(300)
+            let outcome = try await watch(directory.path, settle: settle, expected: 1) { _ in
+                let file = try OpenFile(directory.file("download.mp4"))
+                try await Task.sleep(for: settle * 2.5)
+                try file.write(4096)
+                file.close()
+            }
+            #expect(outcome.drops == [ObservedDrop(name: "download.mp4", kind: .file, content: "size=4096")])
+        }
+    }
+
+    @Test("a file written anonymously (O_TMPFILE) and then linked in is a drop")
+    func anonymousThenLinked() async throws {
+        try await withTemporaryDirectory { directory in
+            let outcome = try await watch(directory.path, expected: 1) { _ in
+                let oTmpfile: Int32 = 0o20_000_000 | O_DIRECTORY  // O_TMPFILE (a macro Swift does not import)
+                let fd = open(directory.path, oTmpfile | O_WRONLY | O_CLOEXEC, 0o644)
+                try #require(fd >= 0, "O_TMPFILE not supported here")
+                defer { close(fd) }
+                let bytes = [UInt8](repeating: 0x42, count: 321)
+                #expect(write(fd, bytes, bytes.count) == bytes.count)
+                #expect(linkat(AT_FDCWD, "/proc/self/fd/\(fd)", AT_FDCWD, directory.file("linked.png"), AT_SYMLINK_FOLLOW) == 0)
+            }
+            #expect(outcome.drops == [ObservedDrop(name: "linked.png", kind: .file, content: "size=321")])
         }
     }
 

@@ -44,12 +44,12 @@ let testLogger: Logger = {
 
 /// Runs a watcher on `inbox`; once it is ready runs `actions`, then collects drops until `expected`
 /// of them arrived (or `timeout` passed: the test then fails on the list), then waits `quiet` more
-/// so that any extra (duplicate) drop shows up too.
+/// (by default the settle window and half a second) so that any extra (duplicate) drop shows up too.
 func watch(
     _ inbox: String,
     settle: Duration = .milliseconds(250),
     expected: Int,
-    quiet: Duration = .milliseconds(800),
+    quiet: Duration? = nil,
     timeout: Duration = .seconds(30),
     _ actions: @Sendable (InboxWatcher) async throws -> Void = { _ in }
 ) async throws -> WatchOutcome {
@@ -93,7 +93,7 @@ func watch(
                 case .ready: Issue.record("onReady called twice")
                 }
             }
-            if !timedOut { try await Task.sleep(for: quiet) }
+            if !timedOut { try await Task.sleep(for: quiet ?? settle + .milliseconds(500)) }
         } else {
             Issue.record("the watcher never became ready")
         }
