@@ -23,6 +23,7 @@ struct FileStatus {
 
     var kind: Kind
     var linkCount: UInt
+    var size: Int64
     /// "dev:ino:size:mtime_ns"
     var fingerprint: String
 
@@ -45,6 +46,7 @@ struct FileStatus {
         return FileStatus(
             kind: kind,
             linkCount: UInt(info.st_nlink),
+            size: Int64(info.st_size),
             fingerprint: "\(info.st_dev):\(info.st_ino):\(info.st_size):\(mtimeNanoseconds)"
         )
     }

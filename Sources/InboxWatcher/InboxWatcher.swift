@@ -97,10 +97,20 @@ public final class InboxWatcher: Sendable {
         activeRun.withLock { $0?.requestRescan() }
     }
 
-    /// Stops (true) or resumes (false) reading inotify events, so they pile up in the kernel queue
-    /// (to provoke a real queue overflow). Deadlines keep being served. No effect when not running.
-    package func setReadingPaused(_ paused: Bool) {
-        activeRun.withLock { $0?.setReadingPaused(paused) }
+    /// Stops reading inotify events, so they pile up in the kernel queue (to provoke a real queue
+    /// overflow); returns once the watcher thread reads no more. Deadlines keep being served.
+    /// No effect when not running.
+    package func pauseReading() async {
+        guard let control = activeRun.withLock({ $0 }) else { return }
+        control.setReadingPaused(true)
+        while !control.isPauseAcknowledged {
+            try? await Task.sleep(for: .milliseconds(5))
+        }
+    }
+
+    /// Resumes reading inotify events after `pauseReading`.
+    package func resumeReading() {
+        activeRun.withLock { $0?.setReadingPaused(false) }
     }
 }
 

@@ -8,6 +8,7 @@ final class RunControl: Sendable {
         var stopRequested = false
         var rescanRequested = false
         var readingPaused = false
+        var pauseAcknowledged = false
         var wakeWriteEnd: Int32
         var finished = false
         var finishWaiters: [CheckedContinuation<Void, Never>] = []
@@ -49,13 +50,25 @@ final class RunControl: Sendable {
 
     /// Stops or resumes reading the inotify descriptor (events then queue up in the kernel).
     func setReadingPaused(_ paused: Bool) {
-        update { $0.readingPaused = paused }
+        update { state in
+            state.readingPaused = paused
+            state.pauseAcknowledged = false
+        }
+    }
+
+    /// True once the thread has seen the pause request (it reads no more events until resumed),
+    /// or when it has ended.
+    var isPauseAcknowledged: Bool {
+        state.withLock { $0.pauseAcknowledged || $0.finished }
     }
 
     /// Takes the pending requests (a rescan request is consumed).
     func takeRequests() -> Requests {
         state.withLock { state in
-            defer { state.rescanRequested = false }
+            defer {
+                state.rescanRequested = false
+                if state.readingPaused { state.pauseAcknowledged = true }
+            }
             return Requests(stop: state.stopRequested, rescan: state.rescanRequested, readingPaused: state.readingPaused)
         }
     }

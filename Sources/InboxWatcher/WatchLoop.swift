@@ -25,8 +25,14 @@ final class WatchLoop {
         var order: UInt64
         /// The watch on a bundle directory created in place or found by a scan.
         var watch: Int32?
-        /// Entries of a bundle that have a writer (created or modified, not closed yet).
+        /// A file created in place with no write or close seen yet. When its deadline passes it is a
+        /// drop only if it has content (written before it got its name, e.g. O_TMPFILE + linkat);
+        /// while empty, its writer may not have started: it waits another settle window.
+        var justCreated = false
+        /// Entries of a bundle that are being written (modified, not closed yet): they hold it.
         var activeWriters: Set<[UInt8]> = []
+        /// Entries of a bundle created with nothing written yet: like `justCreated` for files.
+        var createdEntries: Set<[UInt8]> = []
 
         /// When it is due, if it can become due at all.
         var dueAt: Instant? { activeWriters.isEmpty ? deadline : nil }
@@ -226,12 +232,14 @@ final class WatchLoop {
                 let status = FileStatus.of(path(bundle) + "/" + String(decoding: child, as: UTF8.self)),
                 status.kind == .regular, status.linkCount == 1
             {
-                entry.activeWriters.insert(child)
+                entry.createdEntries.insert(child)
             }
             if event.has(InotifyMask.modify) {
+                entry.createdEntries.remove(child)
                 entry.activeWriters.insert(child)
             }
             if event.has(InotifyMask.closeWrite | InotifyMask.delete | InotifyMask.movedFrom) {
+                entry.createdEntries.remove(child)
                 entry.activeWriters.remove(child)
             }
         }
@@ -240,12 +248,17 @@ final class WatchLoop {
 
     // MARK: - Transitions
 
-    /// A name created in place: a file being written, a hard link (complete already) or something to leave alone.
+    /// A name created in place: a file about to be written, a hard link (complete already) or
+    /// something to leave alone.
     private func fileCreated(_ name: String, raw: [UInt8], now: Instant) {
         guard let status = FileStatus.of(path(name)) else { return }
         switch status.kind {
         case .regular:
-            if status.linkCount > 1 { startSettling(name, now: now) } else { writerActive(name) }
+            startSettling(name, now: now)
+            if status.linkCount == 1 {
+                pending[name]?.justCreated = true
+                awaitingInitial?.remove(name)
+            }
         case .directory:
             beginBundle(name, now: now)
         default:
@@ -255,7 +268,11 @@ final class WatchLoop {
 
     /// A file closed after writing or moved in: it settles from now.
     private func fileArrived(_ name: String, raw: [UInt8], now: Instant) {
-        guard let status = FileStatus.of(path(name)) else { return }
+        guard let status = FileStatus.of(path(name)) else {
+            // Written under a name that never existed in the directory (an O_TMPFILE's "#ino").
+            cancel(name)
+            return
+        }
         switch status.kind {
         case .regular:
             startSettling(name, now: now)
@@ -268,6 +285,8 @@ final class WatchLoop {
 
     /// A writer has the file open: it is not a drop before its next close.
     private func writerActive(_ name: String) {
+        if let entry = pending[name], entry.kind == .file, entry.deadline == nil { return }
+        if pending[name] == nil, FileStatus.of(path(name))?.kind != .regular { return }
         if let old = pending[name], let watch = old.watch { removeBundleWatch(watch) }
         pending[name] = Pending(kind: .file, deadline: nil, order: nextOrder())
         awaitingInitial?.remove(name)
@@ -357,7 +376,13 @@ final class WatchLoop {
         }
         guard !due.isEmpty else { return }
         for item in due.sorted(by: { ($0.at, $0.order) < ($1.at, $1.order) }) {
-            guard let entry = pending.removeValue(forKey: item.name) else { continue }
+            guard var entry = pending[item.name] else { continue }
+            if stillStarting(item.name, &entry) {
+                entry.deadline = now + settle
+                pending[item.name] = entry
+                continue
+            }
+            pending[item.name] = nil
             if let watch = entry.watch { removeBundleWatch(watch) }
             awaitingInitial?.remove(item.name)
             guard let status = FileStatus.of(path(item.name)) else {
@@ -371,6 +396,23 @@ final class WatchLoop {
                 logger.debug("\(item.name) changed type before it settled (now a \(status.kind.label))")
             }
         }
+    }
+
+    /// True when a just-created file, or an entry just created in a bundle, is still empty: its
+    /// writer may not have started yet. Entries that got content or left are forgotten.
+    private func stillStarting(_ name: String, _ entry: inout Pending) -> Bool {
+        if entry.justCreated {
+            guard let status = FileStatus.of(path(name)), status.kind == .regular, status.size == 0 else {
+                entry.justCreated = false
+                return false
+            }
+            return true
+        }
+        entry.createdEntries = entry.createdEntries.filter { child in
+            guard let status = FileStatus.of(path(name) + "/" + String(decoding: child, as: UTF8.self)) else { return false }
+            return status.kind == .regular && status.size == 0
+        }
+        return !entry.createdEntries.isEmpty
     }
 
     private func report(_ name: String, kind: DropKind, fingerprint: String) {
