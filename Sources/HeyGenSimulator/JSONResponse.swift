@@ -29,17 +29,3 @@ enum JSONResponse {
         make(status: status, JSONValue.object(["data": .object(members)]))
     }
 }
-
-extension HTTPFields.Element.Name {
-    static let xRequestID = Self("X-Request-Id")!
-    static let xAPIKey = Self("X-Api-Key")!
-    static let idempotencyKey = Self("Idempotency-Key")!
-    static let idempotentReplayed = Self("Idempotent-Replayed")!
-}
-
-extension RequestBody {
-    /// Reads and drops the rest of the body, so an early answer does not race the client's upload.
-    func drain() async throws {
-        for try await _ in self {}
-    }
-}
