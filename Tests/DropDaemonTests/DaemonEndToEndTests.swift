@@ -14,14 +14,18 @@ struct DaemonEndToEndTests {
     @Test("a file written in place slowly is uploaded once, whole")
     func slowWriterInPlace() async throws {
         try await DaemonHarness.with { h in
-            let daemon = try h.startDaemon()
+            let daemon = try await h.startDaemon()
             let path = "\(h.inbox)/slow.pdf"
-            let handle = try #require(FileHandle(forWritingAtPath: { FileManager.default.createFile(atPath: path, contents: nil); return path }()))
+            // One open, slow writes with pauses longer than the settle window, one close.
+            let fd = open(path, O_WRONLY | O_CREAT | O_EXCL, 0o644)
+            try #require(fd >= 0)
+            let handle = FileHandle(fileDescriptor: fd, closeOnDealloc: false)
             let whole = SampleMedia.bytes(.pdf, size: 50_000, seed: 1)
             for start in stride(from: 0, to: whole.count, by: 10_000) {
                 handle.write(whole[start..<min(start + 10_000, whole.count)])
-                try await Task.sleep(for: .milliseconds(120))
+                try await Task.sleep(for: .milliseconds(300))
             }
+            #expect(h.resultNames().isEmpty)
             try handle.close()
             let results = try await h.waitForResults(["slow.pdf"])
             let result = try #require(results["slow.pdf"])
@@ -35,7 +39,7 @@ struct DaemonEndToEndTests {
     @Test("rsync-style dot-temp then rename is one upload under the final name")
     func rsyncStyle() async throws {
         try await DaemonHarness.with { h in
-            let daemon = try h.startDaemon()
+            let daemon = try await h.startDaemon()
             let temporary = "\(h.inbox)/.clip.mp4.Xy12Ab"
             try SampleMedia.bytes(.mp4, size: 30_000).write(to: URL(fileURLWithPath: temporary))
             try await Task.sleep(for: .milliseconds(400))
@@ -54,7 +58,7 @@ struct DaemonEndToEndTests {
         try await DaemonHarness.with { h in
             try h.drop("early.png", SampleMedia.bytes(.png, seed: 2))
             try h.drop("early.wav", SampleMedia.bytes(.wav, seed: 3))
-            let daemon = try h.startDaemon()
+            let daemon = try await h.startDaemon()
             let results = try await h.waitForResults(["early.png", "early.wav"])
             #expect(results.values.allSatisfy { $0.status == "succeeded" })
             #expect(h.list(h.inbox).isEmpty)
@@ -65,7 +69,7 @@ struct DaemonEndToEndTests {
     @Test("300 files dropped at once give 300 results, each uploaded once")
     func threeHundredFiles() async throws {
         try await DaemonHarness.with { h in
-            let daemon = try h.startDaemon()
+            let daemon = try await h.startDaemon()
             let names = (0..<300).map { "burst-\($0).jpg" }
             for (index, name) in names.enumerated() {
                 try h.drop(name, SampleMedia.bytes(.jpeg, size: 1500, seed: 1000 + index))
@@ -82,7 +86,7 @@ struct DaemonEndToEndTests {
     @Test("every supported type is uploaded with its MIME type")
     func everySupportedType() async throws {
         try await DaemonHarness.with { h in
-            let daemon = try h.startDaemon()
+            let daemon = try await h.startDaemon()
             let files: [(String, MediaType)] = [
                 ("a.png", .png), ("b.jpg", .jpeg), ("c.mp4", .mp4), ("d.webm", .webm), ("e.mp3", .mp3),
                 ("f.wav", .wav), ("g.pdf", .pdf),
@@ -105,7 +109,7 @@ struct DaemonEndToEndTests {
     @Test("the type comes from the bytes: an ELF named .png is refused, a PDF named .bin is accepted")
     func typeLies() async throws {
         try await DaemonHarness.with { h in
-            let daemon = try h.startDaemon()
+            let daemon = try await h.startDaemon()
             var elf = Data([0x7F, 0x45, 0x4C, 0x46, 0x02, 0x01, 0x01, 0x00])
             elf.append(Data(repeating: 0, count: 500))
             try h.drop("photo.png", elf)
@@ -124,7 +128,7 @@ struct DaemonEndToEndTests {
     @Test("too large, empty, fifo, symlink and awkward names")
     func awkwardInputs() async throws {
         try await DaemonHarness.with { h in
-            let daemon = try h.startDaemon()
+            let daemon = try await h.startDaemon()
             try h.drop("huge.mp4", SampleMedia.bytes(.mp4, size: 33 * 1024 * 1024))
             try h.drop("exact.mp4", SampleMedia.bytes(.mp4, size: Int(MediaType.maxUploadBytes)))
             try h.drop("empty.pdf", Data())
@@ -159,7 +163,7 @@ struct DaemonEndToEndTests {
         faults.latencyMs = 1500
         try await DaemonHarness.with(faults: faults) { h in
             h.environment["HEYGEN_DROPD_WORKERS"] = "1"
-            let daemon = try h.startDaemon()
+            let daemon = try await h.startDaemon()
             try h.drop("first.png", SampleMedia.bytes(.png, seed: 7))
             try await Task.sleep(for: .milliseconds(300))
             try h.drop("second.png", SampleMedia.bytes(.png, seed: 8))
@@ -184,7 +188,7 @@ struct DaemonEndToEndTests {
             for (index, name) in names.enumerated() {
                 try h.drop(name, SampleMedia.bytes(.pdf, size: 4000, seed: 5000 + index))
             }
-            let first = try h.startDaemon()
+            let first = try await h.startDaemon()
             let deadline = ContinuousClock.now + .seconds(60)
             while h.resultNames().count < 25, ContinuousClock.now < deadline {
                 try await Task.sleep(for: .milliseconds(20))
@@ -192,7 +196,7 @@ struct DaemonEndToEndTests {
             first.signal(SIGKILL)
             #expect(try await first.waitForExit() == 128 + SIGKILL)
             #expect(h.resultNames().count < 120)
-            let second = try h.startDaemon()
+            let second = try await h.startDaemon()
             let results = try await h.waitForResults(names, timeout: .seconds(120))
             #expect(results.values.allSatisfy { $0.status == "succeeded" })
             #expect(h.list(h.inbox).isEmpty)
@@ -213,7 +217,7 @@ struct DaemonEndToEndTests {
             for (index, name) in names.enumerated() {
                 try h.drop(name, SampleMedia.bytes(.webm, seed: 900 + index))
             }
-            let first = try h.startDaemon()
+            let first = try await h.startDaemon()
             // Wait until uploads are in flight.
             let deadline = ContinuousClock.now + .seconds(30)
             while (h.simulator.stats.requests["POST /v3/assets"] ?? 0) < 2, ContinuousClock.now < deadline {
@@ -223,7 +227,7 @@ struct DaemonEndToEndTests {
             let done = h.resultNames().count
             #expect(done >= 1 && done < 10)
             #expect(h.list(h.inbox).count == 10 - done)
-            let second = try h.startDaemon()
+            let second = try await h.startDaemon()
             let results = try await h.waitForResults(names, timeout: .seconds(60))
             #expect(results.values.allSatisfy { $0.status == "succeeded" })
             #expect(h.simulator.stats.uploads == 10)
@@ -234,7 +238,7 @@ struct DaemonEndToEndTests {
     @Test("the same bytes under a second name are not uploaded again")
     func sameBytesReused() async throws {
         try await DaemonHarness.with { h in
-            let daemon = try h.startDaemon()
+            let daemon = try await h.startDaemon()
             let bytes = SampleMedia.bytes(.mp3, size: 5000, seed: 77)
             try h.drop("one.mp3", bytes)
             let first = try await h.waitForResults(["one.mp3"])
@@ -258,7 +262,7 @@ struct DaemonEndToEndTests {
         faults.badGatewayRate = 0.10
         try await DaemonHarness.with(faults: faults) { h in
             h.environment["HEYGEN_DROPD_MAX_ATTEMPTS"] = "40"
-            let daemon = try h.startDaemon()
+            let daemon = try await h.startDaemon()
             let names = (0..<24).map { "f\($0).png" }
             for (index, name) in names.enumerated() {
                 try h.drop(name, SampleMedia.bytes(.png, seed: 700 + index))
@@ -277,7 +281,7 @@ struct DaemonEndToEndTests {
     func wrongKey() async throws {
         try await DaemonHarness.with { h in
             h.apiKey = "bad-key"
-            let daemon = try h.startDaemon()
+            let daemon = try await h.startDaemon()
             try h.drop("secret.pdf", SampleMedia.pdf(text: "x"))
             let results = try await h.waitForResults(["secret.pdf"])
             let result = try #require(results["secret.pdf"])
@@ -294,7 +298,7 @@ struct DaemonEndToEndTests {
         try await DaemonHarness.with { h in
             h.apiKey = "sk-leak-canary-4242"
             h.environment["HEYGEN_DROPD_LOG_LEVEL"] = "trace"
-            let daemon = try h.startDaemon()
+            let daemon = try await h.startDaemon()
             try h.drop("a.png", SampleMedia.bytes(.png, seed: 1))
             try h.drop("b.txt", Data("not media".utf8))
             _ = try await h.waitForResults(["a.png", "b.txt"])

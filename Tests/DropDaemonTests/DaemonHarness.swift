@@ -77,11 +77,14 @@ struct DaemonHarness: Sendable {
         return env
     }
 
-    /// Starts `heygen-dropd run` in the background; its output goes to a log file in the harness folder.
-    func startDaemon(extra: [String] = []) throws -> DaemonProcess {
-        try DaemonProcess.start(
+    /// Starts `heygen-dropd run` in the background and waits until it watches the inbox (unless `ready` is false);
+    /// its output goes to a log file in the harness folder.
+    func startDaemon(extra: [String] = [], ready: Bool = true) async throws -> DaemonProcess {
+        let daemon = try DaemonProcess.start(
             arguments: arguments("run", extra: extra), environment: daemonEnvironment(),
             log: root.file("daemon-\(UUID().uuidString.prefix(6)).log"))
+        if ready { try await daemon.waitUntilReady(inbox: inbox) }
+        return daemon
     }
 
     /// Runs a `heygen-dropd` subcommand to completion and returns its exit status and output.
@@ -182,6 +185,16 @@ final class DaemonProcess: Sendable {
         process.standardError = handle
         try process.run()
         return DaemonProcess(process: process, log: log)
+    }
+
+    /// Waits for the daemon's "watching INBOX" line: the watch is in place and the start-up scan done.
+    func waitUntilReady(inbox: String, timeout: Duration = .seconds(30)) async throws {
+        let deadline = ContinuousClock.now + timeout
+        while !logText.contains("watching \(inbox)") {
+            if !process.value.isRunning { throw HarnessError("daemon exited before it was ready:\n\(logText)") }
+            if ContinuousClock.now > deadline { throw HarnessError("daemon not ready after \(timeout)") }
+            try await Task.sleep(for: .milliseconds(10))
+        }
     }
 
     /// Sends a signal (SIGTERM, SIGKILL, ...).

@@ -30,7 +30,7 @@ struct RunRefusalTests {
             #expect(badLevel.stderr.contains("log level"))
             #expect(badLevel.stderr.split(separator: "\n").count == 1)
 
-            let daemon = try h.startDaemon()
+            let daemon = try await h.startDaemon()
             try h.drop("probe.png", SampleMedia.bytes(.png))
             _ = try await h.waitForResults(["probe.png"])
             let second = try await h.command("run")

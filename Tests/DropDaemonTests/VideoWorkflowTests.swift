@@ -14,7 +14,7 @@ struct VideoWorkflowTests {
     @Test("a .prompt dropped before its file makes a video; both end in archive/")
     func promptBeforeFile() async throws {
         try await DaemonHarness.with { h in
-            let daemon = try h.startDaemon()
+            let daemon = try await h.startDaemon()
             try h.drop("report.pdf.prompt", Data("Explain this report in one minute.\n".utf8))
             try await Task.sleep(for: .milliseconds(300))
             try h.drop("report.pdf", SampleMedia.pdf(text: "Q3"))
@@ -38,7 +38,7 @@ struct VideoWorkflowTests {
     func promptJustAfterFile() async throws {
         try await DaemonHarness.with { h in
             h.environment["HEYGEN_DROPD_SETTLE_MS"] = "500"
-            let daemon = try h.startDaemon()
+            let daemon = try await h.startDaemon()
             try h.drop("clip.mp4", SampleMedia.bytes(.mp4, seed: 4))
             try await Task.sleep(for: .milliseconds(150))
             try h.drop("clip.mp4.prompt", Data("Cut a teaser.".utf8))
@@ -52,7 +52,7 @@ struct VideoWorkflowTests {
     @Test("agent.json fields reach the API unchanged, and it wins over .prompt")
     func agentJSONPassThrough() async throws {
         try await DaemonHarness.with { h in
-            let daemon = try h.startDaemon()
+            let daemon = try await h.startDaemon()
             let agent = #"{"prompt": "Make it upbeat", "avatar_id": "av_42", "orientation": "portrait", "callback_id": "cb-7", "style_id": null, "extra": {"list": [1, 2.5, "x"], "flag": true}}"#
             try h.drop("deck.pdf.agent.json", Data(agent.utf8))
             try h.drop("deck.pdf.prompt", Data("ignored prompt".utf8))
@@ -77,7 +77,7 @@ struct VideoWorkflowTests {
     @Test("a bundle moved in makes one video from all its files")
     func bundleMovedIn() async throws {
         try await DaemonHarness.with { h in
-            let daemon = try h.startDaemon()
+            let daemon = try await h.startDaemon()
             let staging = try h.root.subdirectory("staging/launch")
             try SampleMedia.bytes(.png, seed: 11).write(to: URL(fileURLWithPath: "\(staging)/a.png"))
             try SampleMedia.bytes(.jpeg, seed: 12).write(to: URL(fileURLWithPath: "\(staging)/b.jpg"))
@@ -102,7 +102,7 @@ struct VideoWorkflowTests {
     func bundleCopiedInPlace() async throws {
         try await DaemonHarness.with { h in
             h.environment["HEYGEN_DROPD_SETTLE_MS"] = "400"
-            let daemon = try h.startDaemon()
+            let daemon = try await h.startDaemon()
             let bundle = "\(h.inbox)/promo"
             try FileManager.default.createDirectory(atPath: bundle, withIntermediateDirectories: false)
             for index in 0..<4 {
@@ -123,7 +123,7 @@ struct VideoWorkflowTests {
     @Test("a bundle without a prompt only uploads; one with an unsupported file fails naming it")
     func bundleWithoutPromptAndWithCulprit() async throws {
         try await DaemonHarness.with { h in
-            let daemon = try h.startDaemon()
+            let daemon = try await h.startDaemon()
             let plain = try h.root.subdirectory("s1/photos")
             try SampleMedia.bytes(.png, seed: 61).write(to: URL(fileURLWithPath: "\(plain)/one.png"))
             try SampleMedia.bytes(.png, seed: 62).write(to: URL(fileURLWithPath: "\(plain)/two.png"))
@@ -150,7 +150,7 @@ struct VideoWorkflowTests {
         var faults = SimulatorFaults()
         faults.videoFailureRate = 1
         try await DaemonHarness.with(faults: faults) { h in
-            let daemon = try h.startDaemon()
+            let daemon = try await h.startDaemon()
             try h.drop("doomed.png.prompt", Data("This one will fail".utf8))
             try h.drop("doomed.png", SampleMedia.bytes(.png, seed: 99))
             let result = try #require(try await h.waitForResults(["doomed.png"])["doomed.png"])
@@ -172,7 +172,7 @@ struct VideoWorkflowTests {
         faults.pollsUntilVideoID = 2
         faults.pollsUntilCompleted = 3
         try await DaemonHarness.with(faults: faults) { h in
-            let daemon = try h.startDaemon()
+            let daemon = try await h.startDaemon()
             for index in 0..<3 {
                 try h.drop("p\(index).png.prompt", Data("video \(index)".utf8))
                 try h.drop("p\(index).png", SampleMedia.bytes(.png, seed: 200 + index))
@@ -194,7 +194,7 @@ struct VideoWorkflowTests {
         faults.pollsUntilCompleted = 6
         try await DaemonHarness.with(faults: faults) { h in
             h.environment["HEYGEN_DROPD_VIDEO_POLL_INITIAL_MS"] = "300"
-            let first = try h.startDaemon()
+            let first = try await h.startDaemon()
             try h.drop("wait.pdf.prompt", Data("patience".utf8))
             try h.drop("wait.pdf", SampleMedia.pdf(text: "wait"))
             let deadline = ContinuousClock.now + .seconds(30)
@@ -205,7 +205,7 @@ struct VideoWorkflowTests {
             first.signal(SIGKILL)
             _ = try await first.waitForExit()
             #expect(h.resultNames().isEmpty)
-            let second = try h.startDaemon()
+            let second = try await h.startDaemon()
             let result = try #require(try await h.waitForResults(["wait.pdf"])["wait.pdf"])
             #expect(result.status == "succeeded")
             #expect(result.videoAgent?["video_url"]?.string != nil)
@@ -219,7 +219,7 @@ struct VideoWorkflowTests {
     func orphanSidecar() async throws {
         try await DaemonHarness.with { h in
             h.environment["HEYGEN_DROPD_ORPHAN_SIDECAR_TIMEOUT_MINUTES"] = "0.02"
-            let daemon = try h.startDaemon()
+            let daemon = try await h.startDaemon()
             try h.drop("lonely.pdf.prompt", Data("nobody home".utf8))
             let result = try #require(try await h.waitForResults(["lonely.pdf.prompt"])["lonely.pdf.prompt"])
             #expect(result.errorCode == "orphan_sidecar")
@@ -234,7 +234,7 @@ struct VideoWorkflowTests {
     @Test("each kind of invalid sidecar fails the job before anything is uploaded")
     func invalidSidecars() async throws {
         try await DaemonHarness.with { h in
-            let daemon = try h.startDaemon()
+            let daemon = try await h.startDaemon()
             let cases: [(String, String, Data, String)] = [
                 ("badjson.png", "agent.json", Data("{not json".utf8), "not valid JSON"),
                 ("noprompt.png", "agent.json", Data(#"{"avatar_id": "a"}"#.utf8), "no \"prompt\""),
@@ -269,7 +269,7 @@ struct VideoWorkflowTests {
         faults.pollsUntilCompleted = 100_000
         try await DaemonHarness.with(faults: faults) { h in
             h.environment["HEYGEN_DROPD_VIDEO_TIMEOUT_MINUTES"] = "0.03"
-            let daemon = try h.startDaemon()
+            let daemon = try await h.startDaemon()
             let big = try h.root.subdirectory("s/big")
             for index in 0..<21 {
                 try SampleMedia.bytes(.png, seed: 500 + index).write(to: URL(fileURLWithPath: "\(big)/i\(index).png"))
@@ -296,7 +296,7 @@ struct VideoWorkflowTests {
         try await DaemonHarness.with(faults: faults) { h in
             // Our cap above the API's: creates meet 429 with Retry-After and must wait, not fail.
             h.environment["HEYGEN_DROPD_VIDEO_CONCURRENCY"] = "3"
-            let daemon = try h.startDaemon()
+            let daemon = try await h.startDaemon()
             let names = (0..<3).map { "v\($0).png" }
             for (index, name) in names.enumerated() {
                 try h.drop("\(name).prompt", Data("video \(index)".utf8))
@@ -310,7 +310,7 @@ struct VideoWorkflowTests {
         try await DaemonHarness.with(faults: faults) { h in
             // Our cap at the API's: the API never has to refuse.
             h.environment["HEYGEN_DROPD_VIDEO_CONCURRENCY"] = "1"
-            let daemon = try h.startDaemon()
+            let daemon = try await h.startDaemon()
             let names = (0..<3).map { "w\($0).png" }
             for (index, name) in names.enumerated() {
                 try h.drop("\(name).prompt", Data("video \(index)".utf8))
