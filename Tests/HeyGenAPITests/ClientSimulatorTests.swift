@@ -133,6 +133,23 @@ import TestSupport
         }
     }
 
+    @Test func aFileOverTheLimitIsRejected() async throws {
+        try await withTemporaryDirectory { directory in
+            try await withSimulator { sim in
+                let path = directory.file("huge.pdf")
+                try MediaTypeSamples.write(MediaTypeSamples.pdf, to: path)
+                let handle = try FileHandle(forWritingTo: URL(fileURLWithPath: path))
+                try handle.truncate(atOffset: UInt64(MediaType.maxUploadBytes + 1))
+                try handle.close()
+                let error = await uploadError(sim.client(), path: path, key: "too-large")
+                #expect(error?.category == .rejected)
+                #expect(error?.httpStatus == 413)
+                #expect(error?.isRetryable == false)
+                #expect(sim.simulator.stats.uploads == 0)
+            }
+        }
+    }
+
     @Test func anUnknownFileOrADirectoryCostsNoRequest() async throws {
         try await withTemporaryDirectory { directory in
             try await withSimulator { sim in
