@@ -4,7 +4,7 @@ import HeyGenAPI
 ///
 /// Served as JSON by `GET /_admin/stats` with these property names.
 public struct SimulatorStats: Sendable, Codable, Equatable {
-    /// Requests received per route, keyed `"METHOD /route/pattern"` (e.g. `"GET /v3/videos/:id"`);
+    /// Requests received per route, keyed `"METHOD /route/pattern"` (e.g. `"GET /v3/videos/{id}"`);
     /// requests that matched no route count under `"METHOD other"`. Faulted requests count too.
     public var requests: [String: Int] = [:]
     /// Responses sent per HTTP status code (`"200"`, `"429"`, ...), admin routes included.

@@ -1,0 +1,141 @@
+import AsyncHTTPClient
+import HeyGenAPI
+import HeyGenSimulator
+import NIOCore
+import Testing
+
+@Suite("Simulator uploads")
+struct SimulatorUploadTests {
+    @Test("each supported type is accepted and reported with its MIME type", arguments: MediaType.allCases)
+    func acceptsSupportedType(_ type: MediaType) async throws {
+        try await withSimHarness { sim in
+            let content = SimSampleMedia.bytes(for: type, size: 700)
+            let reply = try await sim.upload(content, fileName: "sample.bin")
+            #expect(reply.status == 200)
+            #expect(reply.data("mime_type") == .string(type.mimeType))
+            #expect(reply.data("size_bytes") == .number(700))
+            let assetID = try #require(reply.data("asset_id")?.stringValue)
+            #expect(assetID.hasPrefix("asset_"))
+            #expect(reply.data("url")?.stringValue?.hasPrefix("https://") == true)
+            #expect(reply.header("X-Request-Id")?.isEmpty == false)
+            #expect(sim.simulator.stats.uploads == 1)
+            #expect(sim.simulator.stats.uploadedBytes == 700)
+        }
+    }
+
+    @Test("the type comes from the bytes, not the file name")
+    func typeFromBytes() async throws {
+        try await withSimHarness { sim in
+            let pdf = try await sim.upload(SimSampleMedia.bytes(for: .pdf), fileName: "picture.png")
+            #expect(pdf.data("mime_type") == .string("application/pdf"))
+            let elf: [UInt8] = [0x7F, 0x45, 0x4C, 0x46, 2, 1, 1, 0] + [UInt8](repeating: 0, count: 100)
+            let rejected = try await sim.upload(elf, fileName: "photo.png")
+            #expect(rejected.status == 415)
+            #expect(rejected.error("code") == .string("unsupported_media_type"))
+            #expect(rejected.error("param") == .string("file"))
+            #expect(rejected.error("doc_url") == .null)
+            #expect(rejected.error("message")?.stringValue?.isEmpty == false)
+            #expect(rejected.header("X-Request-Id")?.isEmpty == false)
+            #expect(sim.simulator.stats.uploads == 1)
+        }
+    }
+
+    @Test("an empty file is rejected")
+    func rejectsEmpty() async throws {
+        try await withSimHarness { sim in
+            let reply = try await sim.upload([])
+            #expect(reply.status == 400)
+            #expect(reply.error("code") == .string("empty_file"))
+            #expect(sim.simulator.stats.uploads == 0)
+        }
+    }
+
+    @Test("a file of exactly 32 MiB is accepted")
+    func acceptsExactLimit() async throws {
+        try await withSimHarness { sim in
+            let content = SimSampleMedia.bytes(for: .mp4, size: Int(MediaType.maxUploadBytes))
+            let reply = try await sim.upload(content, fileName: "limit.mp4")
+            #expect(reply.status == 200)
+            #expect(reply.data("size_bytes") == .number(Double(MediaType.maxUploadBytes)))
+        }
+    }
+
+    @Test("a file one byte over 32 MiB is refused with 413")
+    func rejectsOverLimit() async throws {
+        try await withSimHarness { sim in
+            let content = SimSampleMedia.bytes(for: .mp4, size: Int(MediaType.maxUploadBytes) + 1)
+            let reply = try await sim.upload(content, fileName: "big.mp4")
+            #expect(reply.status == 413)
+            #expect(reply.error("code") == .string("file_too_large"))
+            #expect(sim.simulator.stats.uploads == 0)
+        }
+    }
+
+    @Test("a chunked upload (no Content-Length) is accepted")
+    func acceptsChunked() async throws {
+        try await withSimHarness { sim in
+            let content = SimSampleMedia.bytes(for: .wav, size: 100_000)
+            let reply = try await sim.upload(content, fileName: "voice.wav", chunked: true)
+            #expect(reply.status == 200)
+            #expect(reply.data("mime_type") == .string("audio/wav"))
+            #expect(reply.data("size_bytes") == .number(100_000))
+        }
+    }
+
+    @Test("an upload without a multipart body, or without a file part, is a 400")
+    func rejectsMalformed() async throws {
+        try await withSimHarness { sim in
+            let json = try await sim.send(
+                .POST, "/v3/assets", headers: [("Content-Type", "application/json")], body: .bytes(ByteBuffer(string: "{}")))
+            #expect(json.status == 400)
+            #expect(json.error("code") == .string("invalid_request"))
+
+            let boundary = "xyz"
+            let noFile = "--xyz\r\nContent-Disposition: form-data; name=\"other\"\r\n\r\nvalue\r\n--xyz--\r\n"
+            let reply = try await sim.send(
+                .POST, "/v3/assets", headers: [("Content-Type", "multipart/form-data; boundary=\(boundary)")],
+                body: .bytes(ByteBuffer(string: noFile)))
+            #expect(reply.status == 400)
+            #expect(reply.error("message")?.stringValue?.contains("file") == true)
+
+            let truncated = "--xyz\r\nContent-Disposition: form-data; name=\"file\"\r\n\r\n%PDF-1.7 and no end"
+            let cut = try await sim.send(
+                .POST, "/v3/assets", headers: [("Content-Type", "multipart/form-data; boundary=\(boundary)")],
+                body: .bytes(ByteBuffer(string: truncated)))
+            #expect(cut.status == 400)
+            #expect(cut.error("code") == .string("invalid_multipart"))
+        }
+    }
+
+    @Test("other form fields are ignored and the file part is found")
+    func ignoresOtherFields() async throws {
+        try await withSimHarness { sim in
+            let form = SimMultipartForm(
+                fileName: "x.jpg", content: SimSampleMedia.bytes(for: .jpeg), extraFields: [("note", "hello")])
+            let reply = try await sim.send(
+                .POST, "/v3/assets", headers: [("Content-Type", form.contentType)],
+                body: .bytes(ByteBuffer(bytes: form.body)))
+            #expect(reply.status == 200)
+            #expect(reply.data("mime_type") == .string("image/jpeg"))
+            #expect(reply.data("size_bytes") == .number(512))
+        }
+    }
+
+    @Test("the API key is required and rejected keys get 401")
+    func apiKey() async throws {
+        try await withSimHarness { sim in
+            let missing = try await sim.upload(SimSampleMedia.bytes(for: .png), apiKey: nil)
+            #expect(missing.status == 401)
+            #expect(missing.error("code") == .string("unauthorized"))
+            let bad = try await sim.upload(SimSampleMedia.bytes(for: .png), apiKey: "bad-key")
+            #expect(bad.status == 401)
+
+            sim.simulator.updateFaults { $0.rejectedKeys = ["revoked"] }
+            let revoked = try await sim.send(.GET, "/v3/videos/none", apiKey: "revoked")
+            #expect(revoked.status == 401)
+            let nowFine = try await sim.upload(SimSampleMedia.bytes(for: .png), apiKey: "bad-key")
+            #expect(nowFine.status == 200)
+            #expect(sim.simulator.stats.uploads == 1)
+        }
+    }
+}
