@@ -59,7 +59,7 @@ import TestSupport
                 ]
                 let attemptTimes = Mutex<[ContinuousClock.Instant]>([])
                 let seen = Mutex<[HeyGenError]>([])
-                let asset = try await withRetries(fastRetries, logger: SimulatorHarness.quietLogger, onAttempt: {
+                let asset = try await withRetries(fastRetries, logger: ClientHarness.quietLogger, onAttempt: {
                     let index = attemptTimes.withLock { times in
                         times.append(.now)
                         return times.count - 1
