@@ -27,8 +27,7 @@ extension HeyGenClient {
     /// The errors never contain the API key.
     func exchange(_ request: HTTPClientRequest, deadline: ContinuousClock.Instant, timeout: Duration) async -> Result<[String: JSONValue], HeyGenError> {
         let started = ContinuousClock.now
-        let path = request.url.dropFirst(configuration.baseURL.count)
-        var metadata: Logger.Metadata = ["method": "\(request.method.rawValue)", "path": "\(path)"]
+        var metadata: Logger.Metadata = ["method": "\(request.method.rawValue)", "url": "\(request.url)"]
         let result: Result<[String: JSONValue], HeyGenError>
         do {
             let remaining = max(deadline - started, .zero)
@@ -129,7 +128,7 @@ extension HeyGenClient {
         guard !id.isEmpty else {
             throw HeyGenError(category: .rejected, message: "empty \(what)", isRetryable: false)
         }
-        return MultipartFileBody.percentEncoded(Array(id.utf8)) { byte in
+        return MultipartEnvelope.percentEncoded(Array(id.utf8)) { byte in
             switch byte {
             case UInt8(ascii: "a")...UInt8(ascii: "z"), UInt8(ascii: "A")...UInt8(ascii: "Z"), UInt8(ascii: "0")...UInt8(ascii: "9"),
                 UInt8(ascii: "-"), UInt8(ascii: "."), UInt8(ascii: "_"), UInt8(ascii: "~"):

@@ -64,11 +64,18 @@ public struct HeyGenClient: Sendable {
                     )
                     return
                 }
-                let body = MultipartFileBody(handle: handle, fileSize: info.size, fileName: fileName)
+                let envelope = MultipartEnvelope(fileName: fileName)
                 var request = makeRequest(.POST, "/v3/assets")
                 request.headers.add(name: "Idempotency-Key", value: idempotencyKey)
-                request.headers.add(name: "Content-Type", value: body.contentType)
-                request.body = .stream(body, length: .known(body.contentLength))
+                request.headers.add(name: "Content-Type", value: envelope.contentType)
+                if info.size <= Int64(MultipartFileBody.chunkLength.bytes) {
+                    // A file no larger than one chunk goes out in a single buffer, read in one go.
+                    let content = try await HeyGenClient.readWhole(handle, size: info.size)
+                    request.body = .bytes(envelope.body(containing: content))
+                } else {
+                    let body = MultipartFileBody(handle: handle, fileSize: info.size, envelope: envelope)
+                    request.body = .stream(body, length: .known(body.contentLength))
+                }
                 outcome = await exchange(request, deadline: deadline, timeout: configuration.uploadTimeout)
             }
         } catch {
@@ -128,6 +135,20 @@ public struct HeyGenClient: Sendable {
             throw malformed("the video answer has no status")
         }
         return video
+    }
+
+    /// Exactly `size` bytes from the start of the file; throws if it ends sooner.
+    static func readWhole(_ handle: ReadFileHandle, size: Int64) async throws -> ByteBuffer {
+        var content = ByteBuffer()
+        while Int64(content.readableBytes) < size {
+            let offset = Int64(content.readableBytes)
+            var piece = try await handle.readChunk(fromAbsoluteOffset: offset, length: .bytes(size - offset))
+            if piece.readableBytes == 0 {
+                throw MultipartFileBody.FileShrankError(expected: size, read: offset)
+            }
+            content.writeBuffer(&piece)
+        }
+        return content
     }
 
     /// Whether `key` is acceptable as an `Idempotency-Key`: 1–255 characters of `[A-Za-z0-9_:.-]`.

@@ -16,16 +16,16 @@ import Testing
     }
 
     @Test func plainFileNamesAreQuotedAsIs() {
-        #expect(MultipartFileBody.contentDisposition(fileName: "report 2024 (final).pdf") == #"form-data; name="file"; filename="report 2024 (final).pdf""#)
-        #expect(MultipartFileBody.contentDisposition(fileName: "100%.png") == #"form-data; name="file"; filename="100%.png""#)
+        #expect(MultipartEnvelope.contentDisposition(fileName: "report 2024 (final).pdf") == #"form-data; name="file"; filename="report 2024 (final).pdf""#)
+        #expect(MultipartEnvelope.contentDisposition(fileName: "100%.png") == #"form-data; name="file"; filename="100%.png""#)
     }
 
     @Test func awkwardFileNamesAreEncodedSafely() {
-        let quoted = MultipartFileBody.contentDisposition(fileName: #"say "hi"\now.png"#)
+        let quoted = MultipartEnvelope.contentDisposition(fileName: #"say "hi"\now.png"#)
         #expect(quoted == #"form-data; name="file"; filename="say %22hi%22%5Cnow.png"; filename*=UTF-8''say%20%22hi%22%5Cnow.png"#)
-        let unicode = MultipartFileBody.contentDisposition(fileName: "résumé 100%.pdf")
+        let unicode = MultipartEnvelope.contentDisposition(fileName: "résumé 100%.pdf")
         #expect(unicode == #"form-data; name="file"; filename="r%C3%A9sum%C3%A9 100%25.pdf"; filename*=UTF-8''r%C3%A9sum%C3%A9%20100%25.pdf"#)
-        let injected = MultipartFileBody.contentDisposition(fileName: "a\r\nContent-Type: text/html\r\n.png")
+        let injected = MultipartEnvelope.contentDisposition(fileName: "a\r\nContent-Type: text/html\r\n.png")
         #expect(!injected.contains("\r") && !injected.contains("\n"))
         for value in [quoted, unicode, injected] {
             #expect(value.utf8.allSatisfy { $0 >= 0x20 && $0 < 0x7F })
@@ -34,7 +34,7 @@ import Testing
 
     @Test func theExtendedFileNameDecodesBackToTheOriginal() throws {
         let name = "naïve \"quoted\" 日本.png"
-        let value = MultipartFileBody.contentDisposition(fileName: name)
+        let value = MultipartEnvelope.contentDisposition(fileName: name)
         let extended = try #require(value.components(separatedBy: "filename*=UTF-8''").last)
         #expect(extended.removingPercentEncoding == name)
     }

@@ -59,7 +59,7 @@ import TestSupport
                 ]
                 let attemptTimes = Mutex<[ContinuousClock.Instant]>([])
                 let seen = Mutex<[HeyGenError]>([])
-                let asset = try await withRetries(fastRetries, logger: SimulatorHarness.quietLogger, onAttempt: {
+                let asset = try await withRetries(fastRetries, logger: ClientHarness.quietLogger, onAttempt: {
                     let index = attemptTimes.withLock { times in
                         times.append(.now)
                         return times.count - 1
@@ -129,6 +129,23 @@ import TestSupport
                 #expect(missing?.category == .notFound)
                 #expect(missing?.isRetryable == false)
                 #expect(sim.requests("GET /v3/videos/") == 1)
+            }
+        }
+    }
+
+    @Test func aFileOverTheLimitIsRejected() async throws {
+        try await withTemporaryDirectory { directory in
+            try await withSimulator { sim in
+                let path = directory.file("huge.pdf")
+                try MediaTypeSamples.write(MediaTypeSamples.pdf, to: path)
+                let handle = try FileHandle(forWritingTo: URL(fileURLWithPath: path))
+                try handle.truncate(atOffset: UInt64(MediaType.maxUploadBytes + 1))
+                try handle.close()
+                let error = await uploadError(sim.client(), path: path, key: "too-large")
+                #expect(error?.category == .rejected)
+                #expect(error?.httpStatus == 413)
+                #expect(error?.isRetryable == false)
+                #expect(sim.simulator.stats.uploads == 0)
             }
         }
     }

@@ -5,7 +5,7 @@ import HeyGenSimulator
 import Logging
 
 /// A simulator listening on a free loopback port, and an HTTP client to reach it.
-struct SimulatorHarness: Sendable {
+struct ClientHarness: Sendable {
     let simulator: HeyGenSimulator
     let baseURL: String
     let httpClient: HTTPClient
@@ -18,7 +18,7 @@ struct SimulatorHarness: Sendable {
         HeyGenClient(
             configuration: .init(baseURL: baseURL, apiKey: apiKey, requestTimeout: requestTimeout),
             httpClient: httpClient,
-            logger: SimulatorHarness.quietLogger
+            logger: ClientHarness.quietLogger
         )
     }
 
@@ -32,7 +32,7 @@ struct SimulatorHarness: Sendable {
         HeyGenClient(
             configuration: .init(baseURL: "http://127.0.0.1:1", apiKey: apiKey),
             httpClient: fastFailingHTTPClient,
-            logger: SimulatorHarness.quietLogger
+            logger: ClientHarness.quietLogger
         )
     }
 
@@ -48,9 +48,9 @@ struct HarnessError: Error, CustomStringConvertible {
 /// Runs `body` against a fresh simulator on port 0, stopping it and the HTTP client afterwards.
 func withSimulator<T: Sendable>(
     faults: SimulatorFaults = SimulatorFaults(),
-    _ body: @Sendable (SimulatorHarness) async throws -> T
+    _ body: @Sendable (ClientHarness) async throws -> T
 ) async throws -> T {
-    let simulator = HeyGenSimulator(faults: faults, logger: SimulatorHarness.quietLogger)
+    let simulator = HeyGenSimulator(faults: faults, logger: ClientHarness.quietLogger)
     let httpClient = HeyGenClient.makeHTTPClient()
     let fastFailingHTTPClient = HTTPClient(
         eventLoopGroup: HTTPClient.defaultEventLoopGroup,
@@ -74,7 +74,7 @@ func withSimulator<T: Sendable>(
                     try await group.waitForAll()
                     throw HarnessError(description: "the simulator stopped before listening")
                 }
-                let harness = SimulatorHarness(
+                let harness = ClientHarness(
                     simulator: simulator, baseURL: "http://127.0.0.1:\(port)", httpClient: httpClient,
                     fastFailingHTTPClient: fastFailingHTTPClient
                 )
