@@ -131,7 +131,7 @@ let package = Package(
         .testTarget(
             name: "HeyGenAPITests",
             dependencies: [
-                "HeyGenAPI", "HeyGenSimulator", "TestSupport",
+                "HeyGenAPI", "HeyGenSimulator", "TestSupport", "upload-benchmark",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "Logging", package: "swift-log"),
             ]
