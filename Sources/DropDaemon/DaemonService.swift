@@ -68,14 +68,9 @@ public struct DaemonService: Service, CustomStringConvertible {
                     await StatusReporter(queue: queue, notifier: notifier, logger: logger).run()
                 }
             }
-            if let notifier, let interval = notifier.watchdogInterval {
+            if let notifier, notifier.watchdogInterval != nil {
                 group.addTask {
-                    try await cancelWhenGracefulShutdown {
-                        while !Task.isCancelled {
-                            notifier.watchdog()
-                            try await Task.sleep(for: interval)
-                        }
-                    }
+                    await WatchdogService(notifier: notifier, logger: logger).run()
                 }
             }
             group.addTask {
