@@ -16,13 +16,25 @@ public struct DaemonService: Service, CustomStringConvertible {
     let httpClient: HTTPClient
     let notifier: SystemdNotifier?
     let logger: Logger
+    let lock: DaemonLock
+    let queue: JobQueue
 
     /// A daemon for the given settings; `httpClient` is shared and shut down by the caller.
-    public init(settings: Settings, httpClient: HTTPClient, notifier: SystemdNotifier?, logger: Logger) {
+    ///
+    /// Takes the state directory's lock and opens the queue at once, so that a second daemon, or a
+    /// database that is corrupt or unreadable, is refused with one line before anything starts.
+    public init(settings: Settings, httpClient: HTTPClient, notifier: SystemdNotifier?, logger: Logger) throws {
         self.settings = settings
         self.httpClient = httpClient
         self.notifier = notifier
         self.logger = logger
+        self.lock = try DaemonLock(stateDir: settings.stateDir)
+        do {
+            self.queue = try JobQueue(path: settings.databasePath, logger: logger)
+        } catch {
+            lock.release()
+            throw error
+        }
     }
 
     /// A short name for logs (the settings are logged separately, without the key).
@@ -30,9 +42,8 @@ public struct DaemonService: Service, CustomStringConvertible {
 
     /// Runs until graceful shutdown completes; throws a one-line error when it cannot start.
     public func run() async throws {
-        let lock = try DaemonLock(stateDir: settings.stateDir)
         defer { lock.release() }
-        let queue = try JobQueue(path: settings.databasePath, logger: logger)
+        let queue = self.queue
         let recovered = try queue.recoverAbandonedLeases()
         if recovered > 0 {
             logger.notice("resuming \(recovered) job(s) the previous run left unfinished")

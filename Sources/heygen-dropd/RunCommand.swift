@@ -21,9 +21,15 @@ struct RunCommand: AsyncParsableCommand {
             LogFormat.bootstrap(format: settings.logFormat, level: settings.logLevel, environment: environment)
             let logger = Logger(label: "heygen-dropd")
             let httpClient = HeyGenClient.makeHTTPClient()
-            let daemon = DaemonService(
-                settings: settings, httpClient: httpClient, notifier: SystemdNotifier(environment: environment),
-                logger: logger)
+            let daemon: DaemonService
+            do {
+                daemon = try DaemonService(
+                    settings: settings, httpClient: httpClient, notifier: SystemdNotifier(environment: environment),
+                    logger: logger)
+            } catch {
+                try? await httpClient.shutdown()
+                throw error
+            }
             let group = ServiceGroup(
                 services: [daemon], gracefulShutdownSignals: [.sigterm, .sigint], cancellationSignals: [],
                 logger: logger)

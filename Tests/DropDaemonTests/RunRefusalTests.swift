@@ -30,6 +30,13 @@ struct RunRefusalTests {
             #expect(badLevel.stderr.contains("log level"))
             #expect(badLevel.stderr.split(separator: "\n").count == 1)
 
+            try Data(repeating: 0x5A, count: 8192).write(to: URL(fileURLWithPath: "\(h.state)/queue.sqlite3"))
+            let corrupt = try await h.command("run")
+            #expect(corrupt.status == 1)
+            #expect(corrupt.stderr.hasPrefix("heygen-dropd: cannot open queue database \(h.state)/queue.sqlite3"))
+            #expect(corrupt.stderr.split(separator: "\n").count == 1)
+            try FileManager.default.removeItem(atPath: "\(h.state)/queue.sqlite3")
+
             let daemon = try await h.startDaemon()
             try h.drop("probe.png", SampleMedia.bytes(.png))
             _ = try await h.waitForResults(["probe.png"])
