@@ -5,7 +5,7 @@ import Logging
 enum WatchOutput: Sendable {
     /// An entry has settled.
     case drop(InboxDrop)
-    /// Everything found by the start-up scan has been reported (or left, or is being written again).
+    /// Everything found by the start-up scan has been reported (or left, or changed again since).
     case ready
 }
 
@@ -67,7 +67,7 @@ final class WatchLoop {
     private var reported: [String: String] = [:]
     /// Names already logged as left alone (logged once per name while the name stays).
     private var mentioned: Set<[UInt8]> = []
-    /// Names from the start-up scan not yet reported; nil once `.ready` was emitted.
+    /// Names from the start-up scan not yet reported and untouched since; nil once `.ready` was emitted.
     private var awaitingInitial: Set<String>? = []
     private var sequence: UInt64 = 0
     private var nextReestablishAttempt: Instant?
@@ -195,6 +195,8 @@ final class WatchLoop {
             mention(event.name, "ignoring \(name): name of a temporary or hidden file")
             return
         }
+        // Changed since the start-up scan: reported when it settles, like any new drop; not waited for by onReady.
+        awaitingInitial?.remove(name)
         let isDirectory = event.has(InotifyMask.isDirectory)
         if event.has(InotifyMask.create) {
             if isDirectory { beginBundle(name, now: now) } else { fileCreated(name, raw: event.name, now: now) }
@@ -226,6 +228,7 @@ final class WatchLoop {
             return
         }
         entry.deadline = now + settle
+        awaitingInitial?.remove(bundle)
         if !event.has(InotifyMask.isDirectory), !event.name.isEmpty {
             let child = event.name
             if event.has(InotifyMask.create),
@@ -257,7 +260,6 @@ final class WatchLoop {
             startSettling(name, now: now)
             if status.linkCount == 1 {
                 pending[name]?.justCreated = true
-                awaitingInitial?.remove(name)
             }
         case .directory:
             beginBundle(name, now: now)
