@@ -204,8 +204,13 @@ final class WatchLoop {
         if event.has(InotifyMask.movedTo) {
             if isDirectory { bundleMovedIn(name, raw: event.name, now: now) } else { fileArrived(name, raw: event.name, now: now) }
         }
+        if isDirectory {
+            // A directory's own changes (tar, for one, makes IN_MODIFY on it) only postpone a pending bundle.
+            if event.has(InotifyMask.modify | InotifyMask.attrib) { postpone(name, now: now) }
+            return
+        }
         if event.has(InotifyMask.modify) {
-            writerActive(name)
+            writerActive(name, now: now)
         }
         if event.has(InotifyMask.closeWrite) {
             fileArrived(name, raw: event.name, now: now)
@@ -286,8 +291,12 @@ final class WatchLoop {
     }
 
     /// A writer has the file open: it is not a drop before its next close.
-    private func writerActive(_ name: String) {
-        if let entry = pending[name], entry.kind == .file, entry.deadline == nil { return }
+    private func writerActive(_ name: String, now: Instant) {
+        if let entry = pending[name], entry.kind == .directory {
+            postpone(name, now: now)
+            return
+        }
+        if let entry = pending[name], entry.deadline == nil { return }
         if pending[name] == nil, FileStatus.of(path(name))?.kind != .regular { return }
         if let old = pending[name], let watch = old.watch { removeBundleWatch(watch) }
         pending[name] = Pending(kind: .file, deadline: nil, order: nextOrder())
