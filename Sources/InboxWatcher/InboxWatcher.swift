@@ -41,9 +41,10 @@ public final class InboxWatcher: Sendable {
     /// `InboxWatcherError` only if the inbox cannot be watched at start (missing, not a directory,
     /// no permission, an inotify limit reached).
     ///
-    /// `onReady` is called once the watch is in place and every entry found by the start-up scan
-    /// has been reported through `onDrop` (or has left, or is being written to again and will be
-    /// reported when its writer is done). With an empty inbox that is right away.
+    /// `onReady` is called once, when the watch is in place and every entry found by the start-up
+    /// scan has been reported through `onDrop` — except entries that left, or changed again after
+    /// the scan (those are reported when they settle, like any new drop). So it comes right away
+    /// with an empty inbox and about one settle window after the start otherwise.
     public func run(
         onReady: @Sendable () async -> Void = {},
         onDrop: @Sendable (InboxDrop) async -> Void
@@ -75,7 +76,7 @@ public final class InboxWatcher: Sendable {
         }
         thread.name = "inbox-watcher"
         thread.start()
-        logger.info("watching the inbox", metadata: ["inbox": "\(directory)", "settle_ms": "\(settle.milliseconds)"])
+        logger.debug("watching the inbox", metadata: ["inbox": "\(directory)", "settle_ms": "\(settle.milliseconds)"])
 
         await withTaskCancellationHandler {
             for await output in outputs {

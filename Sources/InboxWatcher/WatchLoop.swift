@@ -5,7 +5,7 @@ import Logging
 enum WatchOutput: Sendable {
     /// An entry has settled.
     case drop(InboxDrop)
-    /// Everything found by the start-up scan has been reported (or left, or is being written again).
+    /// Everything found by the start-up scan has been reported (or left, or changed again since).
     case ready
 }
 
@@ -67,7 +67,7 @@ final class WatchLoop {
     private var reported: [String: String] = [:]
     /// Names already logged as left alone (logged once per name while the name stays).
     private var mentioned: Set<[UInt8]> = []
-    /// Names from the start-up scan not yet reported; nil once `.ready` was emitted.
+    /// Names from the start-up scan not yet reported and untouched since; nil once `.ready` was emitted.
     private var awaitingInitial: Set<String>? = []
     private var sequence: UInt64 = 0
     private var nextReestablishAttempt: Instant?
@@ -195,6 +195,8 @@ final class WatchLoop {
             mention(event.name, "ignoring \(name): name of a temporary or hidden file")
             return
         }
+        // Changed since the start-up scan: reported when it settles, like any new drop; not waited for by onReady.
+        awaitingInitial?.remove(name)
         let isDirectory = event.has(InotifyMask.isDirectory)
         if event.has(InotifyMask.create) {
             if isDirectory { beginBundle(name, now: now) } else { fileCreated(name, raw: event.name, now: now) }
@@ -202,8 +204,13 @@ final class WatchLoop {
         if event.has(InotifyMask.movedTo) {
             if isDirectory { bundleMovedIn(name, raw: event.name, now: now) } else { fileArrived(name, raw: event.name, now: now) }
         }
+        if isDirectory {
+            // A directory's own changes (tar, for one, makes IN_MODIFY on it) only postpone a pending bundle.
+            if event.has(InotifyMask.modify | InotifyMask.attrib) { postpone(name, now: now) }
+            return
+        }
         if event.has(InotifyMask.modify) {
-            writerActive(name)
+            writerActive(name, now: now)
         }
         if event.has(InotifyMask.closeWrite) {
             fileArrived(name, raw: event.name, now: now)
@@ -226,6 +233,7 @@ final class WatchLoop {
             return
         }
         entry.deadline = now + settle
+        awaitingInitial?.remove(bundle)
         if !event.has(InotifyMask.isDirectory), !event.name.isEmpty {
             let child = event.name
             if event.has(InotifyMask.create),
@@ -257,7 +265,6 @@ final class WatchLoop {
             startSettling(name, now: now)
             if status.linkCount == 1 {
                 pending[name]?.justCreated = true
-                awaitingInitial?.remove(name)
             }
         case .directory:
             beginBundle(name, now: now)
@@ -284,8 +291,12 @@ final class WatchLoop {
     }
 
     /// A writer has the file open: it is not a drop before its next close.
-    private func writerActive(_ name: String) {
-        if let entry = pending[name], entry.kind == .file, entry.deadline == nil { return }
+    private func writerActive(_ name: String, now: Instant) {
+        if let entry = pending[name], entry.kind == .directory {
+            postpone(name, now: now)
+            return
+        }
+        if let entry = pending[name], entry.deadline == nil { return }
         if pending[name] == nil, FileStatus.of(path(name))?.kind != .regular { return }
         if let old = pending[name], let watch = old.watch { removeBundleWatch(watch) }
         pending[name] = Pending(kind: .file, deadline: nil, order: nextOrder())

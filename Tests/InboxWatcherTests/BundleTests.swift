@@ -56,6 +56,26 @@ struct BundleTests {
         }
     }
 
+    @Test("a bundle still being filled at start-up: onReady does not wait for it; one drop once complete")
+    func fillingAtStartup() async throws {
+        try await withTemporaryDirectory { directory in
+            let bundle = try directory.subdirectory("big")
+            let file = try OpenFile(bundle + "/movie.mp4")
+            try file.write(100)
+            async let writing: Void = {
+                for _ in 0..<20 {
+                    try await Task.sleep(for: .milliseconds(100))
+                    try file.write(100)
+                }
+                file.close()
+            }()
+            let outcome = try await watch(directory.path, settle: .seconds(1), expected: 1)
+            try await writing
+            #expect(outcome.dropsBeforeReady == 0)
+            #expect(outcome.drops == [ObservedDrop(name: "big", kind: .directory, content: "movie.mp4:2100")])
+        }
+    }
+
     @Test("a directory created in place and removed before it settled is not reported")
     func removedBeforeSettling() async throws {
         try await withTemporaryDirectory { directory in

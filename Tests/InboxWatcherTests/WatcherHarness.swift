@@ -127,7 +127,7 @@ func fileSize(_ path: String) -> Int? {
 }
 
 /// A file open for writing, written in pieces by the test.
-final class OpenFile {
+final class OpenFile: Sendable {
     let fd: Int32
 
     /// Opens `path` for writing (created if needed; truncated unless `append`).
