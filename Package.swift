@@ -138,7 +138,7 @@ let package = Package(
         ),
         .testTarget(
             name: "InboxWatcherTests",
-            dependencies: ["InboxWatcher", "TestSupport"]
+            dependencies: ["InboxWatcher", "TestSupport", .product(name: "Logging", package: "swift-log")]
         ),
         .testTarget(
             name: "DropDaemonTests",
