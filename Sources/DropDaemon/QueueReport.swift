@@ -11,14 +11,33 @@ public struct QueueReport: Sendable, Equatable {
     public var daemonRunning: Bool
     /// The pid of that daemon, when it could be read from the lock file.
     public var daemonPID: Int32?
-    /// Jobs per state, and how many are being worked on.
-    public var counts: QueueCounts
+    /// How many jobs are in each part of their life.
+    public var counts: Counts
     /// The queued job enqueued first, if any job is queued.
     public var oldestWaiting: WaitingJob?
     /// Up to five failed jobs, the most recently finished first.
     public var lastErrors: [RecentError]
     /// When the report was read.
     public var takenAt: Date
+
+    /// Jobs by where they are: every job is in exactly one of these.
+    public struct Counts: Sendable, Equatable {
+        /// Queued and not being worked on: new, waiting for a retry, or for a video slot.
+        public var queued: Int
+        /// Queued jobs a worker is on right now (checks, uploads, creating the video).
+        public var inFlight: Int
+        /// Uploaded, their video being made.
+        public var waitingVideo: Int
+        /// Finished well.
+        public var succeeded: Int
+        /// Finished with an error.
+        public var failed: Int
+
+        /// e.g. `queued 3, in flight 2, waiting for video 1, succeeded 40, failed 0`.
+        public var text: String {
+            "queued \(queued), in flight \(inFlight), waiting for video \(waitingVideo), succeeded \(succeeded), failed \(failed)"
+        }
+    }
 
     /// A job waiting in the queue.
     public struct WaitingJob: Sendable, Equatable {
@@ -54,7 +73,7 @@ public struct QueueReport: Sendable, Equatable {
     /// Reads the report from `queue`; the daemon lock is looked up in `stateDir`.
     public static func read(queue: JobQueue, stateDir: String, now: Date = Date()) throws -> QueueReport {
         let holder = DaemonLock.holder(stateDir: stateDir)
-        let counts = try queue.counts(now: now)
+        let counts = try Self.counts(queue, now: now)
         let oldest = try queue.oldestWaiting().map {
             WaitingJob(id: $0.id, name: $0.sourceName, stage: $0.stage, since: $0.createdAt)
         }
@@ -64,8 +83,17 @@ public struct QueueReport: Sendable, Equatable {
             counts: counts, oldestWaiting: oldest, lastErrors: errors, takenAt: now)
     }
 
-    /// Queued jobs nobody is working on yet.
-    public var queuedCount: Int { max(0, counts[.queued] - counts.leased) }
+    /// The counts; a lease on a job waiting for its video (a poll in progress) does not make it in flight.
+    static func counts(_ queue: JobQueue, now: Date) throws -> Counts {
+        let raw = try queue.counts(now: now)
+        let waiting = raw[.waitingVideo]
+        // Jobs waiting for their video are few (the video concurrency bounds them): look at their leases.
+        let polled = waiting == 0 ? 0 : try queue.jobs(state: .waitingVideo, limit: waiting).filter { $0.isLeased(at: now) }.count
+        let inFlight = min(raw[.queued], max(0, raw.leased - polled))
+        return Counts(
+            queued: raw[.queued] - inFlight, inFlight: inFlight, waitingVideo: waiting, succeeded: raw[.succeeded],
+            failed: raw[.failed])
+    }
 
     /// The report for people: a few labelled lines.
     public func text() -> String {
@@ -76,7 +104,7 @@ public struct QueueReport: Sendable, Equatable {
         case (false, _): lines.append("daemon:          not running")
         }
         lines.append("queue:           \(database)")
-        lines.append("jobs:            \(StatusLine.text(counts))")
+        lines.append("jobs:            \(counts.text)")
         if let job = oldestWaiting {
             let stage = job.stage.map { ", \($0)" } ?? ""
             lines.append(
@@ -102,11 +130,11 @@ public struct QueueReport: Sendable, Equatable {
     /// The report for scripts: one JSON object (see `jsonData()`).
     public func json() -> JSONValue {
         let counts: [String: JSONValue] = [
-            "queued": .number(Double(queuedCount)),
-            "in_flight": .number(Double(self.counts.leased)),
-            "waiting_video": .number(Double(self.counts[.waitingVideo])),
-            "succeeded": .number(Double(self.counts[.succeeded])),
-            "failed": .number(Double(self.counts[.failed])),
+            "queued": .number(Double(self.counts.queued)),
+            "in_flight": .number(Double(self.counts.inFlight)),
+            "waiting_video": .number(Double(self.counts.waitingVideo)),
+            "succeeded": .number(Double(self.counts.succeeded)),
+            "failed": .number(Double(self.counts.failed)),
         ]
         let oldest: JSONValue = oldestWaiting.map { job in
             .object([
