@@ -97,11 +97,13 @@ public struct FailedJobRetry: Sendable {
             let left = back.filter { FileIO.exists($0.from) }.map(\.from)
             return Report(
                 id: id, outcome: .refused,
-                line: "\(label): requeued, but \(left.joined(separator: ", ")) could not be brought back: \(error)")
+                line: "\(label): requeued, but \(left.joined(separator: ", ")) could not be brought back (\(error)); "
+                    + "put them in the inbox under their old names within \(Int(wait.seconds)) s or the job fails as vanished")
         }
+        let returned = names.suffix(1) + names.dropLast()  // the source first, then its sidecars
         return Report(
-            id: id, outcome: .retried([names.last!] + names.dropLast()),
-            line: "\(label): back in the queue; \(([names.last!] + names.dropLast()).joined(separator: ", ")) returned to the inbox")
+            id: id, outcome: .retried(Array(returned)),
+            line: "\(label): back in the queue; \(returned.joined(separator: ", ")) returned to the inbox")
     }
 
     /// Retries every failed job, newest first. When several failed jobs share a source name, only the newest

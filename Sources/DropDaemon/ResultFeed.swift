@@ -54,7 +54,7 @@ struct ResultFeed: Service, CustomStringConvertible {
     /// `welcome.png: succeeded; asset asset_1; video https://…; /…/outbox/welcome.png.json`.
     static func line(for result: JobResult, path: String) -> String {
         var parts = ["\(result.source.name): \(result.status.rawValue)"]
-        let ids = result.assets.compactMap(\.assetID)
+        let ids = result.assets.compactMap { asset in asset.assetID.map { asset.reused ? "\($0) (reused)" : $0 } }
         if !ids.isEmpty {
             parts.append("\(ids.count == 1 ? "asset" : "assets") \(ids.joined(separator: ", "))")
         }

@@ -12,7 +12,8 @@ struct DemoCommand: AsyncParsableCommand {
         discussion: """
             Makes ./demo/{inbox,outbox,archive,failed,state} in the current directory (or reuses them), \
             drops a few samples, prints each result as it arrives, and keeps watching ./demo/inbox until \
-            Ctrl-C. Each run starts from an empty queue.
+            Ctrl-C. Each run starts from an empty queue. Settings flags apply (e.g. --log-level info); the \
+            environment and config files are not read, and the API is always the built-in simulator.
             """)
 
     @OptionGroup var settingsOptions: SettingsOptions
