@@ -1,10 +1,32 @@
 import ArgumentParser
+import DropDaemon
+import Foundation
 
-/// `heygen-dropd jobs` (being built).
+/// `heygen-dropd jobs`: one line per job, newest first.
 struct JobsCommand: AsyncParsableCommand {
-    static let configuration = CommandConfiguration(commandName: "jobs", abstract: "Not available yet.")
+    static let configuration = CommandConfiguration(
+        commandName: "jobs", abstract: "List jobs, newest first: id, state, stage, kind, attempts, name, last error.")
+
+    @Option(
+        name: .customLong("state"),
+        help: ArgumentHelp("Only jobs in this state: queued, waiting_video, succeeded or failed.", valueName: "state"))
+    var state: String?
+
+    @Option(
+        name: .customLong("limit"),
+        help: ArgumentHelp("At most this many jobs (default \(JobListing.defaultLimit)).", valueName: "n"))
+    var limit: String?
+
+    @Flag(help: "Print one JSON object (for scripts).") var json = false
     @OptionGroup var settingsOptions: SettingsOptions
+
     func run() async throws {
-        throw ValidationError("jobs is not available yet")
+        try await reportingFailure {
+            let state = try JobListing.state(parsing: self.state)
+            let limit = try JobListing.limit(parsing: self.limit)
+            let (_, queue) = try await OperatorCommand.openQueue(settingsOptions)
+            let listing = try JobListing.read(queue: queue, state: state, limit: limit)
+            OperatorCommand.write(json ? listing.jsonData() : Data((listing.text() + "\n").utf8))
+        }
     }
 }

@@ -1,10 +1,51 @@
 import ArgumentParser
+import DropDaemon
+import DropQueue
+import Foundation
+import Logging
 
-/// `heygen-dropd status` (being built).
+/// `heygen-dropd status`: the queue at a glance, read from the daemon's database.
 struct StatusCommand: AsyncParsableCommand {
-    static let configuration = CommandConfiguration(commandName: "status", abstract: "Not available yet.")
+    static let configuration = CommandConfiguration(
+        commandName: "status",
+        abstract: "Show queue counts by state, the oldest waiting job, the last errors, and whether a daemon runs.")
+
+    @Flag(help: "Print one JSON object (for scripts).") var json = false
     @OptionGroup var settingsOptions: SettingsOptions
+
     func run() async throws {
-        throw ValidationError("status is not available yet")
+        try await reportingFailure {
+            let (settings, queue) = try await OperatorCommand.openQueue(settingsOptions)
+            let report = try QueueReport.read(queue: queue, stateDir: settings.stateDir)
+            OperatorCommand.write(json ? report.jsonData() : Data((report.text() + "\n").utf8))
+        }
+    }
+}
+
+/// What `status`, `jobs` and `retry` share: loading the settings and opening the existing queue.
+enum OperatorCommand {
+    /// The settings from flags, environment and config file, and the queue they name. No API key needed;
+    /// a missing database is one clear error. Log lines (warnings and worse) go to stderr.
+    static func openQueue(_ options: SettingsOptions) async throws -> (Settings, JobQueue) {
+        let environment = ProcessInfo.processInfo.environment
+        let settings = try await SettingsLoader.load(flags: options.flagValues(), environment: environment)
+        LogFormat.bootstrap(format: settings.logFormat, level: .warning, environment: environment)
+        let queue = try OperatorQueue.open(settings, logger: Logger(label: "heygen-dropd"))
+        return (settings, queue)
+    }
+
+    /// Writes to stdout at once (no buffering).
+    static func write(_ data: Data) {
+        FileHandle.standardOutput.write(data)
+    }
+
+    /// Writes one line to stdout.
+    static func print(_ line: String) {
+        write(Data((line + "\n").utf8))
+    }
+
+    /// Writes one line to stderr, prefixed like every error of the command.
+    static func printError(_ line: String) {
+        FileHandle.standardError.write(Data("heygen-dropd: \(line)\n".utf8))
     }
 }
