@@ -16,7 +16,7 @@ struct OperatorCommandTests {
         var faults = SimulatorFaults()
         faults.pollsUntilCompleted = 1_000_000  // the video never finishes: its job stays waiting
         try await DaemonHarness.with(faults: faults) { h in
-            let daemon = try h.startDaemon()
+            let daemon = try await h.startDaemon()
             try h.drop("a.png", SampleMedia.bytes(.png, seed: 1))
             try h.drop("b.pdf", SampleMedia.pdf(text: "b"))
             try h.drop("c.txt", Data("not media".utf8))
@@ -125,7 +125,7 @@ struct OperatorCommandTests {
         try await DaemonHarness.with { h in
             // A wrong key: every job fails as unauthorized, its files go to failed/.
             h.apiKey = "bad-key"
-            let first = try h.startDaemon()
+            let first = try await h.startDaemon()
             try h.drop("report.pdf.prompt", Data("Explain this report.".utf8))
             try h.drop("report.pdf", SampleMedia.pdf(text: "report"))
             try h.drop("photo.png", SampleMedia.bytes(.png, seed: 41))
@@ -167,7 +167,7 @@ struct OperatorCommandTests {
 
             // The right key, a running daemon, then retry everything.
             h.apiKey = "test-key-0123456789"
-            let second = try h.startDaemon()
+            let second = try await h.startDaemon()
             let retry = try await h.command("retry", ["--all-failed"])
             #expect(retry.status == 0, "\(retry.stderr)")
             let lines = retry.stdout.split(separator: "\n")
