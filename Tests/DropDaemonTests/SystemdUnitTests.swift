@@ -1,4 +1,5 @@
 import Foundation
+import TestSupport
 import Testing
 
 /// Checks the shipped systemd files in `<repo>/systemd/`.
@@ -19,24 +20,14 @@ struct SystemdUnitTests {
         return folders.map { $0 + "/systemd-analyze" }.first { FileManager.default.isExecutableFile(atPath: $0) }
     }
 
-    /// Runs `executable` with `arguments`, returning its exit status and its stdout and stderr together.
-    static func run(_ executable: String, _ arguments: [String]) throws -> (status: Int32, output: String) {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: executable)
-        process.arguments = arguments
+    /// Runs `executable` with `arguments` (without blocking a thread), returning its exit status and its output.
+    static func run(_ executable: String, _ arguments: [String]) async throws -> (status: Int32, output: String) {
         var environment = ProcessInfo.processInfo.environment
         environment["SYSTEMD_COLORS"] = "0"
         environment["SYSTEMD_PAGER"] = "cat"
         environment["LC_ALL"] = "C.UTF-8"
-        process.environment = environment
-        let pipe = Pipe()
-        process.standardOutput = pipe
-        process.standardError = pipe
-        process.standardInput = FileHandle.nullDevice
-        try process.run()
-        let data = pipe.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        return (process.terminationStatus, String(decoding: data, as: UTF8.self))
+        let result = try await runProcess(executable, arguments, environment: environment)
+        return (result.status, result.stdout + result.stderr)
     }
 
     /// The unit's `Key=value` lines (comments and section headers left out), in order.
@@ -74,14 +65,14 @@ struct SystemdUnitTests {
         return total
     }
 
-    @Test func securityExposureIsAtMostTwo() throws {
+    @Test func securityExposureIsAtMostTwo() async throws {
         guard let analyze = Self.systemdAnalyze() else {
             Issue.record(
                 "systemd-analyze is not installed: install systemd (apt-get install systemd) to check the unit's hardening"
             )
             return
         }
-        let (status, output) = try Self.run(analyze, ["security", "--offline=yes", Self.unitPath])
+        let (status, output) = try await Self.run(analyze, ["security", "--offline=yes", Self.unitPath])
         #expect(status == 0, "systemd-analyze failed:\n\(output)")
         let pattern = #"Overall exposure level for [^:]+: ([0-9]+(?:\.[0-9]+)?)"#
         let regex = try NSRegularExpression(pattern: pattern)

@@ -5,9 +5,11 @@ import Testing
 @Suite("Many workers claiming at once")
 struct ConcurrentClaimTests {
     /// Claims until the queue is empty, finishing each batch; returns the ids it was handed.
-    private static func drain(_ queue: JobQueue, owner: String, limit: Int) throws -> [JobID] {
+    /// Claims and finishes until nothing is left, yielding between claims as a worker task does.
+    private static func drain(_ queue: JobQueue, owner: String, limit: Int) async throws -> [JobID] {
         var seen: [JobID] = []
         while true {
+            await Task.yield()
             let jobs = try queue.claim(owner: owner, lease: .seconds(300), limit: limit)
             if jobs.isEmpty { return seen }
             seen += jobs.map(\.id)
@@ -21,7 +23,7 @@ struct ConcurrentClaimTests {
             let created = try queue.enqueue((0..<1600).map { newJob("job-\($0)") }).map(\.job.id)
             let handedOut = try await withThrowingTaskGroup(of: [JobID].self) { group in
                 for worker in 0..<8 {
-                    group.addTask { try Self.drain(queue, owner: "worker-\(worker)", limit: 1 + worker % 3) }
+                    group.addTask { try await Self.drain(queue, owner: "worker-\(worker)", limit: 1 + worker % 3) }
                 }
                 return try await group.reduce(into: [JobID]()) { $0 += $1 }
             }
@@ -38,8 +40,8 @@ struct ConcurrentClaimTests {
             let created = try queue.enqueue((0..<800).map { newJob("job-\($0)") }).map(\.job.id)
             let handedOut = try await withThrowingTaskGroup(of: [JobID].self) { group in
                 for worker in 0..<4 {
-                    group.addTask { try Self.drain(queue, owner: "a-\(worker)", limit: 5) }
-                    group.addTask { try Self.drain(other, owner: "b-\(worker)", limit: 5) }
+                    group.addTask { try await Self.drain(queue, owner: "a-\(worker)", limit: 5) }
+                    group.addTask { try await Self.drain(other, owner: "b-\(worker)", limit: 5) }
                 }
                 return try await group.reduce(into: [JobID]()) { $0 += $1 }
             }

@@ -3,14 +3,10 @@ import InboxWatcher
 import Testing
 import TestSupport
 
-/// Runs a program and waits for it; the test fails if it does not exit 0.
-private func run(_ program: String, _ arguments: [String]) throws {
-    let process = Process()
-    process.executableURL = URL(fileURLWithPath: program)
-    process.arguments = arguments
-    try process.run()
-    process.waitUntilExit()
-    #expect(process.terminationStatus == 0, "\(program) \(arguments) exited with \(process.terminationStatus)")
+/// Runs a program and waits for it (without blocking a thread); the test fails if it does not exit 0.
+private func run(_ program: String, _ arguments: [String]) async throws {
+    let result = try await runProcess(program, arguments)
+    #expect(result.status == 0, "\(program) \(arguments) exited with \(result.status): \(result.stderr)")
 }
 
 @Suite("real copy tools")
@@ -29,14 +25,14 @@ struct RealToolTests {
             let staging = try directory.subdirectory("staging/unpacked")
             try writeFile(staging + "/a.mp3", count: 7000)
             try writeFile(staging + "/prompt.txt", count: 12)
-            try run("/usr/bin/tar", ["-cf", directory.file("bundle.tar"), "-C", directory.file("staging"), "unpacked"])
+            try await run("/usr/bin/tar", ["-cf", directory.file("bundle.tar"), "-C", directory.file("staging"), "unpacked"])
 
             let outcome = try await watch(inbox, expected: 5) { _ in
-                try run("/usr/bin/cp", [source, inbox + "/copied.pdf"])
-                try run("/usr/bin/cp", ["-p", source, inbox + "/kept.pdf"])
-                try run("/usr/bin/install", ["-m", "644", source, inbox + "/installed.pdf"])
-                try run("/usr/bin/cp", ["-r", tree, inbox + "/tree"])
-                try run("/usr/bin/tar", ["-xf", directory.file("bundle.tar"), "-C", inbox])
+                try await run("/usr/bin/cp", [source, inbox + "/copied.pdf"])
+                try await run("/usr/bin/cp", ["-p", source, inbox + "/kept.pdf"])
+                try await run("/usr/bin/install", ["-m", "644", source, inbox + "/installed.pdf"])
+                try await run("/usr/bin/cp", ["-r", tree, inbox + "/tree"])
+                try await run("/usr/bin/tar", ["-xf", directory.file("bundle.tar"), "-C", inbox])
             }
             #expect(
                 Set(outcome.drops) == [
