@@ -23,29 +23,30 @@ struct BundleTests {
     func createdInPlace() async throws {
         try await withTemporaryDirectory { directory in
             let inbox = try directory.subdirectory("inbox")
-            // The pauses between files are a small part of the window, so a busy machine cannot stretch them past it.
-            let settle = Duration.seconds(2)
+            let settle = Duration.seconds(1)
             let outcome = try await watch(inbox, settle: settle, expected: 1) { _ in
-                let bundle = inbox + "/campaign"
-                #expect(mkdir(bundle, 0o755) == 0)
-                for index in 0..<4 {
-                    try await Task.sleep(for: .milliseconds(100))
-                    try writeFile(bundle + "/part-\(index).png", count: 100)
-                }
-                // A slow copy: paused for longer than the settle window while still open.
-                let slow = try OpenFile(bundle + "/video.mp4")
-                for _ in 0..<2 {
+                try await onOwnThread {
+                    let bundle = inbox + "/campaign"
+                    #expect(mkdir(bundle, 0o755) == 0)
+                    for index in 0..<4 {
+                        pause(.milliseconds(100))
+                        try writeFile(bundle + "/part-\(index).png", count: 100)
+                    }
+                    // A slow copy: paused for longer than the settle window while still open.
+                    let slow = try OpenFile(bundle + "/video.mp4")
+                    for _ in 0..<2 {
+                        try slow.write(1000)
+                        pause(settle * 1.5)
+                    }
                     try slow.write(1000)
-                    try await Task.sleep(for: settle * 1.5)
+                    slow.close()
+                    // rsync into the bundle: a dot-temp, then a rename.
+                    try writeFile(bundle + "/.agent.json.Q1w2E3", count: 30)
+                    try move(bundle + "/.agent.json.Q1w2E3", bundle + "/agent.json")
+                    // A subfolder is a change too, but not watched itself.
+                    #expect(mkdir(bundle + "/extra", 0o755) == 0)
+                    try writeFile(bundle + "/extra/deep.png", count: 5)
                 }
-                try slow.write(1000)
-                slow.close()
-                // rsync into the bundle: a dot-temp, then a rename.
-                try writeFile(bundle + "/.agent.json.Q1w2E3", count: 30)
-                try move(bundle + "/.agent.json.Q1w2E3", bundle + "/agent.json")
-                // A subfolder is a change too, but not watched itself.
-                #expect(mkdir(bundle + "/extra", 0o755) == 0)
-                try writeFile(bundle + "/extra/deep.png", count: 5)
             }
             #expect(
                 outcome.drops == [
@@ -63,13 +64,13 @@ struct BundleTests {
             let bundle = try directory.subdirectory("big")
             let file = try OpenFile(bundle + "/movie.mp4")
             try file.write(100)
-            async let writing: Void = {
+            async let writing: Void = onOwnThread {
                 for _ in 0..<20 {
-                    try await Task.sleep(for: .milliseconds(100))
+                    pause(.milliseconds(100))
                     try file.write(100)
                 }
                 file.close()
-            }()
+            }
             let outcome = try await watch(directory.path, settle: .seconds(1), expected: 1)
             try await writing
             #expect(outcome.dropsBeforeReady == 0)

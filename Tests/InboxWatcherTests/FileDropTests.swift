@@ -27,20 +27,22 @@ struct FileDropTests {
         try await withTemporaryDirectory { directory in
             let settle = Duration.seconds(1)
             let outcome = try await watch(directory.path, settle: settle, expected: 1) { _ in
-                let path = directory.file("log.pdf")
-                try writeFile(path, count: 100)
-                for _ in 0..<3 {
+                try await onOwnThread {
+                    let path = directory.file("log.pdf")
+                    try writeFile(path, count: 100)
+                    for _ in 0..<3 {
+                        let file = try OpenFile(path, append: true)
+                        try file.write(100)
+                        file.close()
+                        pause(.milliseconds(50))
+                    }
+                    // Reopened once more, then paused for longer than the settle window before the close.
                     let file = try OpenFile(path, append: true)
                     try file.write(100)
+                    pause(settle * 1.5)
+                    try file.write(100)
                     file.close()
-                    try await Task.sleep(for: .milliseconds(50))
                 }
-                // Reopened once more, then paused for longer than the settle window before the close.
-                let file = try OpenFile(path, append: true)
-                try file.write(100)
-                try await Task.sleep(for: settle * 1.5)
-                try file.write(100)
-                file.close()
             }
             #expect(outcome.drops == [ObservedDrop(name: "log.pdf", kind: .file, content: "size=600")])
         }

@@ -159,3 +159,25 @@ func writeFile(_ path: String, count: Int = 16) throws {
 func move(_ from: String, _ to: String) throws {
     if rename(from, to) != 0 { throw POSIXError(POSIXErrorCode(rawValue: errno) ?? .EIO) }
 }
+
+/// Runs `body` on a thread of its own and waits for it without blocking a task: the pauses of a
+/// writer there (`pause(_:)`) last as long as they say, however busy the test process's task pool is.
+func onOwnThread(_ body: @escaping @Sendable () throws -> Void) async throws {
+    try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<Void, any Error>) in
+        let thread = Thread {
+            do {
+                try body()
+                continuation.resume()
+            } catch {
+                continuation.resume(throwing: error)
+            }
+        }
+        thread.start()
+    }
+}
+
+/// Sleeps the calling thread (for writers running through `onOwnThread`).
+func pause(_ duration: Duration) {
+    let parts = duration.components
+    usleep(useconds_t(parts.seconds * 1_000_000 + parts.attoseconds / 1_000_000_000_000))
+}
