@@ -1,4 +1,5 @@
 import DropQueue
+import Foundation
 import Logging
 
 /// Tells systemd (`STATUS=`) how the queue stands whenever the counts change, checking every two seconds.
@@ -11,8 +12,8 @@ struct StatusReporter: Sendable {
     func run() async {
         var last = ""
         while !Task.isCancelled {
-            if let counts = try? queue.counts() {
-                let line = StatusLine.text(counts)
+            if let counts = try? QueueReport.counts(queue, now: Date()) {
+                let line = counts.text
                 if line != last {
                     notifier?.status(line)
                     logger.debug("queue: \(line)")
