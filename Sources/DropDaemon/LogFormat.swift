@@ -39,17 +39,6 @@ public enum LogFormat: String, Sendable, CaseIterable, CustomStringConvertible {
         }
     }
 
-    /// Installs the process-wide logging backend: every `Logger` writes `format` lines at `level` and
-    /// above to stderr, with one `write(2)` per line. Journal mode is chosen when stderr is connected
-    /// to the journal (see `standardErrorIsJournal(environment:)`). Call it once, from the executable,
-    /// before creating any `Logger`; libraries and tests never call it.
-    public static func bootstrap(format: LogFormat, level: Logger.Level, environment: [String: String]) {
-        let journal = standardErrorIsJournal(environment: environment)
-        LoggingSystem.bootstrap { label in
-            format.makeHandler(label: label, level: level, journal: journal, write: writeToStandardError)
-        }
-    }
-
     /// Whether stderr is a journald stream, as systemd documents it: `JOURNAL_STREAM` holds
     /// "DEVICE:INODE" of the stream, and it matches `fstat(2)` of file descriptor 2.
     public static func standardErrorIsJournal(environment: [String: String]) -> Bool {

@@ -33,6 +33,7 @@ public struct QueueError: Error, CustomStringConvertible, Sendable, Equatable {
         self.jobID = jobID
     }
 
+    /// One line naming the database file and what went wrong.
     public var description: String {
         switch code {
         case .cannotOpen, .notADatabase, .schemaTooNew:

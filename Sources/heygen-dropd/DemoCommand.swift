@@ -24,7 +24,7 @@ struct DemoCommand: AsyncParsableCommand {
             let settings = try await Demo.settings(root: root, flags: settingsOptions.flagValues())
             let demo = Demo(root: root, settings: settings)
             try demo.prepare()
-            LogFormat.bootstrap(
+            bootstrapLogging(
                 format: settings.logFormat, level: settings.logLevel, environment: ProcessInfo.processInfo.environment)
             let logger = Logger(label: "heygen-dropd")
             let httpClient = HeyGenClient.makeHTTPClient()

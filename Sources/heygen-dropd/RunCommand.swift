@@ -18,7 +18,7 @@ struct RunCommand: AsyncParsableCommand {
             let environment = ProcessInfo.processInfo.environment
             let settings = try await SettingsLoader.load(flags: settingsOptions.flagValues(), environment: environment)
             try FolderCheck.prepareForRun(settings)
-            LogFormat.bootstrap(format: settings.logFormat, level: settings.logLevel, environment: environment)
+            bootstrapLogging(format: settings.logFormat, level: settings.logLevel, environment: environment)
             let logger = Logger(label: "heygen-dropd")
             let httpClient = HeyGenClient.makeHTTPClient()
             let daemon: DaemonService

@@ -24,7 +24,7 @@ struct SimulateCommand: AsyncParsableCommand {
 
     func run() async throws {
         try await reportingFailure {
-            LogFormat.bootstrap(
+            bootstrapLogging(
                 format: .text, level: Logger.Level(rawValue: logLevel) ?? .info,
                 environment: ProcessInfo.processInfo.environment)
             let logger = Logger(label: "heygen-simulator")

@@ -29,7 +29,7 @@ enum OperatorCommand {
     static func openQueue(_ options: SettingsOptions) async throws -> (Settings, JobQueue) {
         let environment = ProcessInfo.processInfo.environment
         let settings = try await SettingsLoader.load(flags: options.flagValues(), environment: environment)
-        LogFormat.bootstrap(format: settings.logFormat, level: .warning, environment: environment)
+        bootstrapLogging(format: settings.logFormat, level: .warning, environment: environment)
         let queue = try OperatorQueue.open(settings, logger: Logger(label: "heygen-dropd"))
         return (settings, queue)
     }
