@@ -8,6 +8,10 @@ struct JobProgress: Sendable, Codable, Equatable {
     var run: Int = 0
     /// True once the local checks ran and `files` and `video` are filled in.
     var checked: Bool = false
+    /// The sidecars beside the source when it was checked: they move with it (later ones get their own job).
+    var sidecars: [String]?
+    /// The source's fingerprint when it was checked; a file that differs at upload time is checked again.
+    var checkedFingerprint: String?
     /// The files to upload, in order, with what is known of each.
     var files: [FileProgress] = []
     /// The Video Agent request, when a sidecar asked for a video.

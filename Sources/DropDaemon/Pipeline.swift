@@ -73,8 +73,12 @@ final class Pipeline: Sendable {
             // Shutdown: leave the job queued, due at once, with everything it learned.
             logger.notice("left queued for the next start", metadata: ["stage": "\(run.stage ?? "-")"])
             try? release(&run, to: run.job.state, after: .zero, stage: run.stage)
+        } catch let error as QueueError where error == .leaseLost {
+            logger.error("lost the claim on this job: \(error)")
         } catch let error as QueueError {
-            logger.error("queue error: \(error)")
+            // A busy or failing database: hand the job back rather than hold it until its lease runs out.
+            logger.error("queue error: \(error); will try again in 30 s")
+            try? release(&run, to: run.job.state, after: .seconds(30), stage: run.stage, lastError: "\(error)")
         } catch {
             // Unexpected trouble (a full disk, a folder made read-only): try again later, keep the source.
             logger.error("\(error); will try again in 30 s")
@@ -97,6 +101,20 @@ final class Pipeline: Sendable {
             for index in run.progress.files.indices where run.progress.files[index].assetID == nil {
                 try await upload(&run, index)
             }
+        } catch is SourceChanged {
+            run.logger(logger).notice("changed since it was checked; checking it again")
+            run.progress.checked = false
+            run.progress.files = []
+            try release(&run, to: .queued, after: .seconds(1), stage: Stage.uploading)
+            return
+        } catch let problem as LocalProblem {
+            try await decide(&run, .failed, error: .init(code: problem.code, message: problem.message))
+            return
+        } catch let error as HeyGenError {
+            try await decide(&run, .failed, error: resultError(error))
+            return
+        }
+        do {
             guard let request = run.progress.video else {
                 try await decide(&run, .succeeded, error: nil)
                 return
@@ -120,6 +138,9 @@ final class Pipeline: Sendable {
         let name = run.job.sourceName
         let path = "\(options.inbox)/\(name)"
         var files: [InspectedFile] = []
+        // The sidecars read now are the ones that move with the source; one arriving later gets its own job.
+        run.progress.sidecars = Sidecars.besideNames(for: name, inbox: options.inbox)
+        run.progress.checkedFingerprint = sourceFingerprint(path: path)
         if run.job.kind == JobKind.bundle {
             guard FileIO.kind(path) == .directory else {
                 throw LocalProblem(.vanished, "bundle \(name) was removed from the inbox before it could be uploaded")
@@ -190,6 +211,10 @@ final class Pipeline: Sendable {
             : "\(options.inbox)/\(run.job.sourceName)"
         guard FileIO.kind(path) == .file else {
             throw LocalProblem(.vanished, "\(file.name) was removed from the inbox before it could be uploaded")
+        }
+        if run.job.kind == JobKind.file, let checked = run.progress.checkedFingerprint, sourceFingerprint(path: path) != checked {
+            // Replaced or still being written since it was checked: check it again before uploading.
+            throw SourceChanged()
         }
         let key = IdempotencyKey.upload(job: run.job.id, run: run.progress.run, sha256: inspected.sha256)
         let counter = AttemptCounter()
@@ -336,7 +361,9 @@ final class Pipeline: Sendable {
         try Task.checkCancellation()
         let name = run.job.sourceName
         let folder = status == .succeeded ? options.archive : options.failed
-        let companions = run.job.kind == JobKind.sidecar ? [] : Sidecars.besideNames(for: name, inbox: options.inbox)
+        let companions =
+            run.job.kind == JobKind.sidecar
+            ? [] : (run.progress.sidecars ?? Sidecars.besideNames(for: name, inbox: options.inbox))
         let moves = SourceMover.plan(main: name, companions: companions, inbox: options.inbox, to: folder)
         let result = JobResult(
             jobID: "\(run.job.id.rawValue)",
@@ -369,9 +396,13 @@ final class Pipeline: Sendable {
     /// Writes the decided result, moves the sources, and closes the job. Safe to repeat after a crash.
     private func complete(_ run: inout JobRun) async throws {
         guard var plan = run.progress.finish else { return }
+        var moved = false
         for _ in 0..<10 {
             try writer.write(plan.result)
-            if try SourceMover.execute(plan.moves) == .done { break }
+            if try SourceMover.execute(plan.moves) == .done {
+                moved = true
+                break
+            }
             // Something took a destination name meanwhile: choose new names and rewrite the result.
             let folder = plan.result.status == .succeeded ? options.archive : options.failed
             let names = plan.moves.map { ($0.from as NSString).lastPathComponent }
@@ -381,6 +412,9 @@ final class Pipeline: Sendable {
             if plan.result.source.movedTo != nil { plan.result.source.movedTo = plan.moves[0].to }
             run.progress.finish = plan
             try save(&run, stage: Stage.finishing)
+        }
+        guard moved else {
+            throw FileIOError("cannot move the sources of \(run.job.sourceName): their destination names keep being taken")
         }
         // Sidecars that moved with their file no longer wait to be reported as orphans.
         for move in plan.moves.dropFirst() {
@@ -393,6 +427,12 @@ final class Pipeline: Sendable {
         try queue.finish(
             run.job.id, owner: owner, as: state, stage: nil, progress: run.progress.encoded(), attempts: run.attempts,
             lastError: plan.result.error.map { "\($0.code.rawValue): \($0.message)" })
+        // Something new under the same name (dropped while this job ran) gets a job of its own.
+        let leftover = "\(options.inbox)/\(run.job.sourceName)"
+        if run.job.kind != JobKind.sidecar, let fingerprint = sourceFingerprint(path: leftover) {
+            let kind = FileIO.kind(leftover) == .directory ? JobKind.bundle : JobKind.file
+            _ = try? queue.enqueue(NewJob(sourceName: run.job.sourceName, kind: kind, fingerprint: fingerprint, notBefore: nil))
+        }
         var metadata: Logger.Metadata = ["status": "\(plan.result.status.rawValue)"]
         if let error = plan.result.error { metadata["error"] = "\(error.code.rawValue)" }
         if let video = plan.result.videoAgent?.videoURL { metadata["video_url"] = "\(video)" }
@@ -444,6 +484,9 @@ struct JobRun {
         return logger
     }
 }
+
+/// Thrown when a file changed between its checks and its upload.
+struct SourceChanged: Error {}
 
 /// The kinds of job the daemon puts in the queue.
 enum JobKind {

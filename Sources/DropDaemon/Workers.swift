@@ -63,9 +63,14 @@ extension Pipeline {
                 while !Task.isCancelled {
                     do {
                         try await Task.sleep(for: self.options.lease / 3)
-                        _ = try self.queue.renewLease(job.id, owner: self.owner, lease: self.options.lease)
                     } catch {
                         return
+                    }
+                    do {
+                        // A busy database now and then is no reason to stop: the next try comes a third of a lease later.
+                        _ = try self.queue.renewLease(job.id, owner: self.owner, lease: self.options.lease)
+                    } catch {
+                        self.logger.warning("cannot renew the claim on job \(job.id.rawValue): \(error)")
                     }
                 }
             }

@@ -21,7 +21,7 @@ public struct Job: Sendable, Equatable {
     public var stage: String?
     /// API requests made for this job (set by the pipeline).
     public var attempts: Int
-    /// How many times it was claimed (for crash-loop detection).
+    /// Claims since it was last released or requeued: grows only while claims end in a crash (crash-loop detection).
     public var claims: Int
     /// When it is next due for a worker.
     public var nextAttemptAt: Date

@@ -45,13 +45,15 @@ extension JobQueue {
 
     private static let releaseSQL = """
         UPDATE jobs SET state = ?1, next_attempt_at = ?2, stage = ?3, progress = ?4, attempts = ?5,
-                        last_error = ?6, lease_owner = NULL, lease_expires_at = NULL, updated_at = ?7
+                        last_error = ?6, lease_owner = NULL, lease_expires_at = NULL, claims = 0, updated_at = ?7
         WHERE id = ?8 AND lease_owner = ?9 AND \(active)
         """
 
     /// Ends the lease and puts the job back as `state` (`.queued` or `.waitingVideo`), due at
-    /// `nextAttemptAt`, with stage, progress, attempts and lastError replaced by the values given.
-    /// Throws `.leaseLost` when the job is no longer `owner`'s, `.invalidArgument` for a terminal `state`.
+    /// `nextAttemptAt`, with stage, progress, attempts and lastError replaced by the values given. A release
+    /// is a deliberate hand-back, so `claims` starts again from 0: only claims that end in neither a release
+    /// nor a finish (a crash) accumulate. Throws `.leaseLost` when the job is no longer `owner`'s,
+    /// `.invalidArgument` for a terminal `state`.
     public func release(
         _ id: JobID, owner: String, to state: JobState, nextAttemptAt: Date, stage: String?, progress: Data?,
         attempts: Int, lastError: String?, now: Date = Date()

@@ -65,7 +65,7 @@ public final class JobQueue: Sendable {
 
     private static let findExistingSQL = """
         SELECT \(JobRow.columns) FROM jobs
-        WHERE source_name = ?1 AND (\(active) OR fingerprint = ?2)
+        WHERE source_name = ?1 AND (\(active) OR (fingerprint = ?2 AND finished_at >= ?3))
         ORDER BY \(active) DESC, id DESC LIMIT 1
         """
 
@@ -76,10 +76,16 @@ public final class JobQueue: Sendable {
         RETURNING \(JobRow.columns)
         """
 
+    /// How long a finished job still answers for its exact source (same name and fingerprint): long enough
+    /// to absorb a drop reported just before the job moved its file away, short enough that a file an
+    /// operator moves back into the inbox later is taken as new.
+    public static let recentlyFinishedWindow: TimeInterval = 60
+
     /// Enqueues jobs, all in one transaction, idempotently per source: when an active job has the same
-    /// source name, or a job in any state has the same source name and the same (non-nil) fingerprint, that
-    /// job is returned as `.existing` (the active one first) and nothing is stored; otherwise a new `queued`
-    /// job, due at `notBefore` (or `now`), is returned as `.created`. Outcomes are in the order of `jobs`.
+    /// source name, or a job that finished within `recentlyFinishedWindow` has the same source name and the
+    /// same (non-nil) fingerprint, that job is returned as `.existing` (the active one first) and nothing is
+    /// stored; otherwise a new `queued` job, due at `notBefore` (or `now`), is returned as `.created`.
+    /// Outcomes are in the order of `jobs`.
     public func enqueue(_ jobs: [NewJob], now: Date = Date()) throws(QueueError) -> [EnqueueOutcome] {
         guard !jobs.isEmpty else { return [] }
         let path = self.path
@@ -88,7 +94,8 @@ public final class JobQueue: Sendable {
             outcomes.reserveCapacity(jobs.count)
             for job in jobs {
                 if let existing = try db.queryFirst(
-                    Self.findExistingSQL, [.text(job.sourceName), .text(job.fingerprint)],
+                    Self.findExistingSQL,
+                    [.text(job.sourceName), .text(job.fingerprint), .date(now.addingTimeInterval(-Self.recentlyFinishedWindow))],
                     { row throws(QueueError) in try JobRow.decode(row, path: path) })
                 {
                     outcomes.append(.existing(existing))

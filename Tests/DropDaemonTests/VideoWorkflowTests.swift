@@ -231,6 +231,30 @@ struct VideoWorkflowTests {
         }
     }
 
+    @Test("a sidecar arriving after its file was checked is not swept along: it ends as orphan_sidecar")
+    func lateSidecar() async throws {
+        var faults = SimulatorFaults()
+        faults.latencyMs = 1500
+        try await DaemonHarness.with(faults: faults) { h in
+            h.environment["HEYGEN_DROPD_ORPHAN_SIDECAR_TIMEOUT_MINUTES"] = "0.03"
+            let daemon = try await h.startDaemon()
+            try h.drop("late.png", SampleMedia.bytes(.png, seed: 31))
+            // Wait until the upload is under way (checked, request sent), then the prompt comes.
+            let deadline = ContinuousClock.now + .seconds(20)
+            while (h.simulator.stats.requests["POST /v3/assets"] ?? 0) == 0, ContinuousClock.now < deadline {
+                try await Task.sleep(for: .milliseconds(20))
+            }
+            try h.drop("late.png.prompt", Data("too late".utf8))
+            let results = try await h.waitForResults(["late.png", "late.png.prompt"])
+            #expect(results["late.png"]?.status == "succeeded")
+            #expect(results["late.png"]?.videoAgent == nil)
+            #expect(results["late.png.prompt"]?.errorCode == "orphan_sidecar")
+            #expect(h.list(h.archive) == ["late.png"])
+            #expect(h.list(h.failed) == ["late.png.prompt"])
+            #expect(try await daemon.stop() == 0)
+        }
+    }
+
     @Test("each kind of invalid sidecar fails the job before anything is uploaded")
     func invalidSidecars() async throws {
         try await DaemonHarness.with { h in

@@ -54,6 +54,20 @@ struct EnqueueTests {
         }
     }
 
+    @Test("a finished job answers for its exact source only for a minute: a file moved back later is new")
+    func movedBackLater() async throws {
+        try await withQueue { queue, _ in
+            let first = try queue.enqueue(newJob("b.pdf", fingerprint: "v1"), now: t0).job
+            _ = try queue.claim(owner: "w1", lease: .seconds(60), now: t0)
+            try queue.finish(first.id, owner: "w1", as: .failed, stage: nil, progress: nil, attempts: 1,
+                             lastError: "x", now: at(1))
+            #expect(!(try queue.enqueue(newJob("b.pdf", fingerprint: "v1"), now: at(30))).isCreated)
+            let later = try queue.enqueue(newJob("b.pdf", fingerprint: "v1"), now: at(1 + JobQueue.recentlyFinishedWindow + 1))
+            #expect(later.isCreated)
+            #expect(later.job.id != first.id)
+        }
+    }
+
     @Test("with no fingerprint, only an active job matches")
     func nilFingerprint() async throws {
         try await withQueue { queue, _ in
