@@ -19,7 +19,13 @@ public final class DaemonLock: Sendable {
         let path = Self.path(stateDir: stateDir)
         let fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0o640)
         guard fd >= 0 else { throw FileIOError("cannot open lock file \(path): \(FileIO.lastError())") }
-        guard flock(fd, LOCK_EX | LOCK_NB) == 0 else {
+        // `status` takes a shared lock for a moment to see whether a daemon runs: try a few times.
+        var locked = flock(fd, LOCK_EX | LOCK_NB) == 0
+        for _ in 0..<10 where !locked {
+            usleep(50_000)
+            locked = flock(fd, LOCK_EX | LOCK_NB) == 0
+        }
+        guard locked else {
             close(fd)
             let holder = Self.holder(stateDir: stateDir).map { " (pid \($0))" } ?? ""
             throw FileIOError("another heygen-dropd is already running on \(stateDir)\(holder)")

@@ -13,8 +13,10 @@ public struct FailedJobRetry: Sendable {
     let queue: JobQueue
     let inbox: String
     let orphanSidecarTimeout: Duration
-    /// How long after the retry a requeued job becomes due (time for its files to come back).
+    /// How long after its files are back a requeued job becomes due.
     public var delay: Duration = .seconds(2)
+    /// How long after the requeue the job becomes due if its files were never confirmed back.
+    static let safetyDelay: Duration = .seconds(60)
 
     /// A retry against `queue`, bringing files back into the inbox of `settings`.
     public init(queue: JobQueue, settings: Settings) {
@@ -79,7 +81,9 @@ public struct FailedJobRetry: Sendable {
             return Report(
                 id: id, outcome: .refused, line: "\(label): not retried: job \(other.id) is already working on that name")
         }
-        let wait = job.kind == JobKind.sidecar ? orphanSidecarTimeout : delay
+        // Due only well after the files are back: were this command stopped between the requeue and the moves,
+        // the job still runs, later. Once the files are back it is made due at `delay`.
+        let wait = job.kind == JobKind.sidecar ? orphanSidecarTimeout : max(delay, Self.safetyDelay)
         let fresh = JobProgress(run: progress.run + 1)
         guard
             try queue.requeue(
@@ -99,6 +103,9 @@ public struct FailedJobRetry: Sendable {
                 id: id, outcome: .refused,
                 line: "\(label): requeued, but \(left.joined(separator: ", ")) could not be brought back (\(error)); "
                     + "put them in the inbox under their old names within \(Int(wait.seconds)) s or the job fails as vanished")
+        }
+        if job.kind != JobKind.sidecar {
+            _ = try queue.reschedule(id, notBefore: Date().addingTimeInterval(delay.seconds))
         }
         let returned = names.suffix(1) + names.dropLast()  // the source first, then its sidecars
         return Report(

@@ -107,6 +107,19 @@ extension JobQueue {
         }
     }
 
+    /// Makes a queued job that no worker holds due at `notBefore` instead. Returns false, changing nothing,
+    /// when the job is gone, not queued, or claimed.
+    public func reschedule(_ id: JobID, notBefore: Date, now: Date = Date()) throws(QueueError) -> Bool {
+        try withConnection { db throws(QueueError) -> Bool in
+            try db.execute(
+                """
+                UPDATE jobs SET next_attempt_at = ?1, updated_at = ?2
+                WHERE id = ?3 AND state = 'queued' AND lease_owner IS NULL
+                """,
+                [.date(notBefore), .date(now), .integer(id.rawValue)]) > 0
+        }
+    }
+
     /// Deletes the job record (for bookkeeping jobs that turned out to be unneeded); no-op if it is gone.
     public func delete(_ id: JobID) throws(QueueError) {
         try withConnection { db throws(QueueError) in

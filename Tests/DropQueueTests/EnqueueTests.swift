@@ -54,6 +54,20 @@ struct EnqueueTests {
         }
     }
 
+    @Test("reschedule moves a queued, unclaimed job's due time, and nothing else")
+    func reschedule() async throws {
+        try await withQueue { queue, _ in
+            let job = try queue.enqueue(newJob("c.pdf", notBefore: at(600)), now: t0).job
+            #expect(try queue.claim(owner: "w", lease: .seconds(60), now: at(1)).isEmpty)
+            #expect(try queue.reschedule(job.id, notBefore: at(2), now: at(1)))
+            let claimed = try #require(try queue.claim(owner: "w", lease: .seconds(60), now: at(2)).first)
+            #expect(claimed.id == job.id)
+            // Claimed jobs, finished jobs and unknown ids are left alone.
+            #expect(!(try queue.reschedule(job.id, notBefore: at(900), now: at(3))))
+            #expect(!(try queue.reschedule(JobID(rawValue: 999), notBefore: at(900), now: at(3))))
+        }
+    }
+
     @Test("a finished job answers for its exact source only for a minute: a file moved back later is new")
     func movedBackLater() async throws {
         try await withQueue { queue, _ in
