@@ -102,10 +102,7 @@ final class Pipeline: Sendable {
                 try await upload(&run, index)
             }
         } catch is SourceChanged {
-            run.logger(logger).notice("changed since it was checked; checking it again")
-            run.progress.checked = false
-            run.progress.files = []
-            try release(&run, to: .queued, after: .seconds(1), stage: Stage.uploading)
+            try recheck(&run)
             return
         } catch let problem as LocalProblem {
             try await decide(&run, .failed, error: .init(code: problem.code, message: problem.message))
@@ -116,6 +113,10 @@ final class Pipeline: Sendable {
         }
         do {
             guard let request = run.progress.video else {
+                if changedSinceCheck(run) {
+                    // A new file took the name while the old one was uploaded: this job takes the new one.
+                    throw SourceChanged()
+                }
                 try await decide(&run, .succeeded, error: nil)
                 return
             }
@@ -126,11 +127,28 @@ final class Pipeline: Sendable {
             let delay = run.progress.pollDelaySeconds ?? options.videoPollInitial.seconds
             run.progress.pollDelaySeconds = delay
             try release(&run, to: .waitingVideo, after: .seconds(delay), stage: Stage.waitingVideo)
+        } catch is SourceChanged {
+            try recheck(&run)
         } catch let problem as LocalProblem {
             try await decide(&run, .failed, error: .init(code: problem.code, message: problem.message))
         } catch let error as HeyGenError {
             try await decide(&run, .failed, error: resultError(error))
         }
+    }
+
+    /// True when the job's file in the inbox is no longer the one its checks read (replaced, or written again).
+    private func changedSinceCheck(_ run: JobRun) -> Bool {
+        guard run.job.kind == JobKind.file, let checked = run.progress.checkedFingerprint else { return false }
+        let path = "\(options.inbox)/\(run.job.sourceName)"
+        return FileIO.exists(path) && sourceFingerprint(path: path) != checked
+    }
+
+    /// Starts the job's checks over (what was uploaded stays known by its SHA-256 for reuse).
+    private func recheck(_ run: inout JobRun) throws {
+        run.logger(logger).notice("changed since it was checked; checking it again")
+        run.progress.checked = false
+        run.progress.files = []
+        try release(&run, to: .queued, after: .seconds(1), stage: Stage.uploading)
     }
 
     /// The local checks of every file of the job and its sidecars; nothing is uploaded before they all pass.
@@ -212,7 +230,7 @@ final class Pipeline: Sendable {
         guard FileIO.kind(path) == .file else {
             throw LocalProblem(.vanished, "\(file.name) was removed from the inbox before it could be uploaded")
         }
-        if run.job.kind == JobKind.file, let checked = run.progress.checkedFingerprint, sourceFingerprint(path: path) != checked {
+        if changedSinceCheck(run) {
             // Replaced or still being written since it was checked: check it again before uploading.
             throw SourceChanged()
         }

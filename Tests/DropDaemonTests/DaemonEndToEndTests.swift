@@ -235,6 +235,29 @@ struct DaemonEndToEndTests {
         }
     }
 
+    @Test("a file replaced while its upload is in flight is checked and uploaded again; the result describes the new bytes")
+    func replacedDuringUpload() async throws {
+        var faults = SimulatorFaults()
+        faults.latencyMs = 1500
+        try await DaemonHarness.with(faults: faults) { h in
+            let daemon = try await h.startDaemon()
+            try h.drop("swap.png", SampleMedia.bytes(.png, size: 3000, seed: 1))
+            let deadline = ContinuousClock.now + .seconds(20)
+            while (h.simulator.stats.requests["POST /v3/assets"] ?? 0) == 0, ContinuousClock.now < deadline {
+                try await Task.sleep(for: .milliseconds(20))
+            }
+            let replacement = SampleMedia.bytes(.png, size: 5000, seed: 2)
+            try h.drop("swap.png", replacement)
+            let result = try #require(try await h.waitForResults(["swap.png"])["swap.png"])
+            #expect(result.status == "succeeded")
+            #expect(result.assets.first?["size_bytes"]?.number == 5000)
+            let archived = try Data(contentsOf: URL(fileURLWithPath: "\(h.archive)/swap.png"))
+            #expect(archived == replacement)
+            #expect(h.simulator.stats.uploads == 2)
+            #expect(try await daemon.stop() == 0)
+        }
+    }
+
     @Test("the same bytes under a second name are not uploaded again")
     func sameBytesReused() async throws {
         try await DaemonHarness.with { h in
