@@ -43,20 +43,6 @@ public struct JSONLogHandler: LogHandler {
         self.write = write
     }
 
-    /// A handler writing to stderr, one `write(2)` per line; journal mode when stderr is the journal.
-    public static func standardError(
-        label: String,
-        level: Logger.Level = .info,
-        environment: [String: String]
-    ) -> JSONLogHandler {
-        JSONLogHandler(
-            label: label,
-            level: level,
-            journal: LogFormat.standardErrorIsJournal(environment: environment),
-            write: LogFormat.writeToStandardError
-        )
-    }
-
     /// Handler-wide metadata for one key.
     public subscript(metadataKey key: String) -> Logger.Metadata.Value? {
         get { metadata[key] }
