@@ -119,18 +119,7 @@ func throughput(files: Int, concurrency: Int, size: Int) async throws {
     let httpClient = HeyGenClient.makeHTTPClient()
     let result: Result<Void, any Error>
     do {
-        try await withThrowingTaskGroup(of: Void.self) { group in
-            let (ports, continuation) = AsyncStream.makeStream(of: Int.self)
-            group.addTask {
-                defer { continuation.finish() }
-                try await simulator.run { port in
-                    continuation.yield(port)
-                    continuation.finish()
-                }
-            }
-            defer { group.cancelAll() }
-            var iterator = ports.makeAsyncIterator()
-            guard let port = await iterator.next() else { throw BenchmarkError("the simulator did not start") }
+        try await simulator.withRunning { port in
             let baseURL = "http://127.0.0.1:\(port)"
             let client = HeyGenClient(
                 configuration: .init(baseURL: baseURL, apiKey: "benchmark-key"), httpClient: httpClient, logger: quietLogger

@@ -108,6 +108,28 @@ public final class HeyGenSimulator: Sendable {
         state.withLock { $0.port = nil }
     }
 
+    /// Runs the server while `body` runs, handing it the bound port, and stops the server when `body`
+    /// returns or throws. Throws the bind error if the server cannot start.
+    public func withRunning<T>(_ body: (_ port: Int) async throws -> T) async throws -> T {
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            let (ports, continuation) = AsyncStream.makeStream(of: Int.self)
+            group.addTask {
+                defer { continuation.finish() }
+                try await self.run { port in
+                    continuation.yield(port)
+                    continuation.finish()
+                }
+            }
+            var iterator = ports.makeAsyncIterator()
+            guard let port = await iterator.next() else {
+                try await group.waitForAll()  // surfaces the bind error
+                throw SimulatorDidNotStart()
+            }
+            defer { group.cancelAll() }
+            return try await body(port)
+        }
+    }
+
     /// Registers every route; the middleware must already be in place.
     private func addRoutes(to router: Router<BasicRequestContext>) {
         router.post("/v3/assets") { request, _ in try await self.uploadAsset(request) }
@@ -122,4 +144,9 @@ public final class HeyGenSimulator: Sendable {
         router.put("/_admin/faults") { request, _ in try await self.replaceFaults(request) }
         router.get("/_admin/stats") { _, _ in JSONResponse.make(self.stats) }
     }
+}
+
+/// The simulator's server ended before it ever listened.
+struct SimulatorDidNotStart: Error, CustomStringConvertible {
+    var description: String { "the HeyGen simulator stopped before it listened" }
 }

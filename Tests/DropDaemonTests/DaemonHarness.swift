@@ -30,13 +30,7 @@ struct DaemonHarness: Sendable {
         let root = try TemporaryDirectory(prefix: "dropd-e2e")
         defer { root.remove() }
         let simulator = HeyGenSimulator(host: "127.0.0.1", port: 0, faults: faults, logger: Logger(label: "simulator"))
-        try await withThrowingTaskGroup(of: Void.self) { group in
-            let ports = AsyncStream.makeStream(of: Int.self)
-            group.addTask {
-                try await simulator.run { port in ports.continuation.yield(port) }
-            }
-            var iterator = ports.stream.makeAsyncIterator()
-            guard let port = await iterator.next() else { throw HarnessError("simulator did not start") }
+        try await simulator.withRunning { port in
             var harness = DaemonHarness(
                 root: root, inbox: try root.subdirectory("inbox"), outbox: try root.subdirectory("outbox"),
                 archive: try root.subdirectory("archive"), failed: try root.subdirectory("failed"),
@@ -45,10 +39,8 @@ struct DaemonHarness: Sendable {
                 try await body(&harness)
             } catch {
                 harness.dumpLogs()
-                group.cancelAll()
                 throw error
             }
-            group.cancelAll()
         }
     }
 

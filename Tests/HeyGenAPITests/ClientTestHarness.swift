@@ -59,21 +59,7 @@ func withSimulator<T: Sendable>(
     let result: Result<T, any Error>
     do {
         result = .success(
-            try await withThrowingTaskGroup(of: Void.self) { group in
-                let (ports, continuation) = AsyncStream.makeStream(of: Int.self)
-                group.addTask {
-                    defer { continuation.finish() }
-                    try await simulator.run { port in
-                        continuation.yield(port)
-                        continuation.finish()
-                    }
-                }
-                defer { group.cancelAll() }
-                var iterator = ports.makeAsyncIterator()
-                guard let port = await iterator.next() else {
-                    try await group.waitForAll()
-                    throw HarnessError(description: "the simulator stopped before listening")
-                }
+            try await simulator.withRunning { port in
                 let harness = ClientHarness(
                     simulator: simulator, baseURL: "http://127.0.0.1:\(port)", httpClient: httpClient,
                     fastFailingHTTPClient: fastFailingHTTPClient

@@ -90,25 +90,12 @@ func withSimHarness<T: Sendable>(
     _ body: (SimHarness) async throws -> T
 ) async throws -> T {
     let simulator = HeyGenSimulator(faults: faults, logger: Logger(label: "simulator-test") { _ in SwiftLogNoOpLogHandler() })
-    return try await withThrowingTaskGroup(of: Void.self) { group in
-        let (ports, portContinuation) = AsyncStream.makeStream(of: Int.self)
-        group.addTask {
-            defer { portContinuation.finish() }
-            try await simulator.run { port in portContinuation.yield(port) }
-        }
-        var iterator = ports.makeAsyncIterator()
-        guard let port = await iterator.next() else {
-            try await group.waitForAll()  // surfaces the bind error
-            throw SimTestError.notListening
-        }
-        let result = try await body(SimHarness(simulator: simulator, port: port))
-        group.cancelAll()
-        try await group.waitForAll()
-        return result
+    return try await simulator.withRunning { port in
+        try await body(SimHarness(simulator: simulator, port: port))
     }
 }
 
-enum SimTestError: Error { case notListening, timedOut(String) }
+enum SimTestError: Error { case timedOut(String) }
 
 /// A `multipart/form-data` body with one part named `file`.
 struct SimMultipartForm {
