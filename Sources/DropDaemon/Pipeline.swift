@@ -236,11 +236,18 @@ final class Pipeline: Sendable {
         }
         let key = IdempotencyKey.upload(job: run.job.id, run: run.progress.run, sha256: inspected.sha256)
         let counter = AttemptCounter()
-        defer { run.attempts += counter.value }
         let client = self.client
-        let asset = try await withRetries(options.retryPolicy, logger: run.logger(logger), onAttempt: { counter.increment() }) { () async throws(HeyGenError) -> UploadedAsset in
-            try await client.uploadAsset(path: path, fileName: file.name, idempotencyKey: key)
+        let asset: UploadedAsset
+        do {
+            asset = try await withRetries(options.retryPolicy, logger: run.logger(logger), onAttempt: { counter.increment() }) {
+                () async throws(HeyGenError) -> UploadedAsset in
+                try await client.uploadAsset(path: path, fileName: file.name, idempotencyKey: key)
+            }
+        } catch {
+            run.attempts += counter.value
+            throw error
         }
+        run.attempts += counter.value
         try queue.recordAsset(
             AssetRecord(
                 sha256: inspected.sha256, assetID: asset.assetID, url: asset.url, mimeType: asset.mimeType,
@@ -248,8 +255,6 @@ final class Pipeline: Sendable {
         run.progress.files[index].assetID = asset.assetID
         run.progress.files[index].url = asset.url
         run.progress.files[index].mimeType = asset.mimeType
-        run.attempts += counter.value
-        counter.reset()
         run.logger(logger).info("uploaded", metadata: ["file": "\(file.name)", "asset": "\(asset.assetID)"])
         try save(&run, stage: Stage.uploading)
     }
@@ -529,6 +534,5 @@ enum Stage {
 final class AttemptCounter: Sendable {
     private let count = Atomic<Int>(0)
     func increment() { count.add(1, ordering: .relaxed) }
-    func reset() { count.store(0, ordering: .relaxed) }
     var value: Int { count.load(ordering: .relaxed) }
 }
