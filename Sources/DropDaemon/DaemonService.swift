@@ -134,7 +134,8 @@ extension PipelineOptions {
     init(_ settings: Settings) {
         self.init(inbox: settings.inbox, outbox: settings.outbox, archive: settings.archive, failed: settings.failed)
         workers = settings.workers
-        retryPolicy = RetryPolicy(maxAttempts: settings.maxAttempts, baseDelay: settings.retryBaseDelay)
+        retryPolicy = RetryPolicy(
+            maxAttempts: settings.maxAttempts, baseDelay: settings.retryBaseDelay, maxRetryAfter: settings.maxRetryAfter)
         reuseWindow = settings.reuseWindow
         videoConcurrency = settings.videoConcurrency
         videoTimeout = settings.videoTimeout

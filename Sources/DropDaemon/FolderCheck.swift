@@ -12,9 +12,11 @@ public enum FolderCheck {
     ///   another (compared after resolving symlinks and `..`);
     /// - a folder is missing and cannot be created (missing ones are created with their parents),
     ///   or exists but is not a directory;
-    /// - a folder cannot be written to (a probe file is created and removed in each).
+    /// - a folder cannot be written to (a probe file is created and removed in each);
+    /// - an `http://` API base URL whose host is not loopback (the key would cross the network in clear).
     public static func prepareForRun(_ settings: Settings) throws {
         guard settings.apiKey != nil else { throw SettingsError.noAPIKey }
+        try APIKeyGuard.checkTransport(baseURL: settings.apiBaseURL)
         let folders = folders(of: settings)
         try checkNoOverlap(folders)
         for folder in folders {

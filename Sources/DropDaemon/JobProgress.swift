@@ -16,6 +16,10 @@ struct JobProgress: Sendable, Codable, Equatable {
     var files: [FileProgress] = []
     /// The Video Agent request, when a sidecar asked for a video.
     var video: VideoRequestSpec?
+    /// Set, and saved, right before each `POST /v3/video-agents`; cleared once its outcome is known. Found set
+    /// on a job without a session, it means a create may have been received: the session is looked up by its
+    /// `callback_id` instead of creating another.
+    var createSent: CreateSent?
     /// The Video Agent session, once created.
     var sessionID: String?
     /// The video, once the session names it.
@@ -26,6 +30,9 @@ struct JobProgress: Sendable, Codable, Equatable {
     var waitStartedAt: Date?
     /// The current delay between polls, in seconds.
     var pollDelaySeconds: Double?
+    /// Video polls in a row answered 401/403, and when the first of them was; reset by any other answer.
+    var pollAuthFailures: Int?
+    var pollAuthFailingSince: Date?
     /// The job's decided outcome, once known: written as the result, then the sources move.
     var finish: FinishPlan?
 
@@ -37,6 +44,12 @@ struct JobProgress: Sendable, Codable, Equatable {
         var url: String?
         var mimeType: String?
         var reused: Bool = false
+    }
+
+    /// A Video Agent create that was sent: the `callback_id` it carried and when it was sent.
+    struct CreateSent: Sendable, Codable, Equatable {
+        var callbackID: String
+        var at: Date
     }
 
     /// The last thing the videos endpoint said.

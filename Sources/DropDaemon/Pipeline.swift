@@ -73,6 +73,11 @@ final class Pipeline: Sendable {
             // Shutdown: leave the job queued, due at once, with everything it learned.
             logger.notice("left queued for the next start", metadata: ["stage": "\(run.stage ?? "-")"])
             try? release(&run, to: run.job.state, after: .zero, stage: run.stage)
+        } catch let asked as ServerAskedToWait {
+            // Longer than a worker may wait: back to the queue, due when the server said.
+            logger.notice("the API asked to wait \(asked.wait.components.seconds) s; the job is due again then",
+                          metadata: ["error": "\(asked.error)"])
+            try? release(&run, to: run.job.state, after: asked.wait, stage: run.stage, lastError: asked.error.description)
         } catch let error as QueueError where error == .leaseLost {
             logger.error("lost the claim on this job: \(error)")
         } catch let error as QueueError {
@@ -259,40 +264,105 @@ final class Pipeline: Sendable {
         try save(&run, stage: Stage.uploading)
     }
 
-    /// Creates the Video Agent session; false when the job was put back to wait for a free slot or the rate limit.
+    /// Creates the Video Agent session, or adopts the one an earlier attempt made; false when the job was put
+    /// back (no free slot, the rate limit, the session list unreadable).
+    ///
+    /// The create has no Idempotency-Key: "create sent" (with the job's `callback_id`) is saved before every
+    /// request, a failed request is repeated only when its failure proves nothing was created, and any other
+    /// failure, like a crash after sending, is settled by finding the session by its `callback_id`.
     private func createAgent(_ run: inout JobRun, _ spec: VideoRequestSpec) async throws -> Bool {
+        if let sent = run.progress.createSent {
+            return try await adoptCreatedSession(&run, sent)
+        }
         let waiting = try queue.counts().byState[.waitingVideo] ?? 0
         guard slots.tryAcquire(waiting: waiting, limit: options.videoConcurrency) else {
             try release(&run, to: .queued, after: .seconds(2), stage: Stage.waitingSlot)
             return false
         }
         defer { slots.release() }
-        let request = VideoAgentRequest(
-            prompt: spec.prompt, assetIDs: run.progress.files.compactMap(\.assetID), extraFields: spec.extraFields)
-        let counter = AttemptCounter()
-        let client = self.client
-        do {
-            let session = try await withRetries(options.retryPolicy, logger: run.logger(logger), onAttempt: { counter.increment() }) { () async throws(HeyGenError) -> VideoAgentSession in
-                try await client.createVideoAgent(request)
+        let callbackID = AgentCreation.callbackID(spec: spec, job: run.job.id.rawValue, run: run.progress.run)
+        var fields = spec.extraFields
+        fields["callback_id"] = .string(callbackID)
+        let request = VideoAgentRequest(prompt: spec.prompt, assetIDs: run.progress.files.compactMap(\.assetID), extraFields: fields)
+        let logger = run.logger(self.logger)
+        let policy = options.retryPolicy
+        var attempt = 0
+        while true {
+            attempt += 1
+            let sent = JobProgress.CreateSent(callbackID: callbackID, at: Date())
+            run.progress.createSent = sent
+            try save(&run, stage: Stage.creatingVideo)
+            run.attempts += 1
+            let error: HeyGenError
+            switch await createOnce(request) {
+            case .success(let session):
+                try adopt(&run, session, how: "video agent started")
+                return true
+            case .failure(let failure):
+                error = failure
             }
-            run.attempts += counter.value
-            run.progress.sessionID = session.sessionID
-            run.progress.videoID = session.videoID
-            run.progress.videoState = .init(status: session.status)
-            run.logger(logger).info("video agent started", metadata: ["session": "\(session.sessionID)"])
-            try save(&run, stage: Stage.waitingVideo)
-            return true
-        } catch let error as HeyGenError where error.category == .rateLimited {
-            // The API's video limit: wait as long as it asks, rather than failing the job.
-            run.attempts += counter.value
-            let wait = error.retryAfter ?? .seconds(30)
-            run.logger(logger).notice("video limit reached; trying again in \(wait)")
-            try release(&run, to: .queued, after: wait, stage: Stage.waitingSlot, lastError: error.description)
-            return false
+            guard AgentCreation.provesNothingCreated(error) else {
+                logger.warning("the Video Agent create may have been received (\(error)); looking for its session")
+                return try await adoptCreatedSession(&run, sent)
+            }
+            run.progress.createSent = nil
+            if error.category == .rateLimited {
+                // The API's video limit: wait as long as it asks, rather than failing the job.
+                let wait = error.retryAfter ?? .seconds(30)
+                logger.notice("video limit reached; trying again in \(wait.components.seconds) s")
+                try release(&run, to: .queued, after: wait, stage: Stage.waitingSlot, lastError: error.description)
+                return false
+            }
+            try save(&run, stage: Stage.uploading)
+            guard error.isRetryable, attempt < policy.maxAttempts else { throw error }
+            let delay = policy.delay(afterAttempt: attempt, error: error)
+            logger.notice("Video Agent create not sent (\(error)); trying again in \(Int(delay.seconds * 1000)) ms")
+            try await Task.sleep(for: delay)
+        }
+    }
+
+    /// One `POST /v3/video-agents`, its outcome as a value.
+    private func createOnce(_ request: VideoAgentRequest) async -> Result<VideoAgentSession, HeyGenError> {
+        do {
+            return .success(try await client.createVideoAgent(request))
         } catch {
-            run.attempts += counter.value
+            return .failure(error)
+        }
+    }
+
+    /// Finds the session of the create recorded in `sent` and adopts it; fails the job when there is none.
+    private func adoptCreatedSession(_ run: inout JobRun, _ sent: JobProgress.CreateSent) async throws -> Bool {
+        run.stage = Stage.reconcilingVideo
+        let logger = run.logger(self.logger)
+        switch await AgentCreation.reconcile(
+            sent, jobID: run.job.id.rawValue, client: client, policy: options.retryPolicy, logger: logger)
+        {
+        case .adopt(let session):
+            try adopt(&run, session, how: "adopted the session of a create whose answer was lost")
+            return true
+        case .fail(let message):
+            run.progress.createSent = nil
+            try await decide(&run, .failed, error: .init(code: .serverError, message: message))
+            return false
+        case .listFailed(let error) where error.isRetryable:
+            try Task.checkCancellation()
+            let wait = max(error.retryAfter ?? .zero, .seconds(30))
+            logger.warning("cannot list the Video Agent sessions (\(error)); trying again in \(wait.components.seconds) s")
+            try release(&run, to: .queued, after: wait, stage: Stage.reconcilingVideo, lastError: error.description)
+            return false
+        case .listFailed(let error):
             throw error
         }
+    }
+
+    /// Records `session` as the job's and saves it.
+    private func adopt(_ run: inout JobRun, _ session: VideoAgentSession, how: String) throws {
+        run.progress.createSent = nil
+        run.progress.sessionID = session.sessionID
+        run.progress.videoID = session.videoID
+        run.progress.videoState = .init(status: session.status)
+        run.logger(logger).info("\(how)", metadata: ["session": "\(session.sessionID)"])
+        try save(&run, stage: Stage.waitingVideo)
     }
 
     // MARK: - Waiting for the video
@@ -312,9 +382,12 @@ final class Pipeline: Sendable {
                 error: .init(code: .videoTimeout, message: "no finished video after \(minutes) minutes of waiting"))
             return
         }
+        var serverWait: Duration?
         do {
             if run.progress.videoID == nil {
                 let session = try await client.videoAgentSession(id: sessionID)
+                run.progress.pollAuthFailures = nil
+                run.progress.pollAuthFailingSince = nil
                 if session.status == "failed" {
                     run.progress.videoState = .init(status: "failed")
                     try await decide(
@@ -328,6 +401,8 @@ final class Pipeline: Sendable {
             }
             if let videoID = run.progress.videoID {
                 let video = try await client.video(id: videoID)
+                run.progress.pollAuthFailures = nil
+                run.progress.pollAuthFailingSince = nil
                 run.progress.videoState = .init(
                     status: video.status, videoURL: video.videoURL, thumbnailURL: video.thumbnailURL,
                     duration: video.duration, failureCode: video.failureCode, failureMessage: video.failureMessage)
@@ -343,17 +418,39 @@ final class Pipeline: Sendable {
                     break
                 }
             }
+        } catch let error as HeyGenError where error.category == .unauthorized {
+            // A refused key while the video is made may pass (a key rotation, a glitch): the video may still
+            // complete, so ask again a few times over minutes before failing.
+            let since = run.progress.pollAuthFailingSince ?? Date()
+            let count = (run.progress.pollAuthFailures ?? 0) + 1
+            if count >= Self.pollAuthFailureLimit || Date().timeIntervalSince(since) >= Self.pollAuthFailureWindow {
+                var failure = try resultError(error)
+                failure.message = "\(failure.message) (\(count) video polls in a row refused)"
+                try await decide(&run, .failed, error: failure)
+                return
+            }
+            run.progress.pollAuthFailures = count
+            run.progress.pollAuthFailingSince = since
+            run.logger(logger).warning("video poll refused (\(count) in a row); asking again: \(error)")
         } catch let error as HeyGenError where error.isRetryable || error.category == .notFound || error.httpStatus == 200 {
             // Sessions are known to 404 now and then, and a 200 can carry an error: wait and ask again.
             run.logger(logger).debug("video poll did not answer: \(error)")
+            serverWait = error.retryAfter
         } catch let error as HeyGenError {
             try await decide(&run, .failed, error: resultError(error))
             return
         }
         let delay = run.progress.pollDelaySeconds ?? options.videoPollInitial.seconds
         run.progress.pollDelaySeconds = min(delay * 1.5, options.videoPollMax.seconds)
-        try release(&run, to: .waitingVideo, after: .seconds(delay), stage: Stage.waitingVideo)
+        // A Retry-After (at most 30 days, as the client reads it) is honoured by polling no sooner.
+        let wait = max(Duration.seconds(delay), serverWait ?? .zero)
+        try release(&run, to: .waitingVideo, after: wait, stage: Stage.waitingVideo)
     }
+
+    /// Video polls in a row refused (401/403) before the job fails with `unauthorized`.
+    static let pollAuthFailureLimit = 5
+    /// How long, in seconds, video polls may keep being refused before the job fails with `unauthorized`.
+    static let pollAuthFailureWindow: TimeInterval = 600
 
     // MARK: - Sidecars without a file
 
@@ -480,8 +577,13 @@ final class Pipeline: Sendable {
             progress: run.progress.encoded(), attempts: run.attempts, lastError: lastError)
     }
 
-    private func resultError(_ error: HeyGenError) -> JobResult.ResultError {
-        .init(code: FailureCode(error), message: error.message, httpStatus: error.httpStatus, requestID: error.requestID)
+    /// The result's error for an API failure. One whose `Retry-After` is longer than a worker may wait is no
+    /// verdict: it throws `ServerAskedToWait`, which hands the job back to the queue, due then.
+    private func resultError(_ error: HeyGenError) throws(ServerAskedToWait) -> JobResult.ResultError {
+        if let wait = options.retryPolicy.longWait(for: error) {
+            throw ServerAskedToWait(wait: wait, error: error)
+        }
+        return .init(code: FailureCode(error), message: error.message, httpStatus: error.httpStatus, requestID: error.requestID)
     }
 }
 

@@ -16,9 +16,10 @@ public struct ResultWriter: Sendable {
         self.outbox = outbox
     }
 
-    /// The result file's path for a source name (`report.pdf` → `outbox/report.pdf.json`).
+    /// The result file's path for a source name (`report.pdf` → `outbox/report.pdf.json`); a name too long
+    /// for that is shortened with a hash, as `FittedName.result(for:)` says.
     public func path(forSource name: String) -> String {
-        "\(outbox)/\(name).json"
+        "\(outbox)/\(FittedName.result(for: name))"
     }
 
     /// Writes `result` as `NAME.json`, replacing an earlier result of the same name. Returns its path.
@@ -26,7 +27,7 @@ public struct ResultWriter: Sendable {
     public func write(_ result: JobResult) throws -> String {
         let data = try result.jsonData()
         let final = path(forSource: result.source.name)
-        let temporary = "\(outbox)/.\(result.source.name).json.tmp-\(result.jobID)"
+        let temporary = "\(outbox)/" + FittedName.fit(result.source.name, prefix: ".", suffix: ".json.tmp-\(result.jobID)")
         try FileIO.writeDurably(data, to: temporary)
         guard rename(temporary, final) == 0 else {
             let reason = FileIO.lastError()

@@ -49,6 +49,9 @@ public struct Settings: Sendable, Equatable {
     public var videoPollMax: Duration
     /// The base of the exponential backoff between retries of a request (`retry_base_delay_ms`).
     public var retryBaseDelay: Duration
+    /// The longest server-requested wait (`Retry-After`) a worker sleeps through before retrying
+    /// (`max_retry_after_seconds`); a longer one hands the job back to the queue, due when the server said.
+    public var maxRetryAfter: Duration
     /// The config file actually read (absolute path), or nil when none was.
     public var configFile: String?
 
@@ -82,6 +85,7 @@ public struct Settings: Sendable, Equatable {
         videoPollInitial = .milliseconds(Defaults.videoPollInitialMilliseconds)
         videoPollMax = .milliseconds(Defaults.videoPollMaxMilliseconds)
         retryBaseDelay = .milliseconds(Defaults.retryBaseDelayMilliseconds)
+        maxRetryAfter = .seconds(Defaults.maxRetryAfterSeconds)
         configFile = nil
     }
 
@@ -119,6 +123,8 @@ public struct Settings: Sendable, Equatable {
         public static let videoPollMaxMilliseconds = 60_000
         /// `retry_base_delay_ms`.
         public static let retryBaseDelayMilliseconds = 1000
+        /// `max_retry_after_seconds`: 600 (ten minutes).
+        public static let maxRetryAfterSeconds = 600
         /// 10
         public static let orphanSidecarTimeoutMinutes = 10
         /// 168 (a week)

@@ -22,6 +22,7 @@ import Darwin
 /// | `api_key_file` | `--api-key-file` | `HEYGEN_DROPD_API_KEY_FILE` |
 /// | `workers`, `max_attempts`, `settle_ms`, `log_format`, `log_level` | `--workers` ... | `HEYGEN_DROPD_WORKERS` ... |
 /// | `video_concurrency`, `video_timeout_minutes`, `orphan_sidecar_timeout_minutes`, `asset_reuse_hours`, `shutdown_grace_seconds` | `--video-concurrency` ... | `HEYGEN_DROPD_VIDEO_CONCURRENCY` ... |
+/// | `max_retry_after_seconds` | `--max-retry-after-seconds` | `HEYGEN_DROPD_MAX_RETRY_AFTER_SECONDS` |
 /// | `config` (flags and environment only) | `--config` | `HEYGEN_DROPD_CONFIG` |
 ///
 /// The API key is read from the `api_key_file` (from any source), else `HEYGEN_API_KEY`, else
@@ -111,6 +112,9 @@ public enum SettingsLoader {
         }
         if let value = try sources.lookup("retry_base_delay_ms") {
             settings.retryBaseDelay = .milliseconds(try integer(value, key: "retry_base_delay_ms", in: 1...600_000))
+        }
+        if let value = try sources.lookup("max_retry_after_seconds") {
+            settings.maxRetryAfter = .seconds(try integer(value, key: "max_retry_after_seconds", in: 0...86_400))
         }
         if let value = try sources.lookup("asset_reuse_hours") {
             settings.reuseWindow = .seconds(3600 * (try integer(value, key: "asset_reuse_hours", in: 0...87_600)))
@@ -434,7 +438,7 @@ struct SettingName: Sendable {
         "inbox", "outbox", "archive", "failed", "state_dir", "api_base_url", "api_key_file", "workers",
         "max_attempts", "settle_ms", "log_format", "log_level", "video_concurrency", "video_timeout_minutes",
         "orphan_sidecar_timeout_minutes", "asset_reuse_hours", "shutdown_grace_seconds", "video_poll_initial_ms",
-        "video_poll_max_ms", "retry_base_delay_ms", "config",
+        "video_poll_max_ms", "retry_base_delay_ms", "max_retry_after_seconds", "config",
     ].map { key in
         SettingName(key: key, environment: key == "api_base_url" ? "HEYGEN_API_BASE_URL" : "HEYGEN_DROPD_" + key.uppercased())
     }

@@ -21,8 +21,11 @@ enum SourceMover {
     /// Plans moving `main` and its `companions` (names in `inbox`, each starting with `main`'s name) into `folder`.
     static func plan(main: String, companions: [String], inbox: String, to folder: String) -> [PlannedMove] {
         var attempt = 0
+        // Companions end longer than `main` by this much; a suffixed name leaves room for it (NAME_MAX).
+        let reserve = companions.map { $0.utf8.count - main.utf8.count }.max() ?? 0
         while true {
-            let target = attempt == 0 ? main : suffixed(main, attempt, isDirectory: FileIO.kind("\(inbox)/\(main)") == .directory)
+            let target = attempt == 0 ? main : FittedName.suffixed(
+                main, attempt, isDirectory: FileIO.kind("\(inbox)/\(main)") == .directory, reserve: reserve)
             let names = [(main, target)] + companions.map { ($0, target + $0.dropFirst(main.count)) }
             if names.allSatisfy({ !FileIO.exists("\(folder)/\($0.1)") }) {
                 return names.map { PlannedMove(from: "\(inbox)/\($0.0)", to: "\(folder)/\($0.1)") }
@@ -31,12 +34,10 @@ enum SourceMover {
         }
     }
 
-    /// The name with suffix `n` before its last extension: `report.pdf` → `report-2.pdf`, bundle `launch` → `launch-2`.
+    /// The name with suffix `n` before its last extension: `report.pdf` → `report-2.pdf`, bundle `launch` → `launch-2`
+    /// (shortened with a hash when it would not fit a file name, see `FittedName.suffixed`).
     static func suffixed(_ name: String, _ n: Int, isDirectory: Bool) -> String {
-        if !isDirectory, let dot = name.lastIndex(of: "."), dot != name.startIndex {
-            return "\(name[..<dot])-\(n)\(name[dot...])"
-        }
-        return "\(name)-\(n)"
+        FittedName.suffixed(name, n, isDirectory: isDirectory)
     }
 
     /// The outcome of carrying out a plan.
@@ -114,7 +115,7 @@ enum SourceMover {
     /// Copies into a temporary name beside the destination, renames it into place, then removes the source.
     private static func copyAcrossDevices(from: String, to: String, isDirectory: Bool) throws {
         let folder = (to as NSString).deletingLastPathComponent
-        let temporary = "\(folder)/.\((to as NSString).lastPathComponent).copying"
+        let temporary = "\(folder)/" + FittedName.fit((to as NSString).lastPathComponent, prefix: ".", suffix: ".copying")
         try? FileManager.default.removeItem(atPath: temporary)
         do {
             try FileManager.default.copyItem(atPath: from, toPath: temporary)

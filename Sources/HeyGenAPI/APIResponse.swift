@@ -16,12 +16,27 @@ struct APIResponse: Sendable {
         headers.first(name: "X-Request-Id").flatMap { $0.isEmpty ? nil : $0 }
     }
 
-    /// The `Retry-After` header when it is a whole number of seconds (HTTP dates are ignored).
+    /// The `Retry-After` header when it is a whole number of seconds (HTTP dates are ignored), at most
+    /// `maxRetryAfterSeconds`: a larger value, however many digits it has, counts as that many.
     var retryAfter: Duration? {
-        guard let value = headers.first(name: "Retry-After")?.trimmingCharacters(in: .whitespaces),
-              let seconds = Int64(value), seconds >= 0
-        else { return nil }
-        return .seconds(seconds)
+        guard let value = headers.first(name: "Retry-After") else { return nil }
+        return APIResponse.parseRetryAfter(value)
+    }
+
+    /// The longest `Retry-After` the client reports, in seconds (30 days). Larger values are cut to it, so
+    /// that no arithmetic on the wait (a sleep, a due date) can overflow.
+    static let maxRetryAfterSeconds: Int64 = 30 * 24 * 3600
+
+    /// Parses a `Retry-After` of ASCII digits (surrounding spaces allowed) without overflow; nil for anything
+    /// else (an HTTP date, a sign, a fraction, an empty value).
+    static func parseRetryAfter(_ text: String) -> Duration? {
+        let digits = text.utf8.drop { $0 == 0x20 || $0 == 0x09 }.reversed().drop { $0 == 0x20 || $0 == 0x09 }.reversed()
+        guard !digits.isEmpty, digits.count <= 64, digits.allSatisfy({ (0x30...0x39).contains($0) }) else { return nil }
+        var seconds: Int64 = 0
+        for digit in digits {
+            seconds = min(seconds * 10 + Int64(digit - 0x30), maxRetryAfterSeconds + 1)
+        }
+        return .seconds(min(seconds, maxRetryAfterSeconds))
     }
 
     /// The body parsed as JSON, nil when absent or not JSON.

@@ -3,6 +3,9 @@ import Logging
 import NIOCore
 import NIOFileSystem
 import NIOHTTP1
+#if canImport(Glibc)
+import Glibc
+#endif
 
 extension HeyGenClient {
     /// A request to `path` under the base URL, with the key, user agent and `Accept` headers set.
@@ -99,7 +102,9 @@ extension HeyGenClient {
             case .deadlineExceeded, .readTimeout, .writeTimeout:
                 return HeyGenError(category: .networkError, message: "no answer within \(timeout.components.seconds) s", isRetryable: true)
             case .connectTimeout:
-                return HeyGenError(category: .networkError, message: "connecting timed out", isRetryable: true)
+                var failure = HeyGenError(category: .networkError, message: "connecting timed out", isRetryable: true)
+                failure.notSent = true
+                return failure
             case .cancelled:
                 return HeyGenError(category: .networkError, message: "the request was cancelled", isRetryable: true)
             default:
@@ -109,7 +114,17 @@ extension HeyGenClient {
         if error is CancellationError {
             return HeyGenError(category: .networkError, message: "the request was cancelled", isRetryable: true)
         }
-        return HeyGenError(category: .networkError, message: "request failed: \(error)", isRetryable: true)
+        var failure = HeyGenError(category: .networkError, message: "request failed: \(error)", isRetryable: true)
+        failure.notSent = isConnectFailure(error)
+        return failure
+    }
+
+    /// Whether `error` says no connection was made: refused (`ECONNREFUSED`) or every address failed to connect.
+    static func isConnectFailure(_ error: any Error) -> Bool {
+        if let ioError = error as? IOError { return ioError.errnoCode == ECONNREFUSED }
+        if String(reflecting: type(of: error)).hasSuffix("NIOConnectionError") { return true }
+        let text = "\(error)"
+        return text.contains("NIOConnectionError") || text.contains("connectionRefused")
     }
 
     /// The `HeyGenError` for a local file that could not be opened or read before the request.

@@ -42,6 +42,9 @@ public struct HeyGenError: Error, CustomStringConvertible, Sendable {
     public var retryAfter: Duration?
     /// Whether repeating the same request may succeed.
     public var isRetryable: Bool
+    /// True when the failure proves the request never reached the server (the connection was refused or
+    /// could not be made), so a request that is not idempotent can be sent again without risk of a duplicate.
+    public var notSent: Bool = false
 
     /// Creates an error; the message is collapsed to one line.
     public init(

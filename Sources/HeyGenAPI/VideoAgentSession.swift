@@ -1,3 +1,5 @@
+import Foundation
+
 /// A Video Agent session as the API reports it (`POST /v3/video-agents`, `GET /v3/video-agents/{id}`).
 public struct VideoAgentSession: Sendable, Equatable {
     /// The session's id.
@@ -8,13 +10,22 @@ public struct VideoAgentSession: Sendable, Equatable {
     public var videoID: String?
     /// Progress as reported, when reported.
     public var progress: Double?
+    /// The `callback_id` the session was created with, when the answer carries it (the list does).
+    public var callbackID: String?
+    /// When the session was created (`created_at`, Unix seconds), when reported.
+    public var createdAt: Date?
 
     /// Creates a session description.
-    public init(sessionID: String, status: String, videoID: String? = nil, progress: Double? = nil) {
+    public init(
+        sessionID: String, status: String, videoID: String? = nil, progress: Double? = nil, callbackID: String? = nil,
+        createdAt: Date? = nil
+    ) {
         self.sessionID = sessionID
         self.status = status
         self.videoID = videoID
         self.progress = progress
+        self.callbackID = callbackID
+        self.createdAt = createdAt
     }
 
     /// Reads the session from the answer's `data` object; `fallbackID` stands in for a missing id.
@@ -27,7 +38,9 @@ public struct VideoAgentSession: Sendable, Equatable {
             sessionID: id,
             status: status,
             videoID: json["video_id"]?.nonEmptyString,
-            progress: json["progress"]?.doubleValue
+            progress: json["progress"]?.doubleValue,
+            callbackID: json["callback_id"]?.nonEmptyString,
+            createdAt: json["created_at"]?.doubleValue.flatMap { $0.isFinite ? Date(timeIntervalSince1970: $0) : nil }
         )
     }
 }

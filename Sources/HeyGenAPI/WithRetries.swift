@@ -3,6 +3,9 @@ import Logging
 /// Runs `operation` until it succeeds, fails with a permanent error, or `policy.maxAttempts` requests were made,
 /// waiting `policy.delay(afterAttempt:error:)` between attempts (so a server's `Retry-After` is never cut short).
 ///
+/// A failure whose `Retry-After` exceeds `policy.maxRetryAfter` is thrown at once, without waiting (see
+/// `RetryPolicy.longWait(for:)`): no worker sleeps longer than that.
+///
 /// `onAttempt` is called right before every request, so callers can count the requests a job made.
 /// The error thrown is the last one the operation threw. When the surrounding task is cancelled, no further
 /// attempt is made and the last error is thrown at once.
@@ -19,7 +22,7 @@ public func withRetries<T: Sendable>(
         do {
             return try await operation()
         } catch {
-            guard error.isRetryable, attempt < policy.maxAttempts, !Task.isCancelled else {
+            guard error.isRetryable, attempt < policy.maxAttempts, !Task.isCancelled, policy.longWait(for: error) == nil else {
                 throw error
             }
             let delay = policy.delay(afterAttempt: attempt, error: error)

@@ -45,6 +45,10 @@ extension SimulatorFaults {
             case "maxConcurrentVideos": merged.maxConcurrentVideos = patch.maxConcurrentVideos
             case "rejectedKeys": merged.rejectedKeys = patch.rejectedKeys
             case "insufficientCreditKeys": merged.insufficientCreditKeys = patch.insufficientCreditKeys
+            case "agentCreateErrorAfterCreateRate": merged.agentCreateErrorAfterCreateRate = patch.agentCreateErrorAfterCreateRate
+            case "agentCreateDropAfterCreateRate": merged.agentCreateDropAfterCreateRate = patch.agentCreateDropAfterCreateRate
+            case "agentCreateDelayMs": merged.agentCreateDelayMs = patch.agentCreateDelayMs
+            case "unauthorizedVideoPolls": merged.unauthorizedVideoPolls = patch.unauthorizedVideoPolls
             case "seed": merged.seed = patch.seed
             default:
                 throw SimulatorAPIError.badRequest("invalid_parameter", "unknown fault field \(field)", param: field)

@@ -52,7 +52,10 @@ extension HeyGenSimulator {
         }
         do {
             let (response, stored) = try await receiveAssetStored(request)
-            state.withLock { $0.idempotency[key] = .completed(stored, at: Date()) }
+            state.withLock { state in
+                state.idempotency[key] = .completed(stored, at: Date())
+                state.prune(now: Date())
+            }
             return response
         } catch {
             // Only a successful upload is remembered: a retry of a failed one is processed afresh.
@@ -137,6 +140,7 @@ extension HeyGenSimulator {
             id: makeIdentifier("asset_"), mediaType: mediaType, sizeBytes: upload.sizeBytes, fileName: upload.fileName)
         state.withLock { state in
             state.assets[asset.id] = asset
+            state.prune(now: asset.storedAt)
             state.stats.uploads += 1
             state.stats.uploadedBytes += asset.sizeBytes
         }

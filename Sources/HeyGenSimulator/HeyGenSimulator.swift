@@ -18,12 +18,24 @@ public final class HeyGenSimulator: Sendable {
     let logger: Logger
     let state: Mutex<SimulatorState>
 
-    /// A simulator that will listen on `host:port` (port 0 picks a free port) once `run` is called.
-    public init(host: String = "127.0.0.1", port: Int = 0, faults: SimulatorFaults = .init(), logger: Logger) {
+    /// A simulator that will listen on `host:port` (port 0 picks a free port) once `run` is called, keeping
+    /// at most what `retention` allows in memory. Its `/_admin` routes answer only when `host` is a loopback
+    /// address (`127.0.0.0/8`, `::1`, `localhost`); bound to any other address they answer `403`.
+    public init(
+        host: String = "127.0.0.1", port: Int = 0, faults: SimulatorFaults = .init(),
+        retention: SimulatorRetention = .init(), logger: Logger
+    ) {
         self.host = host
         self.requestedPort = port
         self.logger = logger
-        self.state = Mutex(SimulatorState(faults: faults))
+        self.state = Mutex(SimulatorState(faults: faults, retention: retention))
+    }
+
+    /// How many assets, sessions and idempotency records the simulator holds now (for its memory bound).
+    public var storedCounts: SimulatorStoredCounts {
+        state.withLock {
+            SimulatorStoredCounts(assets: $0.assets.count, sessions: $0.sessions.count, idempotencyKeys: $0.idempotency.count)
+        }
     }
 
     /// The port the server listens on, once it is listening; nil before.
@@ -134,6 +146,7 @@ public final class HeyGenSimulator: Sendable {
     private func addRoutes(to router: Router<BasicRequestContext>) {
         router.post("/v3/assets") { request, _ in try await self.uploadAsset(request) }
         router.post("/v3/video-agents") { request, _ in try await self.createVideoAgent(request) }
+        router.get("/v3/video-agents") { request, _ in try self.listVideoAgents(request) }
         router.get("/v3/video-agents/:id") { request, context in
             try self.videoAgentSession(id: context.parameters.require("id"))
         }

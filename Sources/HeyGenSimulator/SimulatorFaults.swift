@@ -30,6 +30,15 @@ public struct SimulatorFaults: Sendable, Codable, Equatable {
     public var rejectedKeys: [String]
     /// API keys whose video creation is answered `402` with code `insufficient_credit`.
     public var insufficientCreditKeys: [String]
+    /// Share of `POST /v3/video-agents` answered `500` AFTER the session was created (a lost answer).
+    public var agentCreateErrorAfterCreateRate: Double
+    /// Share of `POST /v3/video-agents` whose connection is cut AFTER the session was created, before a
+    /// complete answer.
+    public var agentCreateDropAfterCreateRate: Double
+    /// Delay between creating a session and answering `POST /v3/video-agents`, in milliseconds.
+    public var agentCreateDelayMs: Int
+    /// The next this many `GET /v3/videos/{id}` are answered `401` (the count goes down with each).
+    public var unauthorizedVideoPolls: Int
     /// Seed for the random draws; the same seed and the same requests give the same faults.
     /// nil: seeded from the system's random source.
     public var seed: UInt64?
@@ -49,6 +58,10 @@ public struct SimulatorFaults: Sendable, Codable, Equatable {
         maxConcurrentVideos: Int = 10,
         rejectedKeys: [String] = ["bad-key"],
         insufficientCreditKeys: [String] = [],
+        agentCreateErrorAfterCreateRate: Double = 0,
+        agentCreateDropAfterCreateRate: Double = 0,
+        agentCreateDelayMs: Int = 0,
+        unauthorizedVideoPolls: Int = 0,
         seed: UInt64? = nil
     ) {
         self.errorRate = errorRate
@@ -64,6 +77,10 @@ public struct SimulatorFaults: Sendable, Codable, Equatable {
         self.maxConcurrentVideos = maxConcurrentVideos
         self.rejectedKeys = rejectedKeys
         self.insufficientCreditKeys = insufficientCreditKeys
+        self.agentCreateErrorAfterCreateRate = agentCreateErrorAfterCreateRate
+        self.agentCreateDropAfterCreateRate = agentCreateDropAfterCreateRate
+        self.agentCreateDelayMs = agentCreateDelayMs
+        self.unauthorizedVideoPolls = unauthorizedVideoPolls
         self.seed = seed
     }
 
@@ -71,6 +88,7 @@ public struct SimulatorFaults: Sendable, Codable, Equatable {
         case errorRate, rateLimitRate, retryAfterSeconds, badGatewayRate, latencyMs, videoFailureRate
         case sessionNotFoundRate, errorBodyRate, pollsUntilVideoID, pollsUntilCompleted, maxConcurrentVideos
         case rejectedKeys, insufficientCreditKeys, seed
+        case agentCreateErrorAfterCreateRate, agentCreateDropAfterCreateRate, agentCreateDelayMs, unauthorizedVideoPolls
     }
 
     /// Decodes the fields present; absent ones take their defaults.
@@ -91,6 +109,12 @@ public struct SimulatorFaults: Sendable, Codable, Equatable {
         rejectedKeys = try c.decodeIfPresent([String].self, forKey: .rejectedKeys) ?? d.rejectedKeys
         insufficientCreditKeys =
             try c.decodeIfPresent([String].self, forKey: .insufficientCreditKeys) ?? d.insufficientCreditKeys
+        agentCreateErrorAfterCreateRate =
+            try c.decodeIfPresent(Double.self, forKey: .agentCreateErrorAfterCreateRate) ?? d.agentCreateErrorAfterCreateRate
+        agentCreateDropAfterCreateRate =
+            try c.decodeIfPresent(Double.self, forKey: .agentCreateDropAfterCreateRate) ?? d.agentCreateDropAfterCreateRate
+        agentCreateDelayMs = try c.decodeIfPresent(Int.self, forKey: .agentCreateDelayMs) ?? d.agentCreateDelayMs
+        unauthorizedVideoPolls = try c.decodeIfPresent(Int.self, forKey: .unauthorizedVideoPolls) ?? d.unauthorizedVideoPolls
         seed = try c.decodeIfPresent(UInt64.self, forKey: .seed)
     }
 
@@ -110,6 +134,10 @@ public struct SimulatorFaults: Sendable, Codable, Equatable {
         try c.encode(maxConcurrentVideos, forKey: .maxConcurrentVideos)
         try c.encode(rejectedKeys, forKey: .rejectedKeys)
         try c.encode(insufficientCreditKeys, forKey: .insufficientCreditKeys)
+        try c.encode(agentCreateErrorAfterCreateRate, forKey: .agentCreateErrorAfterCreateRate)
+        try c.encode(agentCreateDropAfterCreateRate, forKey: .agentCreateDropAfterCreateRate)
+        try c.encode(agentCreateDelayMs, forKey: .agentCreateDelayMs)
+        try c.encode(unauthorizedVideoPolls, forKey: .unauthorizedVideoPolls)
         try c.encode(seed, forKey: .seed)
     }
 }

@@ -58,6 +58,12 @@ extension HeyGenSimulator {
             return state.faults
         }
         guard request.uri.path.hasPrefix("/v3/") else {
+            if request.uri.path.hasPrefix("/_admin"), !LoopbackHost.isLoopback(host) {
+                try await request.body.drain()
+                throw SimulatorAPIError(
+                    .forbidden, code: "admin_forbidden",
+                    message: "the admin routes answer only when the simulator is bound to a loopback address")
+            }
             return try await next(request, context)
         }
         if faults.latencyMs > 0 {

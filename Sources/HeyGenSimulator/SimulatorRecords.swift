@@ -7,6 +7,7 @@ struct StoredAsset: Sendable {
     var mediaType: MediaType
     var sizeBytes: Int64
     var fileName: String?
+    var storedAt = Date()
 }
 
 /// What an `Idempotency-Key` stands for: a request still running, or the answer to replay.
@@ -29,6 +30,8 @@ struct AgentSession: Sendable {
     var pollsUntilVideoID: Int
     var pollsUntilCompleted: Int
     var videoID: String?
+    /// The `callback_id` the session was created with.
+    var callbackID: String?
 }
 
 /// A video made by a session.
@@ -43,3 +46,6 @@ struct SimulatedVideo: Sendable {
     var pollsUntilCompleted: Int
     var outcome: Outcome?
 }
+
+/// Thrown by a response body to cut the connection before the answer is complete.
+struct ConnectionCut: Error {}

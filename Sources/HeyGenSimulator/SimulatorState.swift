@@ -11,9 +11,14 @@ struct SimulatorState: Sendable {
     var idempotency: [String: IdempotencyEntry] = [:]
     var sessions: [String: AgentSession] = [:]
     var videos: [String: SimulatedVideo] = [:]
+    /// How much of the above is kept (see `prune`).
+    var retention: SimulatorRetention
+    /// When records were last pruned by age.
+    var lastPrunedByAge = Date.distantPast
 
-    init(faults: SimulatorFaults) {
+    init(faults: SimulatorFaults, retention: SimulatorRetention = SimulatorRetention()) {
         self.faults = faults
+        self.retention = retention
         random = faults.seed.map(SeededGenerator.init(seed:)) ?? SeededGenerator()
     }
 

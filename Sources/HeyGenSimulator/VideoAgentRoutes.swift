@@ -6,16 +6,13 @@ extension HeyGenSimulator {
     /// The largest JSON body accepted by `POST /v3/video-agents`.
     static let maxAgentRequestBytes = 1 << 20
 
-    /// `POST /v3/video-agents`: validates the request, applies the concurrency limit, starts a session
-    /// and keeps the raw body for `stats.lastAgentRequestBody`.
+    /// `POST /v3/video-agents`: validates the request (a body over 1 MiB is answered `413`), applies the
+    /// concurrency limit, starts a session (keeping its `callback_id`) and keeps the raw body for
+    /// `stats.lastAgentRequestBody`. The faults `agentCreateDelayMs`, `agentCreateErrorAfterCreateRate` and
+    /// `agentCreateDropAfterCreateRate` act after the session exists, as a lost answer would.
     func createVideoAgent(_ request: Request) async throws -> Response {
         let apiKey = request.headers[.xAPIKey] ?? ""
-        let buffer: ByteBuffer
-        do {
-            buffer = try await request.body.collect(upTo: Self.maxAgentRequestBytes)
-        } catch let error as HTTPError where error.status == .contentTooLarge {
-            throw SimulatorAPIError(.contentTooLarge, code: "request_too_large", message: "the request body is too large")
-        }
+        let buffer = try await Self.collectAgentBody(request.body)
         guard let body = try? JSONDecoder().decode(JSONValue.self, from: Data(buffer.readableBytesView)),
             let members = body.objectValue
         else {
@@ -24,7 +21,7 @@ extension HeyGenSimulator {
         let assetIDs = try Self.validateAgentRequest(members)
 
         let now = Date()
-        let session = try state.withLock { state -> AgentSession in
+        let (session, faults, errorAfter, dropAfter) = try state.withLock { state -> (AgentSession, SimulatorFaults, Bool, Bool) in
             for (index, id) in assetIDs.enumerated() where state.assets[id] == nil {
                 throw SimulatorAPIError.badRequest(
                     "asset_not_found", "unknown asset_id \(id)", param: "files[\(index)].asset_id")
@@ -44,22 +41,68 @@ extension HeyGenSimulator {
             var session = AgentSession(
                 id: makeIdentifier("sess_"), createdAt: now,
                 pollsUntilVideoID: max(0, state.faults.pollsUntilVideoID),
-                pollsUntilCompleted: state.faults.pollsUntilCompleted
+                pollsUntilCompleted: state.faults.pollsUntilCompleted,
+                callbackID: members["callback_id"]?.stringValue
             )
             if session.pollsUntilVideoID == 0 {
                 state.startVideo(for: &session, now: now)
             }
             state.sessions[session.id] = session
+            state.prune(now: now)
             state.stats.agentsCreated += 1
             state.stats.lastAgentRequestBody = body
-            return session
+            let errorAfter = state.inject("error_after_create", rate: state.faults.agentCreateErrorAfterCreateRate)
+            let dropAfter = !errorAfter && state.inject("drop_after_create", rate: state.faults.agentCreateDropAfterCreateRate)
+            return (session, state.faults, errorAfter, dropAfter)
         }
-        return JSONResponse.data([
+        if faults.agentCreateDelayMs > 0 {
+            try await Task.sleep(for: .milliseconds(faults.agentCreateDelayMs))
+        }
+        if errorAfter {
+            throw SimulatorAPIError(.internalServerError, code: "internal_error", message: "simulated error after creating")
+        }
+        if dropAfter {
+            return Response(
+                status: .ok, headers: [.contentType: "application/json"],
+                body: ResponseBody(contentLength: 256) { writer in
+                    try await writer.write(ByteBuffer(string: "{\"data\":"))
+                    throw ConnectionCut()
+                })
+        }
+        return JSONResponse.data(Self.sessionMembers(session))
+    }
+
+    /// The body of a Video Agent request, at most `maxAgentRequestBytes`; a longer one is read on (up to
+    /// 64 MiB, so the client sees the answer rather than a reset) and answered `413`.
+    static func collectAgentBody(_ body: RequestBody) async throws -> ByteBuffer {
+        var buffer = ByteBuffer()
+        var total = 0
+        for try await part in body {
+            total += part.readableBytes
+            if total <= maxAgentRequestBytes {
+                var part = part
+                buffer.writeBuffer(&part)
+            } else if total > 64 << 20 {
+                break
+            }
+        }
+        guard total <= maxAgentRequestBytes else {
+            throw SimulatorAPIError(
+                .contentTooLarge, code: "request_too_large",
+                message: "the request body is too large (at most \(maxAgentRequestBytes) bytes)")
+        }
+        return buffer
+    }
+
+    /// The `data` members describing a session as the create and list answers give it.
+    static func sessionMembers(_ session: AgentSession) -> [String: JSONValue] {
+        [
             "session_id": .string(session.id),
             "status": .string(session.videoID == nil ? "thinking" : "generating"),
             "video_id": session.videoID.map(JSONValue.string) ?? .null,
+            "callback_id": session.callbackID.map(JSONValue.string) ?? .null,
             "created_at": .number(session.createdAt.timeIntervalSince1970.rounded(.down)),
-        ])
+        ]
     }
 
     /// Checks the fields the API validates; returns the asset ids of `files`.

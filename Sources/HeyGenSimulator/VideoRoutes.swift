@@ -11,6 +11,11 @@ extension HeyGenSimulator {
             guard var video = state.videos[id] else {
                 throw SimulatorAPIError(.notFound, code: "video_not_found", message: "no video \(id)")
             }
+            if state.faults.unauthorizedVideoPolls > 0 {
+                state.faults.unauthorizedVideoPolls -= 1
+                state.stats.faultsInjected["unauthorized_poll", default: 0] += 1
+                throw SimulatorAPIError(.unauthorized, code: "unauthorized", message: "simulated transient key refusal")
+            }
             if state.inject("error_body", rate: state.faults.errorBodyRate) {
                 throw ErrorBodyFault()
             }

@@ -15,8 +15,11 @@ struct RunCommand: AsyncParsableCommand {
 
     func run() async throws {
         try await reportingFailure {
-            let environment = ProcessInfo.processInfo.environment
+            var environment = ProcessInfo.processInfo.environment
             let settings = try await SettingsLoader.load(flags: settingsOptions.flagValues(), environment: environment)
+            // Read once: from here on the key is in `settings` only, not in the environment.
+            APIKeyGuard.scrubEnvironment()
+            environment["HEYGEN_API_KEY"] = nil
             try FolderCheck.prepareForRun(settings)
             bootstrapLogging(format: settings.logFormat, level: settings.logLevel, environment: environment)
             let logger = Logger(label: "heygen-dropd")

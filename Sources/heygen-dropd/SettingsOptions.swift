@@ -91,6 +91,13 @@ struct SettingsOptions: ParsableArguments {
         help: ArgumentHelp("Base of the backoff between retries of a request (default 1000).", valueName: "ms"))
     var retryBaseDelayMs: String?
 
+    @Option(
+        name: .customLong("max-retry-after-seconds"),
+        help: ArgumentHelp(
+            "Longest Retry-After slept in a worker; a longer one hands the job back to the queue (default 600).",
+            valueName: "seconds"))
+    var maxRetryAfterSeconds: String?
+
     /// The flags given, keyed by config key (`state_dir`, `api_key_file`, ...), for `SettingsLoader.load(flags:environment:)`.
     func flagValues() -> [String: String] {
         let values: [(String, String?)] = [
@@ -102,7 +109,7 @@ struct SettingsOptions: ParsableArguments {
             ("orphan_sidecar_timeout_minutes", orphanSidecarTimeoutMinutes),
             ("asset_reuse_hours", assetReuseHours), ("shutdown_grace_seconds", shutdownGraceSeconds),
             ("video_poll_initial_ms", videoPollInitialMs), ("video_poll_max_ms", videoPollMaxMs),
-            ("retry_base_delay_ms", retryBaseDelayMs),
+            ("retry_base_delay_ms", retryBaseDelayMs), ("max_retry_after_seconds", maxRetryAfterSeconds),
         ]
         return Dictionary(uniqueKeysWithValues: values.compactMap { key, value in value.map { (key, $0) } })
     }

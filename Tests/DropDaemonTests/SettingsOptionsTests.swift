@@ -12,6 +12,7 @@ import Testing
             "--video-concurrency", "5", "--video-timeout-minutes", "6", "--orphan-sidecar-timeout-minutes", "7",
             "--asset-reuse-hours", "8", "--shutdown-grace-seconds", "9",
             "--video-poll-initial-ms", "10", "--video-poll-max-ms", "11", "--retry-base-delay-ms", "12",
+            "--max-retry-after-seconds", "13",
             "--outbox", "/o", "--archive", "/a", "--failed", "/f",
         ])
         #expect(options.flagValues() == [
@@ -21,6 +22,7 @@ import Testing
             "video_concurrency": "5", "video_timeout_minutes": "6", "orphan_sidecar_timeout_minutes": "7",
             "asset_reuse_hours": "8", "shutdown_grace_seconds": "9",
             "video_poll_initial_ms": "10", "video_poll_max_ms": "11", "retry_base_delay_ms": "12",
+            "max_retry_after_seconds": "13",
         ])
         // Every flag key is one the loader knows.
         #expect(Set(options.flagValues().keys) == Set(SettingName.all.map(\.key)))

@@ -1,0 +1,36 @@
+import Foundation
+import HeyGenAPI
+import Hummingbird
+
+extension HeyGenSimulator {
+    /// `GET /v3/video-agents?limit=N&token=T`: the sessions, newest first, `limit` (1–100, default 20) per
+    /// page, as `{"data": {"sessions": [...], "has_more", "next_token"}}`; each session carries its
+    /// `session_id`, `status`, `video_id`, `callback_id` and `created_at`.
+    func listVideoAgents(_ request: Request) throws -> Response {
+        let query = request.uri.queryParameters
+        var limit = 20
+        if let text = query["limit"] {
+            guard let value = Int(String(text)), (1...100).contains(value) else {
+                throw SimulatorAPIError.badRequest("invalid_parameter", "limit must be 1 to 100", param: "limit")
+            }
+            limit = value
+        }
+        var offset = 0
+        if let text = query["token"] {
+            guard let value = Int(String(text)), value >= 0 else {
+                throw SimulatorAPIError.badRequest("invalid_parameter", "invalid token", param: "token")
+            }
+            offset = value
+        }
+        let sessions = state.withLock { state in
+            state.sessions.values.sorted { ($0.createdAt, $0.id) > ($1.createdAt, $1.id) }
+        }
+        let page = sessions.dropFirst(offset).prefix(limit)
+        let hasMore = offset + page.count < sessions.count
+        return JSONResponse.data([
+            "sessions": .array(page.map { .object(Self.sessionMembers($0)) }),
+            "has_more": .bool(hasMore),
+            "next_token": hasMore ? .string(String(offset + page.count)) : .null,
+        ])
+    }
+}
