@@ -14,7 +14,12 @@ struct LongNameTests {
     func mapping() {
         #expect(FittedName.result(for: "report.pdf") == "report.pdf.json")
         #expect(FittedName.hash8("abc") == "ba7816bf")  // SHA-256("abc") = ba7816bf…
-        let ascii = String(repeating: "a", count: 246) + ".png"
+        // 250 bytes: NAME.json is exactly 255 and kept; its temporary name is the one shortened.
+        let fits = String(repeating: "a", count: 246) + ".png"
+        #expect(FittedName.result(for: fits) == fits + ".json")
+        let temporary = FittedName.fit(fits, prefix: ".", suffix: ".json.tmp-42")
+        #expect(temporary.utf8.count == 255 && temporary.hasPrefix(".aaa") && temporary.hasSuffix("~" + FittedName.hash8(fits) + ".json.tmp-42"))
+        let ascii = String(repeating: "a", count: 247) + ".png"
         let mapped = FittedName.result(for: ascii)
         #expect(mapped.utf8.count == 255)
         #expect(mapped == String(repeating: "a", count: 241) + "~" + FittedName.hash8(ascii) + ".json")
@@ -52,9 +57,10 @@ struct LongNameTests {
             _ = try await eventually("both results are written", timeout: .seconds(60)) {
                 Set(expected).isSubset(of: h.resultNames()) ? true : nil
             }
+            #expect(expected[0] == long + ".json")  // 255 bytes: fits as it is
+            #expect(expected[1].contains("~"))  // 260 bytes would not: shortened with the hash
             for (name, file) in zip([long, longest], expected) {
                 #expect(file.utf8.count <= 255)
-                #expect(file.contains("~"))
                 let result = try ResultFile(path: "\(h.outbox)/\(file)")
                 #expect(result.status == "succeeded")
                 #expect(result.json["source"]?["name"]?.string == name)
