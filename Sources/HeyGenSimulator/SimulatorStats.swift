@@ -24,7 +24,8 @@ public struct SimulatorStats: Sendable, Codable, Equatable {
     /// Videos that reached `failed`.
     public var videosFailed: Int = 0
     /// Injected faults per kind: `error`, `rate_limit`, `bad_gateway`, `session_not_found`,
-    /// `error_body`, `video_failed`, `concurrency_limit`.
+    /// `error_body`, `video_failed`, `concurrency_limit`, `error_after_create`, `drop_after_create`,
+    /// `unauthorized_poll`.
     public var faultsInjected: [String: Int] = [:]
     /// The JSON body of the last accepted `POST /v3/video-agents`, exactly as received.
     public var lastAgentRequestBody: JSONValue? = nil

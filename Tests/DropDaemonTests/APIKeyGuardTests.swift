@@ -22,6 +22,16 @@ struct APIKeyGuardTests {
         }
     }
 
+    @Test("https:// anywhere and http:// to loopback pass; http:// elsewhere does not")
+    func transportRule() throws {
+        for url in ["https://api.heygen.com", "http://127.0.0.1:8089", "http://127.1.2.3", "http://localhost:1", "http://[::1]:8089"] {
+            #expect(throws: Never.self, "\(url)") { try APIKeyGuard.checkTransport(baseURL: url) }
+        }
+        for url in ["http://api.heygen.com", "http://0.0.0.0:80", "http://[::]:1", "http://localhost.evil.example", "HTTP://10.0.0.1"] {
+            #expect(throws: SettingsError.self, "\(url)") { try APIKeyGuard.checkTransport(baseURL: url) }
+        }
+    }
+
     @Test("an http:// API base URL to a host that is not loopback is refused with one line")
     func plainHTTPIsRefused() async throws {
         try await DaemonHarness.with { h in

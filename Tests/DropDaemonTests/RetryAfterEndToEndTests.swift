@@ -40,6 +40,13 @@ struct RetryAfterEndToEndTests {
             #expect(h.list(h.inbox) == ["held0.png", "held1.png"])
             #expect(!daemon.logText.contains("Fatal error"))
             #expect(try await daemon.stop() == 0)
+            // A restart (which used to crash again at once) leaves both jobs waiting, and new drops still flow.
+            let restarted = try await h.startDaemon()
+            try h.drop("after-restart.png", SampleMedia.bytes(.png, seed: 330))
+            #expect(try await h.waitForResults(["after-restart.png"])["after-restart.png"]?.status == "succeeded")
+            _ = try await h.dueDate(of: "held0.png", after: Date().addingTimeInterval(29 * 24 * 3600))
+            _ = try await h.dueDate(of: "held1.png", after: Date().addingTimeInterval(11 * 24 * 3600))
+            #expect(try await restarted.stop() == 0)
         }
     }
 
