@@ -301,6 +301,8 @@ final class Pipeline: Sendable {
             case .failure(let failure):
                 error = failure
             }
+            // Cut short by shutdown: "create sent" stays saved, and the next start looks for the session.
+            try Task.checkCancellation()
             guard AgentCreation.provesNothingCreated(error) else {
                 logger.warning("the Video Agent create may have been received (\(error)); looking for its session")
                 return try await adoptCreatedSession(&run, sent)
