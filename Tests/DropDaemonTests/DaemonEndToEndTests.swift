@@ -9,7 +9,7 @@ import Glibc
 #endif
 
 /// The real `heygen-dropd run` against the simulator on loopback, on temp folders.
-@Suite("Daemon end to end", .serialized)
+@Suite("Daemon end to end", .serialized, .timeLimit(.minutes(10)))
 struct DaemonEndToEndTests {
     @Test("a file written in place slowly is uploaded once, whole")
     func slowWriterInPlace() async throws {

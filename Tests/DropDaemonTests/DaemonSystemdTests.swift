@@ -4,7 +4,7 @@ import TestSupport
 import Testing
 
 /// The real daemon talking to systemd: notifications on a test socket, and JSON log lines.
-@Suite("daemon under systemd", .serialized)
+@Suite("daemon under systemd", .serialized, .timeLimit(.minutes(10)))
 struct DaemonSystemdTests {
     @Test("READY=1 once watching, STATUS= with the counts, WATCHDOG=1, STOPPING=1 on SIGTERM")
     func notifications() async throws {

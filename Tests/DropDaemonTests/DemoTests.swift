@@ -6,7 +6,7 @@ import Glibc
 #endif
 
 /// `heygen-dropd demo`, run as the real binary in a fresh working directory.
-@Suite("Demo", .serialized)
+@Suite("Demo", .serialized, .timeLimit(.minutes(10)))
 struct DemoTests {
     static let samples = ["welcome.png", "brochure.pdf", "launch"]
 

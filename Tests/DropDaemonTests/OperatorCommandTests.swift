@@ -9,7 +9,7 @@ import Glibc
 #endif
 
 /// `status`, `jobs` and `retry`, run as the real binary against the database of a real daemon.
-@Suite("Operator commands", .serialized)
+@Suite("Operator commands", .serialized, .timeLimit(.minutes(10)))
 struct OperatorCommandTests {
     @Test("status and jobs read the queue of a running daemon, in text and JSON")
     func statusAndJobsWhileRunning() async throws {

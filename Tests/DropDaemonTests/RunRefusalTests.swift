@@ -4,7 +4,7 @@ import TestSupport
 import Testing
 
 /// `heygen-dropd run` refuses to start, with one clear line and a non-zero exit, when it cannot work.
-@Suite("run refuses bad setups")
+@Suite("run refuses bad setups", .timeLimit(.minutes(10)))
 struct RunRefusalTests {
     @Test("no API key, overlapping folders, an uncreatable folder, a second daemon: one line each, exit 1")
     func refusals() async throws {

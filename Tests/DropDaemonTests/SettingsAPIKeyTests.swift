@@ -4,7 +4,7 @@ import TestSupport
 
 @testable import DropDaemon
 
-@Suite struct SettingsAPIKeyTests {
+@Suite(.timeLimit(.minutes(5))) struct SettingsAPIKeyTests {
     static let secret = "hg-test-9f8e7d6c5b4a"
 
     @Test func keyFromFileIsTrimmed() async throws {

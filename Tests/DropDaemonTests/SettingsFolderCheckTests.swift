@@ -4,7 +4,7 @@ import TestSupport
 
 @testable import DropDaemon
 
-@Suite struct SettingsFolderCheckTests {
+@Suite(.timeLimit(.minutes(5))) struct SettingsFolderCheckTests {
     /// Settings with every folder under `root` and a key.
     static func settings(in root: String) -> Settings {
         var settings = Settings()

@@ -29,7 +29,7 @@ func writeFile(_ path: String, _ text: String) throws {
     try Data(text.utf8).write(to: URL(fileURLWithPath: path))
 }
 
-@Suite struct SettingsLoaderTests {
+@Suite(.timeLimit(.minutes(5))) struct SettingsLoaderTests {
     @Test func defaultsWithoutAnySource() async throws {
         let settings = try await loadSettings()
         #expect(settings == Settings())
@@ -189,7 +189,7 @@ func writeFile(_ path: String, _ text: String) throws {
     }
 }
 
-@Suite struct SettingsErrorTests {
+@Suite(.timeLimit(.minutes(5))) struct SettingsErrorTests {
     struct BadValue: Sendable, CustomTestStringConvertible {
         var flags: [String: String] = [:]
         var environment: [String: String] = [:]

@@ -3,7 +3,7 @@ import Testing
 @testable import DropDaemon
 @testable import heygen_dropd
 
-@Suite struct SettingsOptionsTests {
+@Suite(.timeLimit(.minutes(5))) struct SettingsOptionsTests {
     @Test func flagsAreKeyedByConfigKey() throws {
         let options = try SettingsOptions.parse([
             "--inbox", "/i", "--state-dir", "/s", "--api-base-url", "http://127.0.0.1:1",

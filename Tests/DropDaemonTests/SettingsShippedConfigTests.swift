@@ -4,7 +4,7 @@ import TestSupport
 
 @testable import DropDaemon
 
-@Suite struct SettingsShippedConfigTests {
+@Suite(.timeLimit(.minutes(5))) struct SettingsShippedConfigTests {
     /// `etc/heygen-dropd/config.yaml` of this package.
     static let shippedConfig: String = {
         var url = URL(fileURLWithPath: #filePath)

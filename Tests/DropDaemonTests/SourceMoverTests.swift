@@ -5,7 +5,7 @@ import Testing
 @testable import DropDaemon
 
 /// Moving sources out of the inbox never overwrites anything.
-@Suite("source mover")
+@Suite("source mover", .timeLimit(.minutes(5)))
 struct SourceMoverTests {
     @Test("a rename with RENAME_NOREPLACE refuses an existing destination, even an empty directory")
     func noReplaceRename() async throws {

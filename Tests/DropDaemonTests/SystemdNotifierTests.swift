@@ -56,7 +56,7 @@ final class NotifySocket: @unchecked Sendable {  // fd is immutable; reads are n
     }
 }
 
-@Suite("systemd notifier")
+@Suite("systemd notifier", .timeLimit(.minutes(5)))
 struct SystemdNotifierTests {
     @Test func sendsStateMessagesToAPathSocket() async throws {
         let directory = try TemporaryDirectory(prefix: "heygen-dropd-notify")

@@ -3,7 +3,7 @@ import TestSupport
 import Testing
 
 /// Checks the shipped systemd files in `<repo>/systemd/`.
-@Suite("systemd unit")
+@Suite("systemd unit", .timeLimit(.minutes(5)))
 struct SystemdUnitTests {
     /// The repository root, found from this file's location (Tests/DropDaemonTests/...).
     static let repository = URL(fileURLWithPath: #filePath)

@@ -9,7 +9,7 @@ import Glibc
 #endif
 
 /// Sidecar prompts, bundles and the wait for the video, with the real binary against the simulator.
-@Suite("Video Agent workflows", .serialized)
+@Suite("Video Agent workflows", .serialized, .timeLimit(.minutes(10)))
 struct VideoWorkflowTests {
     @Test("a .prompt dropped before its file makes a video; both end in archive/")
     func promptBeforeFile() async throws {

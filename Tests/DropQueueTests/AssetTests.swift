@@ -2,7 +2,7 @@ import DropQueue
 import Foundation
 import Testing
 
-@Suite("Asset table")
+@Suite("Asset table", .timeLimit(.minutes(5)))
 struct AssetTests {
     private func record(_ sha: String, id: String, at date: Date) -> AssetRecord {
         AssetRecord(sha256: sha, assetID: id, url: "https://files.example/\(id)", mimeType: "application/pdf",

@@ -2,7 +2,7 @@ import DropQueue
 import Foundation
 import Testing
 
-@Suite("Claim, lease and expiry")
+@Suite("Claim, lease and expiry", .timeLimit(.minutes(5)))
 struct ClaimTests {
     @Test("an empty queue hands out nothing")
     func emptyQueue() async throws {

@@ -2,7 +2,7 @@ import DropQueue
 import Foundation
 import Testing
 
-@Suite("Many workers claiming at once")
+@Suite("Many workers claiming at once", .timeLimit(.minutes(5)))
 struct ConcurrentClaimTests {
     /// Claims until the queue is empty, finishing each batch; returns the ids it was handed.
     /// Claims and finishes until nothing is left, yielding between claims as a worker task does.

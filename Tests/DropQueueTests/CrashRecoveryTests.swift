@@ -7,7 +7,7 @@ import TestSupport
 import Glibc
 #endif
 
-@Suite("kill -9 while holding jobs")
+@Suite("kill -9 while holding jobs", .timeLimit(.minutes(10)))
 struct CrashRecoveryTests {
     /// Reads the child's stdout on a dedicated thread until a full line arrives or the pipe ends.
     private static func firstLine(of handle: FileHandle) async -> String {

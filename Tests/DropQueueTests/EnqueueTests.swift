@@ -2,7 +2,7 @@
 import Foundation
 import Testing
 
-@Suite("Enqueue is idempotent per source")
+@Suite("Enqueue is idempotent per source", .timeLimit(.minutes(5)))
 struct EnqueueTests {
     @Test("the same source twice makes one job")
     func sameSourceTwice() async throws {

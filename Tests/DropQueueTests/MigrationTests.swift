@@ -3,7 +3,7 @@ import Foundation
 import Testing
 import TestSupport
 
-@Suite("SQLite layer and migrations")
+@Suite("SQLite layer and migrations", .timeLimit(.minutes(5)))
 struct MigrationTests {
     @Test("a new database is created in WAL mode at the newest schema version")
     func freshDatabase() async throws {

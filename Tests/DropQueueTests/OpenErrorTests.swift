@@ -3,7 +3,7 @@ import Foundation
 import Testing
 import TestSupport
 
-@Suite("Unusable database files")
+@Suite("Unusable database files", .timeLimit(.minutes(5)))
 struct OpenErrorTests {
     @Test("a file of garbage gives one clear line naming the file")
     func garbageFile() async throws {

@@ -2,7 +2,7 @@ import DropQueue
 import Foundation
 import Testing
 
-@Suite("Counts, listing and retry")
+@Suite("Counts, listing and retry", .timeLimit(.minutes(5)))
 struct OperatorTests {
     /// Claims `id` (must be due) and finishes it as `state` at `when`.
     private func finish(

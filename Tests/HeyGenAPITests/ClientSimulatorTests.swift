@@ -7,7 +7,7 @@ import Testing
 import TestSupport
 
 /// The real client against the simulator over loopback HTTP.
-@Suite struct ClientSimulatorTests {
+@Suite(.timeLimit(.minutes(5))) struct ClientSimulatorTests {
     let fastRetries = RetryPolicy(maxAttempts: 6, baseDelay: .milliseconds(10), maxDelay: .milliseconds(50))
 
     @Test func uploadsEachSupportedType() async throws {

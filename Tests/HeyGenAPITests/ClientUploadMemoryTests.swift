@@ -6,7 +6,7 @@ import TestSupport
 
 /// Uploads stream from disk: a maximum-size upload's peak memory stays far below the file's size.
 /// Measured in a separate process (`upload-benchmark --one-upload`) so nothing else in the test run counts.
-@Suite struct ClientUploadMemoryTests {
+@Suite(.timeLimit(.minutes(5))) struct ClientUploadMemoryTests {
     @Test func aMaximumSizeUploadStreamsWithoutHoldingTheFile() async throws {
         let executable = BuiltProducts.executable("upload-benchmark")
         try #require(FileManager.default.isExecutableFile(atPath: executable), "build upload-benchmark first: \(executable)")

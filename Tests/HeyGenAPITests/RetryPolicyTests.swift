@@ -32,7 +32,7 @@ final class RequestCounter: Sendable {
     var count: Int { value.withLock { $0 } }
 }
 
-@Suite struct RetryPolicyTests {
+@Suite(.timeLimit(.minutes(5))) struct RetryPolicyTests {
     let logger = Logger(label: "test.retry", factory: { _ in SwiftLogNoOpLogHandler() })
     let serverError = HeyGenError(category: .serverError, httpStatus: 500, message: "boom", isRetryable: true)
     let permanent = HeyGenError(category: .rejected, httpStatus: 400, message: "bad", isRetryable: false)

@@ -5,7 +5,7 @@ import HeyGenSimulator
 import NIOCore
 import Testing
 
-@Suite("Simulator admin endpoints")
+@Suite("Simulator admin endpoints", .timeLimit(.minutes(5)))
 struct SimulatorAdminTests {
     @Test("GET /_admin/faults shows the faults; PUT changes only the fields given")
     func faultsEndpoint() async throws {

@@ -5,7 +5,7 @@ import HeyGenSimulator
 import NIOCore
 import Testing
 
-@Suite("Simulator fault injection")
+@Suite("Simulator fault injection", .timeLimit(.minutes(5)))
 struct SimulatorFaultTests {
     @Test("errorRate answers 500 with a JSON error")
     func serverError() async throws {

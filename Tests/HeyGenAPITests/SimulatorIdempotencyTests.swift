@@ -4,7 +4,7 @@ import HeyGenAPI
 import NIOCore
 import Testing
 
-@Suite("Simulator idempotency keys")
+@Suite("Simulator idempotency keys", .timeLimit(.minutes(5)))
 struct SimulatorIdempotencyTests {
     @Test("a retry with the same key replays the first answer")
     func replay() async throws {

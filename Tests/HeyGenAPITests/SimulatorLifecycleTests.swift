@@ -9,7 +9,7 @@ import Testing
 import Glibc
 #endif
 
-@Suite("Simulator lifecycle")
+@Suite("Simulator lifecycle", .timeLimit(.minutes(5)))
 struct SimulatorLifecycleTests {
     @Test("run reports the real port, serves, and returns when cancelled")
     func runUntilCancelled() async throws {

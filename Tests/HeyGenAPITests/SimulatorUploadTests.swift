@@ -4,7 +4,7 @@ import HeyGenSimulator
 import NIOCore
 import Testing
 
-@Suite("Simulator uploads")
+@Suite("Simulator uploads", .timeLimit(.minutes(5)))
 struct SimulatorUploadTests {
     @Test("each supported type is accepted and reported with its MIME type", arguments: MediaType.allCases)
     func acceptsSupportedType(_ type: MediaType) async throws {

@@ -5,7 +5,7 @@ import HeyGenSimulator
 import NIOCore
 import Testing
 
-@Suite("Simulator video agent flow")
+@Suite("Simulator video agent flow", .timeLimit(.minutes(5)))
 struct SimulatorVideoFlowTests {
     @Test("a session thinks, gets a video, and the video goes pending, processing, completed")
     func fullFlow() async throws {

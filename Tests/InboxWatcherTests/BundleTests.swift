@@ -3,7 +3,7 @@ import InboxWatcher
 import Testing
 import TestSupport
 
-@Suite("bundle drops")
+@Suite("bundle drops", .timeLimit(.minutes(5)))
 struct BundleTests {
     @Test("a directory moved in is one drop, of the whole directory")
     func movedIn() async throws {

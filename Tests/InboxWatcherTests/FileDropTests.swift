@@ -4,7 +4,7 @@ import InboxWatcher
 import Testing
 import TestSupport
 
-@Suite("file drops")
+@Suite("file drops", .timeLimit(.minutes(5)))
 struct FileDropTests {
     @Test("a slow writer in place: one drop, after the close, of the whole file")
     func slowWriter() async throws {

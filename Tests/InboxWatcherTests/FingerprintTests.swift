@@ -3,7 +3,7 @@ import InboxWatcher
 import Testing
 import TestSupport
 
-@Suite("sourceFingerprint")
+@Suite("sourceFingerprint", .timeLimit(.minutes(5)))
 struct FingerprintTests {
     @Test("dev:ino:size:mtime_ns, changes with the content, nil when gone")
     func fingerprint() async throws {

@@ -3,7 +3,7 @@ import InboxWatcher
 import Testing
 import TestSupport
 
-@Suite("entries left alone")
+@Suite("entries left alone", .timeLimit(.minutes(5)))
 struct IgnoreTests {
     /// Creates every kind of entry that must not be reported, with `prefix` on their names.
     private func makeIgnoredEntries(in inbox: String, outside: String, prefix: String) throws {

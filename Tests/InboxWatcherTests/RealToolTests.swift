@@ -9,7 +9,7 @@ private func run(_ program: String, _ arguments: [String]) async throws {
     #expect(result.status == 0, "\(program) \(arguments) exited with \(result.status): \(result.stderr)")
 }
 
-@Suite("real copy tools")
+@Suite("real copy tools", .timeLimit(.minutes(10)))
 struct RealToolTests {
     @Test(
         "cp, cp -p, install, cp -r and tar -x each make exactly one drop of the complete entry",

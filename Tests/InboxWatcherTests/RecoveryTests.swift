@@ -4,7 +4,7 @@ import InboxWatcher
 import Testing
 import TestSupport
 
-@Suite("start-up errors, rescans and a lost inbox")
+@Suite("start-up errors, rescans and a lost inbox", .timeLimit(.minutes(5)))
 struct RecoveryTests {
     @Test("a missing inbox is a clear error naming the path")
     func missingInbox() async throws {

@@ -52,8 +52,9 @@ public indirect enum JSONNode: Equatable, Sendable, Decodable {
 
 /// Checks JSON documents against a JSON Schema (draft 2020-12), for the keywords the result schema uses:
 /// `type`, `const`, `enum`, `required`, `properties`, `additionalProperties` (boolean), `items`, `oneOf`,
-/// `pattern`, `minimum`, `minLength` and `format: date-time`. Unknown keywords are an error, so the check
-/// can never pass by ignoring part of a schema.
+/// `pattern`, `minimum`, `minLength` and `format: date-time`. Unknown keywords, and other forms of known
+/// ones, anywhere in the schema are a problem reported for every document, so the check can never pass
+/// by ignoring part of a schema.
 public struct JSONSchemaValidator: Sendable {
     let schema: JSONNode
 
@@ -64,8 +65,9 @@ public struct JSONSchemaValidator: Sendable {
 
     /// The problems found in `document`, one line each; empty when it is valid.
     public func problems(in document: Data) throws -> [String] {
-        var found: [String] = []
-        check(try JSONNode.parse(document), against: schema, at: "$", problems: &found)
+        let value = try JSONNode.parse(document)
+        var found = Self.schemaProblems(schema, at: "#")
+        check(value, against: schema, at: "$", problems: &found)
         return found
     }
 
@@ -74,14 +76,34 @@ public struct JSONSchemaValidator: Sendable {
         "additionalProperties", "items", "oneOf", "pattern", "minimum", "minLength", "format",
     ]
 
+    /// What in `schema` (and every schema inside it, whether a document reaches it or not) this
+    /// checker cannot apply: keywords it does not know, and forms of known ones it does not support.
+    private static func schemaProblems(_ schema: JSONNode, at path: String) -> [String] {
+        guard case .object(let rules) = schema else { return ["\(path): schema is not an object"] }
+        var found = rules.keys.sorted().filter { !known.contains($0) }.map { "\(path): unsupported schema keyword \($0)" }
+        if let additional = rules["additionalProperties"], additional != .bool(true), additional != .bool(false) {
+            found.append("\(path): unsupported additionalProperties (only true or false)")
+        }
+        if let format = rules["format"], format != .string("date-time") {
+            found.append("\(path): unsupported format \(format)")
+        }
+        if case .object(let properties) = rules["properties"] ?? .null {
+            for name in properties.keys.sorted() {
+                found += schemaProblems(properties[name]!, at: "\(path)/properties/\(name)")
+            }
+        }
+        if let items = rules["items"] {
+            found += schemaProblems(items, at: "\(path)/items")
+        }
+        for (index, choice) in (rules["oneOf"]?.array ?? []).enumerated() {
+            found += schemaProblems(choice, at: "\(path)/oneOf/\(index)")
+        }
+        return found
+    }
+
     private func check(_ value: JSONNode, against schema: JSONNode, at path: String, problems: inout [String]) {
-        guard case .object(let rules) = schema else {
-            problems.append("\(path): schema is not an object")
-            return
-        }
-        for key in rules.keys where !Self.known.contains(key) {
-            problems.append("\(path): unsupported schema keyword \(key)")
-        }
+        // A schema that is not an object is reported by `schemaProblems`.
+        guard case .object(let rules) = schema else { return }
         if let type = rules["type"] {
             let allowed: [String] = type.array?.compactMap(\.string) ?? [type.string].compactMap { $0 }
             if !allowed.contains(where: { Self.matches(value, type: $0) }) {
