@@ -47,7 +47,8 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),
-                .product(name: "_NIOFileSystem", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "Crypto", package: "swift-crypto"),
             ]
         ),
         // A HeyGen-compatible server with fault injection, for tests, benchmarks and the demo.
@@ -79,6 +80,7 @@ let package = Package(
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "_NIOFileSystem", package: "swift-nio"),
             ],
             exclude: ["result.schema.json"]
@@ -133,6 +135,7 @@ let package = Package(
             dependencies: [
                 "HeyGenAPI", "HeyGenSimulator", "TestSupport", "upload-benchmark",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),
@@ -142,7 +145,10 @@ let package = Package(
         ),
         .testTarget(
             name: "DropDaemonTests",
-            dependencies: ["DropDaemon", "TestSupport", "heygen-dropd"]
+            dependencies: [
+                "DropDaemon", "DropQueue", "TestSupport", "heygen-dropd",
+                .product(name: "Crypto", package: "swift-crypto"),
+            ]
         ),
     ],
     swiftLanguageModes: [.v6]
