@@ -87,8 +87,9 @@ struct HostileInboxMoveTests {
             let daemon = try await h.startDaemon()
             let staging = h.root.file("grow.png")
             try SampleMedia.bytes(.png, size: 5000, seed: 80).write(to: URL(fileURLWithPath: staging))
-            let trigger = try OnFirstOpen(staging) { _ = truncate(staging, twentyGB) }
-            #expect(rename(staging, "\(h.inbox)/grow.png") == 0)
+            let target = "\(h.inbox)/grow.png"
+            let trigger = try OnFirstOpen(staging) { _ = truncate(target, twentyGB) }
+            #expect(rename(staging, target) == 0)
             // Reading 20 GB would take far longer than this.
             let result = try #require(try await h.waitForResults(["grow.png"], timeout: .seconds(40))["grow.png"])
             #expect(trigger.fired)

@@ -27,7 +27,7 @@ struct HostileInboxTests {
             let keyFile = h.root.file("heygen-api-key")
             try Data("\(secret)\n".utf8).write(to: URL(fileURLWithPath: keyFile))
             let daemon = try await h.startDaemon()
-            let batches = 10, perBatch = 10
+            let batches = 30, perBatch = 10
             var outcomes: [String: Int] = [:]
             var swaps = 0
             for batch in 0..<batches {
