@@ -63,6 +63,11 @@ enum SourceMover {
         static let done = Outcome.done(leftInPlace: [])
     }
 
+    /// The identity of what is under `path` now (`lstat`, never following a symlink), nil when nothing is.
+    static func identity(at path: String) -> EntryIdentity? {
+        status(path)
+    }
+
     /// What is under one name now, for the decisions of `execute`.
     private static func status(_ path: String) -> EntryIdentity? {
         var info = stat()
