@@ -41,7 +41,6 @@ final class Swapper: Sendable {
                 for (a, b) in pairs where RenameExchange.exchange(a, b) {
                     count.add(1, ordering: .relaxed)
                 }
-                usleep(100)
             }
             finished.store(true, ordering: .releasing)
         }
