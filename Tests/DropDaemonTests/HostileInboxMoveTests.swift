@@ -133,7 +133,18 @@ struct HostileInboxMoveTests {
                 return total + (lstat("\(h.state)/\(file)", &info) == 0 ? Int64(info.st_blocks) * 512 : 0)
             }
             #expect(stored < 8 * 1024 * 1024)
+            // Nor read: the daemon's peak memory stayed far below the 200 MB it would take to hold the file.
+            let peakKiB = try #require(peakResidentKiB(of: daemon.pid))
+            #expect(peakKiB < 150 * 1024, "peak RSS \(peakKiB) KiB")
             #expect(try await daemon.stop() == 0)
         }
     }
+}
+
+/// The peak resident memory of process `pid` (`VmHWM` in /proc), in KiB.
+func peakResidentKiB(of pid: Int32) -> Int? {
+    guard let status = try? String(contentsOfFile: "/proc/\(pid)/status", encoding: .utf8),
+        let line = status.split(separator: "\n").first(where: { $0.hasPrefix("VmHWM:") })
+    else { return nil }
+    return Int(line.split(separator: " ", omittingEmptySubsequences: true).dropFirst().first ?? "")
 }
