@@ -149,12 +149,17 @@ extension Pipeline {
     func enqueueLeftover(_ run: inout JobRun, mainLeftInPlace: Bool) async throws {
         guard run.job.kind != JobKind.sidecar else { return }
         let inbox = try await inboxFolder(&run)
-        let name = run.job.sourceName
-        guard let status = try await BlockingIO.run({ InboxEntry.status(of: name, in: inbox) }), status.isRegularOrDirectory,
-            var fingerprint = sourceFingerprint(path: "\(options.inbox)/\(name)")
-        else { return }
+        let (name, path) = (run.job.sourceName, "\(options.inbox)/\(run.job.sourceName)")
+        let found = try await BlockingIO.run { () -> (EntryIdentity, String)? in
+            guard let status = InboxEntry.status(of: name, in: inbox), status.isRegularOrDirectory,
+                let fingerprint = sourceFingerprint(path: path)
+            else { return nil }
+            return (status.identity, fingerprint)
+        }
+        guard let (identity, found) = found else { return }
+        var fingerprint = found
         if mainLeftInPlace { fingerprint += ":after-job-\(run.job.id.rawValue)" }
-        let kind = status.identity.isDirectory ? JobKind.bundle : JobKind.file
+        let kind = identity.isDirectory ? JobKind.bundle : JobKind.file
         if case .created(let job) = try queue.enqueue(NewJob(sourceName: name, kind: kind, fingerprint: fingerprint, notBefore: nil)) {
             run.logger(logger).notice("a new version under this name gets a job of its own", metadata: ["new_job": "\(job.id.rawValue)"])
         }

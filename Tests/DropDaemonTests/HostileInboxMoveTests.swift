@@ -92,7 +92,7 @@ struct HostileInboxMoveTests {
             #expect(rename(staging, target) == 0)
             // Reading 20 GB would take far longer than this.
             let result = try #require(try await h.waitForResults(["grow.png"], timeout: .seconds(40))["grow.png"])
-            #expect(trigger.fired)
+            try await h.wait(for: "the open to be seen") { trigger.fired }
             #expect(result.errorCode == "too_large")
             #expect(result.movedTo == "\(h.failed)/grow.png")
             #expect(try await daemon.stop() == 0)

@@ -70,9 +70,11 @@ final class OnFirstOpen: Sendable {
         let thread = Thread { [self] in
             var buffer = [UInt8](repeating: 0, count: 4096)
             let count = buffer.withUnsafeMutableBytes { read(fd, $0.baseAddress, $0.count) }
-            if count > 0 { action() }
+            if count > 0 {
+                action()
+                done.store(true, ordering: .releasing)
+            }
             close(fd)
-            done.store(true, ordering: .releasing)
         }
         thread.start()
     }
