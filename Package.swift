@@ -48,7 +48,8 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),
-                .product(name: "_NIOFileSystem", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "Crypto", package: "swift-crypto"),
             ]
         ),
         // A HeyGen-compatible server with fault injection, for tests, benchmarks and the demo.
@@ -82,6 +83,7 @@ let package = Package(
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "_NIOFileSystem", package: "swift-nio"),
             ],
             exclude: ["result.schema.json"]
@@ -136,6 +138,7 @@ let package = Package(
             dependencies: [
                 "HeyGenAPI", "HeyGenSimulator", "TestSupport", "upload-benchmark",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),
@@ -145,7 +148,10 @@ let package = Package(
         ),
         .testTarget(
             name: "DropDaemonTests",
-            dependencies: ["DropDaemon", "TestSupport", "heygen-dropd"]
+            dependencies: [
+                "DropDaemon", "DropQueue", "TestSupport", "heygen-dropd",
+                .product(name: "Crypto", package: "swift-crypto"),
+            ]
         ),
     ],
     swiftLanguageModes: [.v6]

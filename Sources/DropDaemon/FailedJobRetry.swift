@@ -69,7 +69,10 @@ public struct FailedJobRetry: Sendable {
         // Sidecars first, so the file finds them when it is picked up; then the file or bundle itself.
         let returning = plan.moves.dropFirst().filter { FileIO.exists($0.to) } + [main]
         let back = returning.map { move in
-            PlannedMove(from: move.to, to: "\(inbox)/\((move.from as NSString).lastPathComponent)")
+            // failed/ is the daemon's own folder: what is there now is what goes back.
+            PlannedMove(
+                from: move.to, to: "\(inbox)/\((move.from as NSString).lastPathComponent)",
+                identity: SourceMover.identity(at: move.to))
         }
         let names = back.map { ($0.to as NSString).lastPathComponent }
         if let taken = back.first(where: { FileIO.exists($0.to) }) {

@@ -1,7 +1,5 @@
 import Crypto
 import HeyGenAPI
-import NIOCore
-import NIOFileSystem
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -16,25 +14,50 @@ public struct InspectedFile: Sendable, Equatable, Codable {
     public var sizeBytes: Int64
     /// The type recognised from its first bytes.
     public var mediaType: MediaType
+    /// Who the file was when it was read (nil in records older than identities): the upload opens it again
+    /// and goes on only if it is still this file, unchanged.
+    public var identity: EntryIdentity?
 }
 
-/// The local checks: the file is there, readable, not empty, not too large, of a supported type by its bytes.
+/// The local checks: the entry is a regular file, not empty, not too large, of a supported type by its bytes.
 ///
-/// The file is streamed once in chunks, so a 32 MB file is hashed without being held in memory.
-public enum FileInspector {
-    /// Inspects the regular file at `path`, reported under `name`; throws `LocalProblem` when it must not be uploaded.
-    public static func inspect(path: String, name: String) async throws -> InspectedFile {
-        var info = stat()
-        guard lstat(path, &info) == 0 else {
-            if errno == ENOENT || errno == ENOTDIR {
-                throw LocalProblem(.vanished, "\(name) was removed from the inbox before it could be uploaded")
+/// Everything is read through the entry's descriptor (never by name): type and size from its `fstat`, then its
+/// bytes with `pread`, at most the size `fstat` gave, in chunks (a 32 MB file is never held in memory). A file
+/// over the limit is refused without reading a byte; one that changes while being read throws `SourceChanged`.
+/// The calls block: run them through `BlockingIO`.
+enum FileInspector {
+    /// The size of each read.
+    static let chunkLength = 128 * 1024
+
+    /// Opens the regular file `name` in `folder` (reported as `label`); throws `LocalProblem` when it is gone,
+    /// a symlink, a FIFO, a socket, a device or a directory, or cannot be opened.
+    static func open(_ name: String, in folder: InboxEntry, label: String) throws -> InboxEntry {
+        switch InboxEntry.open(name, in: folder) {
+        case .success(let entry):
+            switch entry.type {
+            case .regular: return entry
+            case .directory: throw LocalProblem(.unsupportedType, "\(label) is now a folder, not a regular file")
+            case .other(let what): throw LocalProblem(.unsupportedType, "\(label) is \(what), not a regular file")
             }
-            throw LocalProblem(.unreadable, "cannot read \(name): \(String(cString: strerror(errno)))")
+        case .failure(let failure):
+            throw problem(failure, label: label)
         }
-        guard info.st_mode & S_IFMT == S_IFREG else {
-            throw LocalProblem(.unreadable, "\(name) is no longer a regular file")
+    }
+
+    /// The `LocalProblem` for an entry that could not be opened.
+    static func problem(_ failure: InboxEntry.OpenFailure, label: String) -> LocalProblem {
+        switch failure {
+        case .missing: LocalProblem(.vanished, "\(label) was removed from the inbox before it could be uploaded")
+        case .symlink: LocalProblem(.unsupportedType, "\(label) is a symlink; symlinks are never followed")
+        case .wrongType: LocalProblem(.unsupportedType, "\(label) is not a regular file")
+        case .busy: LocalProblem(.unreadable, "\(label) is held by another program's lease")
+        case .failed(let code): LocalProblem(.unreadable, "cannot read \(label): \(String(cString: strerror(code)))")
         }
-        let size = Int64(info.st_size)
+    }
+
+    /// Checks and hashes the open regular file `entry`, reported under `name`.
+    static func inspect(_ entry: InboxEntry, name: String) throws -> InspectedFile {
+        let size = entry.identity.size
         if size == 0 {
             throw LocalProblem(.emptyFile, "\(name) is empty (0 bytes)")
         }
@@ -42,47 +65,46 @@ public enum FileInspector {
             throw LocalProblem(
                 .tooLarge, "\(name) is \(size) bytes; the API accepts at most \(MediaType.maxUploadBytes) bytes (32 MB)")
         }
-        do {
-            return try await FileSystem.shared.withFileHandle(forReadingAt: FilePath(path)) { handle in
-                var hasher = SHA256()
-                var prefix: [UInt8] = []
-                var total: Int64 = 0
-                for try await chunk in handle.readChunks(chunkLength: .kibibytes(128)) {
-                    chunk.withUnsafeReadableBytes { hasher.update(bufferPointer: $0) }
-                    if prefix.count < MediaType.sniffLength {
-                        prefix += chunk.getBytes(at: chunk.readerIndex, length: min(chunk.readableBytes, MediaType.sniffLength - prefix.count)) ?? []
-                        if prefix.count >= MediaType.sniffLength || total + Int64(chunk.readableBytes) >= size {
-                            guard MediaType.detect(prefix) != nil else { break }
-                        }
-                    }
-                    total += Int64(chunk.readableBytes)
+        var hasher = SHA256()
+        var prefix: [UInt8] = []
+        var total: Int64 = 0
+        var chunk = [UInt8](repeating: 0, count: chunkLength)
+        while total < size {
+            let wanted = Int(min(Int64(chunkLength), size - total))
+            let count: Int
+            do {
+                count = try chunk.withUnsafeMutableBytes { raw in
+                    try entry.read(at: total, into: UnsafeMutableRawBufferPointer(rebasing: raw[0..<wanted]))
                 }
-                guard let type = MediaType.detect(prefix) else {
-                    throw LocalProblem(
-                        .unsupportedType,
-                        "\(name) is not a supported type (png, jpeg, mp4, webm, mp3, wav or pdf, judged by its content)")
-                }
-                if total == 0 {
-                    throw LocalProblem(.emptyFile, "\(name) is empty (0 bytes)")
-                }
-                if total > MediaType.maxUploadBytes {
-                    throw LocalProblem(.tooLarge, "\(name) grew past \(MediaType.maxUploadBytes) bytes while being read")
-                }
-                let digest = hasher.finalize().map { byte in
-                    let hex = String(byte, radix: 16)
-                    return byte < 16 ? "0" + hex : hex
-                }.joined()
-                return InspectedFile(name: name, sha256: digest, sizeBytes: total, mediaType: type)
+            } catch {
+                throw LocalProblem(.unreadable, "\(error)")
             }
-        } catch let problem as LocalProblem {
-            throw problem
-        } catch let error as FileSystemError {
-            switch error.code {
-            case .notFound:
-                throw LocalProblem(.vanished, "\(name) was removed from the inbox before it could be uploaded")
-            default:
-                throw LocalProblem(.unreadable, "cannot read \(name): \(error.message)")
+            if count == 0 {
+                // It shrank while being read.
+                throw SourceChanged()
             }
+            chunk.withUnsafeBytes { hasher.update(bufferPointer: UnsafeRawBufferPointer(rebasing: $0[0..<count])) }
+            if prefix.count < MediaType.sniffLength {
+                prefix += chunk[0..<min(count, MediaType.sniffLength - prefix.count)]
+                if prefix.count >= MediaType.sniffLength || total + Int64(count) >= size, MediaType.detect(prefix) == nil {
+                    break
+                }
+            }
+            total += Int64(count)
         }
+        guard let type = MediaType.detect(prefix) else {
+            throw LocalProblem(
+                .unsupportedType,
+                "\(name) is not a supported type (png, jpeg, mp4, webm, mp3, wav or pdf, judged by its content)")
+        }
+        // Written, truncated or re-stamped while it was read: what was hashed may not be what it holds.
+        guard let now = entry.currentIdentity(), now.isUnchanged(comparedWith: entry.identity) else {
+            throw SourceChanged()
+        }
+        let digest = hasher.finalize().map { byte in
+            let hex = String(byte, radix: 16)
+            return byte < 16 ? "0" + hex : hex
+        }.joined()
+        return InspectedFile(name: name, sha256: digest, sizeBytes: size, mediaType: type, identity: entry.identity)
     }
 }

@@ -10,8 +10,11 @@ struct JobProgress: Sendable, Codable, Equatable {
     var checked: Bool = false
     /// The sidecars beside the source when it was checked: they move with it (later ones get their own job).
     var sidecars: [String]?
-    /// The source's fingerprint when it was checked; a file that differs at upload time is checked again.
-    var checkedFingerprint: String?
+    /// The identity of each sidecar in `sidecars` when it was checked: only that entry moves with the source.
+    var sidecarIdentities: [String: EntryIdentity]?
+    /// The source's identity (the file, or the bundle folder) when it was checked: an entry under its name
+    /// with another identity at upload time is checked again, and is never moved as this job's source.
+    var checkedIdentity: EntryIdentity?
     /// The files to upload, in order, with what is known of each.
     var files: [FileProgress] = []
     /// The Video Agent request, when a sidecar asked for a video.

@@ -97,6 +97,9 @@ final class Pipeline: Sendable {
         if !run.progress.checked {
             do {
                 try await check(&run)
+            } catch is SourceChanged {
+                try recheck(&run)
+                return
             } catch let problem as LocalProblem {
                 try await decide(&run, .failed, error: .init(code: problem.code, message: problem.message))
                 return
@@ -117,11 +120,13 @@ final class Pipeline: Sendable {
             return
         }
         do {
+            // Replaced, written or swapped since its checks while it was uploaded: this job takes what is there now.
+            // Once a Video Agent session exists the job keeps what it uploaded; a newer version is left for a job of its own.
+            if run.progress.sessionID == nil {
+                let unchanged = try await sourceUnchanged(&run)
+                if !unchanged { throw SourceChanged() }
+            }
             guard let request = run.progress.video else {
-                if changedSinceCheck(run) {
-                    // A new file took the name while the old one was uploaded: this job takes the new one.
-                    throw SourceChanged()
-                }
                 try await decide(&run, .succeeded, error: nil)
                 return
             }
@@ -141,79 +146,37 @@ final class Pipeline: Sendable {
         }
     }
 
-    /// True when the job's file in the inbox is no longer the one its checks read (replaced, or written again).
-    private func changedSinceCheck(_ run: JobRun) -> Bool {
-        guard run.job.kind == JobKind.file, let checked = run.progress.checkedFingerprint else { return false }
-        let path = "\(options.inbox)/\(run.job.sourceName)"
-        return FileIO.exists(path) && sourceFingerprint(path: path) != checked
-    }
-
     /// Starts the job's checks over (what was uploaded stays known by its SHA-256 for reuse).
     private func recheck(_ run: inout JobRun) throws {
         run.logger(logger).notice("changed since it was checked; checking it again")
         run.progress.checked = false
         run.progress.files = []
+        run.openFile = nil
+        run.bundle = nil
         try release(&run, to: .queued, after: .seconds(1), stage: Stage.uploading)
     }
 
     /// The local checks of every file of the job and its sidecars; nothing is uploaded before they all pass.
+    /// Every entry is opened once relative to the inbox descriptor and read through that descriptor only.
     private func check(_ run: inout JobRun) async throws {
-        let name = run.job.sourceName
-        let path = "\(options.inbox)/\(name)"
-        var files: [InspectedFile] = []
-        // The sidecars read now are the ones that move with the source; one arriving later gets its own job.
-        run.progress.sidecars = Sidecars.besideNames(for: name, inbox: options.inbox)
-        run.progress.checkedFingerprint = sourceFingerprint(path: path)
-        if run.job.kind == JobKind.bundle {
-            guard FileIO.kind(path) == .directory else {
-                throw LocalProblem(.vanished, "bundle \(name) was removed from the inbox before it could be uploaded")
-            }
-            let names = try bundleFileNames(path, bundle: name)
-            if names.isEmpty {
-                throw LocalProblem(.emptyFile, "bundle \(name) holds no files to upload")
-            }
-            run.progress.video = try Sidecars.request(for: name, inbox: options.inbox, bundlePath: path)
-            if run.progress.video != nil, names.count > Self.maxVideoFiles {
-                throw LocalProblem(
-                    .invalidSidecar,
-                    "bundle \(name) holds \(names.count) files; a video can be made from at most \(Self.maxVideoFiles)")
-            }
-            for file in names {
-                do {
-                    files.append(try await FileInspector.inspect(path: "\(path)/\(file)", name: file))
-                } catch var problem as LocalProblem {
-                    problem.message = "bundle \(name): \(problem.message)"
-                    throw problem
-                }
-            }
-        } else {
-            files.append(try await FileInspector.inspect(path: path, name: name))
-            run.progress.video = try Sidecars.request(for: name, inbox: options.inbox)
+        let inbox = try await inboxFolder(&run)
+        let (name, isBundle, logger) = (run.job.sourceName, run.job.kind == JobKind.bundle, run.logger(self.logger))
+        let outcome = try await BlockingIO.run {
+            SourceCheck.run(name: name, isBundle: isBundle, inbox: inbox, maxVideoFiles: Self.maxVideoFiles, logger: logger)
         }
-        run.progress.files = files.map {
+        // The entries examined now are the ones that move with the job; any arriving later gets its own job.
+        run.progress.checkedIdentity = outcome.main?.identity
+        run.progress.sidecars = outcome.sidecars.map(\.name)
+        run.progress.sidecarIdentities = Dictionary(outcome.sidecars.map { ($0.name, $0.identity) }, uniquingKeysWith: { a, _ in a })
+        run.openFile = isBundle ? nil : outcome.main
+        run.bundle = isBundle ? outcome.main : nil
+        if let problem = outcome.problem { throw problem }
+        run.progress.video = outcome.video
+        run.progress.files = outcome.files.map {
             JobProgress.FileProgress(name: $0.name, inspected: $0, mimeType: $0.mediaType.mimeType)
         }
         run.progress.checked = true
         try save(&run, stage: Stage.uploading)
-    }
-
-    /// The names of the files a bundle uploads: its top-level regular files, sidecars and ignored names left out.
-    private func bundleFileNames(_ path: String, bundle: String) throws -> [String] {
-        let entries: [String]
-        do {
-            entries = try FileManager.default.contentsOfDirectory(atPath: path)
-        } catch {
-            throw LocalProblem(.unreadable, "cannot read bundle \(bundle): \(error.localizedDescription)")
-        }
-        return entries.sorted().filter { entry in
-            guard !Sidecars.bundleFiles.contains(entry), !DropRules.isIgnoredName(entry) else { return false }
-            switch FileIO.kind("\(path)/\(entry)") {
-            case .file: return true
-            default:
-                logger.debug("bundle entry left alone", metadata: ["file": "\(bundle)/\(entry)"])
-                return false
-            }
-        }
     }
 
     private func upload(_ run: inout JobRun, _ index: Int) async throws {
@@ -229,30 +192,36 @@ final class Pipeline: Sendable {
             try save(&run, stage: Stage.uploading)
             return
         }
-        let path = run.job.kind == JobKind.bundle
-            ? "\(options.inbox)/\(run.job.sourceName)/\(file.name)"
-            : "\(options.inbox)/\(run.job.sourceName)"
-        guard FileIO.kind(path) == .file else {
-            throw LocalProblem(.vanished, "\(file.name) was removed from the inbox before it could be uploaded")
-        }
-        if changedSinceCheck(run) {
-            // Replaced or still being written since it was checked: check it again before uploading.
-            throw SourceChanged()
-        }
-        let key = IdempotencyKey.upload(job: run.job.id, run: run.progress.run, sha256: inspected.sha256)
+        guard let identity = inspected.identity else { throw SourceChanged() }
+        // The name must still lead to the checked entry, unchanged; the bytes come from its descriptor.
+        let entry = try await openForUpload(&run, index)
+        let key = IdempotencyKey.upload(job: run.job.id, run: run.progress.run, sha256: inspected.sha256, identity: identity)
         let counter = AttemptCounter()
         let client = self.client
+        let source = UploadFile(descriptor: entry.descriptor, size: inspected.sizeBytes)
         let asset: UploadedAsset
         do {
             asset = try await withRetries(options.retryPolicy, logger: run.logger(logger), onAttempt: { counter.increment() }) {
                 () async throws(HeyGenError) -> UploadedAsset in
-                try await client.uploadAsset(path: path, fileName: file.name, idempotencyKey: key)
+                try await client.uploadAsset(file: source, fileName: file.name, idempotencyKey: key)
             }
+        } catch let error where error.category == .unreadable {
+            // It ended early or could not be read while it was sent: see what it is now.
+            run.attempts += counter.value
+            run.logger(logger).notice("\(file.name) could not be read whole while it was uploaded: \(error.message)")
+            throw SourceChanged()
         } catch {
             run.attempts += counter.value
             throw error
         }
+        withExtendedLifetime(entry) {}
         run.attempts += counter.value
+        guard asset.sentSHA256 == inspected.sha256 else {
+            // The bytes sent are not the bytes checked (written in place meanwhile): that asset is never reused.
+            run.logger(logger).warning(
+                "\(file.name) changed while it was uploaded; the asset is not used", metadata: ["asset": "\(asset.assetID)"])
+            throw SourceChanged()
+        }
         try queue.recordAsset(
             AssetRecord(
                 sha256: inspected.sha256, assetID: asset.assetID, url: asset.url, mimeType: asset.mimeType,
@@ -483,16 +452,15 @@ final class Pipeline: Sendable {
         try Task.checkCancellation()
         let name = run.job.sourceName
         let folder = status == .succeeded ? options.archive : options.failed
-        let companions =
-            run.job.kind == JobKind.sidecar
-            ? [] : (run.progress.sidecars ?? Sidecars.besideNames(for: name, inbox: options.inbox))
-        let moves = SourceMover.plan(main: name, companions: companions, inbox: options.inbox, to: folder)
+        let identities = try await identitiesToMove(&run)
+        let moves = SourceMover.plan(
+            main: name, identity: identities.main, companions: identities.companions, inbox: options.inbox, to: folder)
         let result = JobResult(
             jobID: "\(run.job.id.rawValue)",
             status: status,
             source: .init(
                 name: name, kind: run.job.kind == JobKind.bundle ? .bundle : .file,
-                movedTo: FileIO.exists(moves[0].from) ? moves[0].to : nil),
+                movedTo: identities.mainInPlace ? moves[0].to : nil),
             assets: run.progress.files.map {
                 JobResult.Asset(
                     name: $0.name, sha256: $0.inspected?.sha256, sizeBytes: $0.inspected?.sizeBytes,
@@ -518,28 +486,37 @@ final class Pipeline: Sendable {
     /// Writes the decided result, moves the sources, and closes the job. Safe to repeat after a crash.
     private func complete(_ run: inout JobRun) async throws {
         guard var plan = run.progress.finish else { return }
-        var moved = false
+        var leftInPlace: Set<String>?
         for _ in 0..<10 {
             try writer.write(plan.result)
-            if try SourceMover.execute(plan.moves) == .done {
-                moved = true
+            let moves = plan.moves
+            if case .done(let left) = try await BlockingIO.run({ try SourceMover.execute(moves) }) {
+                leftInPlace = left
                 break
             }
             // Something took a destination name meanwhile: choose new names and rewrite the result.
             let folder = plan.result.status == .succeeded ? options.archive : options.failed
-            let names = plan.moves.map { ($0.from as NSString).lastPathComponent }
-            let main = run.job.sourceName
+            let main = plan.moves[0]
+            let companions = plan.moves.dropFirst().map { (name: ($0.from as NSString).lastPathComponent, identity: $0.identity) }
             plan.moves = SourceMover.plan(
-                main: main, companions: names.filter { $0 != main }, inbox: options.inbox, to: folder)
+                main: run.job.sourceName, identity: main.identity, companions: companions, inbox: options.inbox, to: folder)
             if plan.result.source.movedTo != nil { plan.result.source.movedTo = plan.moves[0].to }
             run.progress.finish = plan
             try save(&run, stage: Stage.finishing)
         }
-        guard moved else {
+        guard let leftInPlace else {
             throw FileIOError("cannot move the sources of \(run.job.sourceName): their destination names keep being taken")
         }
+        let mainLeft = leftInPlace.contains(plan.moves[0].from)
+        if mainLeft, plan.result.source.movedTo != nil {
+            // Replaced or changed after the decision: it stays in the inbox, and the result says so.
+            plan.result.source.movedTo = nil
+            run.progress.finish = plan
+            try save(&run, stage: Stage.finishing)
+            try writer.write(plan.result)
+        }
         // Sidecars that moved with their file no longer wait to be reported as orphans.
-        for move in plan.moves.dropFirst() {
+        for move in plan.moves.dropFirst() where !leftInPlace.contains(move.from) {
             let name = (move.from as NSString).lastPathComponent
             if let waiting = try queue.activeJob(sourceName: name), waiting.kind == JobKind.sidecar {
                 try queue.delete(waiting.id)
@@ -549,12 +526,8 @@ final class Pipeline: Sendable {
         try queue.finish(
             run.job.id, owner: owner, as: state, stage: nil, progress: run.progress.encoded(), attempts: run.attempts,
             lastError: plan.result.error.map { "\($0.code.rawValue): \($0.message)" })
-        // Something new under the same name (dropped while this job ran) gets a job of its own.
-        let leftover = "\(options.inbox)/\(run.job.sourceName)"
-        if run.job.kind != JobKind.sidecar, let fingerprint = sourceFingerprint(path: leftover) {
-            let kind = FileIO.kind(leftover) == .directory ? JobKind.bundle : JobKind.file
-            _ = try? queue.enqueue(NewJob(sourceName: run.job.sourceName, kind: kind, fingerprint: fingerprint, notBefore: nil))
-        }
+        // Something under the same name that this job did not take (dropped, or changed, while it ran) gets a job of its own.
+        try? await enqueueLeftover(&run, mainLeftInPlace: mainLeft)
         var metadata: Logger.Metadata = ["status": "\(plan.result.status.rawValue)"]
         if let error = plan.result.error { metadata["error"] = "\(error.code.rawValue)" }
         if let video = plan.result.videoAgent?.videoURL { metadata["video_url"] = "\(video)" }
@@ -595,6 +568,12 @@ struct JobRun {
     var progress: JobProgress
     var attempts: Int
     var stage: String?
+    /// The inbox folder's descriptor, once opened in this run.
+    var inbox: InboxEntry?
+    /// The file opened by this run's checks (a file job): its upload reads this descriptor.
+    var openFile: InboxEntry?
+    /// The bundle folder opened by this run's checks or uploads (a bundle job): members are opened through it.
+    var bundle: InboxEntry?
 
     init(job: Job) {
         self.job = job
@@ -612,8 +591,8 @@ struct JobRun {
     }
 }
 
-/// Thrown when a file changed between its checks and its upload.
-struct SourceChanged: Error {}
+/// Thrown when a file changed between its checks and its upload, or while it was read: check it again.
+struct SourceChanged: Error, Sendable {}
 
 /// The kinds of job the daemon puts in the queue.
 enum JobKind {

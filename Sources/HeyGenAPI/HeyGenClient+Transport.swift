@@ -1,7 +1,6 @@
 import AsyncHTTPClient
 import Logging
 import NIOCore
-import NIOFileSystem
 import NIOHTTP1
 #if canImport(Glibc)
 import Glibc
@@ -91,7 +90,7 @@ extension HeyGenClient {
 
     /// The `HeyGenError` for a request that got no (complete) answer.
     static func transportError(_ error: any Error, timeout: Duration) -> HeyGenError {
-        if error is MultipartFileBody.FileShrankError || error is FileSystemError {
+        if error is UploadFile.EndedEarly || error is UploadFile.ReadFailed {
             return HeyGenError(category: .unreadable, message: "the file could not be read while uploading: \(error)", isRetryable: false)
         }
         if error is BodyTimeout {
@@ -127,15 +126,9 @@ extension HeyGenClient {
         return text.contains("NIOConnectionError") || text.contains("connectionRefused")
     }
 
-    /// The `HeyGenError` for a local file that could not be opened or read before the request.
+    /// The `HeyGenError` for a local file that could not be read before the request.
     static func fileError(_ error: any Error, fileName: String) -> HeyGenError {
-        if let fileError = error as? FileSystemError, fileError.code == .notFound {
-            return HeyGenError(category: .vanished, message: "\(fileName) no longer exists", isRetryable: false)
-        }
-        if let fileError = error as? FileSystemError {
-            return HeyGenError(category: .unreadable, message: "\(fileName) cannot be read: \(fileError.message)", isRetryable: false)
-        }
-        return HeyGenError(category: .unreadable, message: "\(fileName) cannot be read: \(error)", isRetryable: false)
+        HeyGenError(category: .unreadable, message: "\(fileName) cannot be read: \(error)", isRetryable: false)
     }
 
     /// `id` percent-encoded as one URL path segment; an empty id is refused.

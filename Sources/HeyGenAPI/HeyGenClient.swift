@@ -2,7 +2,7 @@ import AsyncHTTPClient
 import Foundation
 import Logging
 import NIOCore
-import NIOFileSystem
+import Crypto
 import NIOHTTP1
 
 /// A client for the HeyGen API calls the daemon makes: asset upload, Video Agent creation, session and video status.
@@ -40,12 +40,16 @@ public struct HeyGenClient: Sendable {
         return HTTPClient(eventLoopGroup: HTTPClient.defaultEventLoopGroup, configuration: configuration)
     }
 
-    /// Uploads the file at `path` as `POST /v3/assets` (multipart part `file`, named `fileName`), streamed from
-    /// disk with a `Content-Length`, under `configuration.uploadTimeout`.
+    /// Uploads `file` (an open descriptor and the number of bytes to send) as `POST /v3/assets` (multipart part
+    /// `file`, named `fileName`), with a `Content-Length`, under `configuration.uploadTimeout`.
+    ///
+    /// The bytes are read with `pread` from offset 0, at most `file.size` of them, on NIO's thread pool; a file
+    /// that ends sooner fails the upload (category `unreadable`). The descriptor is never closed here. The answer's
+    /// `sentSHA256` is the SHA-256 of exactly the bytes this request sent.
     ///
     /// `idempotencyKey` (1–255 of `[A-Za-z0-9_:.-]`) must be the same for every retry of one file's upload:
     /// the API then replays the first answer instead of storing the file twice.
-    public func uploadAsset(path: String, fileName: String, idempotencyKey: String) async throws(HeyGenError) -> UploadedAsset {
+    public func uploadAsset(file: UploadFile, fileName: String, idempotencyKey: String) async throws(HeyGenError) -> UploadedAsset {
         guard HeyGenClient.isValidIdempotencyKey(idempotencyKey) else {
             throw HeyGenError(
                 category: .rejected,
@@ -53,44 +57,36 @@ public struct HeyGenClient: Sendable {
                 isRetryable: false
             )
         }
+        guard file.size >= 0 else {
+            throw HeyGenError(category: .rejected, message: "\(fileName): a negative size cannot be uploaded", isRetryable: false)
+        }
         let deadline = ContinuousClock.now + configuration.uploadTimeout
-        var outcome: Result<[String: JSONValue], HeyGenError>?
-        do {
-            try await FileSystem.shared.withFileHandle(forReadingAt: FilePath(path)) { handle in
-                let info = try await handle.info()
-                guard info.type == .regular else {
-                    outcome = .failure(
-                        HeyGenError(category: .unreadable, message: "\(fileName) is not a regular file", isRetryable: false)
-                    )
-                    return
-                }
-                let envelope = MultipartEnvelope(fileName: fileName)
-                var request = makeRequest(.POST, "/v3/assets")
-                request.headers.add(name: "Idempotency-Key", value: idempotencyKey)
-                request.headers.add(name: "Content-Type", value: envelope.contentType)
-                if info.size <= Int64(MultipartFileBody.chunkLength.bytes) {
-                    // A file no larger than one chunk goes out in a single buffer, read in one go.
-                    let content = try await HeyGenClient.readWhole(handle, size: info.size)
-                    request.body = .bytes(envelope.body(containing: content))
-                } else {
-                    let body = MultipartFileBody(handle: handle, fileSize: info.size, envelope: envelope)
-                    request.body = .stream(body, length: .known(body.contentLength))
-                }
-                outcome = await exchange(request, deadline: deadline, timeout: configuration.uploadTimeout)
-            }
-        } catch {
-            // Closing the file can fail after the answer arrived; the answer is what counts.
-            if outcome == nil {
+        let envelope = MultipartEnvelope(fileName: fileName)
+        var request = makeRequest(.POST, "/v3/assets")
+        request.headers.add(name: "Idempotency-Key", value: idempotencyKey)
+        request.headers.add(name: "Content-Type", value: envelope.contentType)
+        let digest = SentDigest()
+        if file.size <= Int64(MultipartFileBody.chunkLength) {
+            // A file no larger than one chunk goes out in a single buffer, read in one go.
+            let content: ByteBuffer
+            do {
+                content = try await file.read(at: 0, length: Int(file.size))
+            } catch {
                 throw HeyGenClient.fileError(error, fileName: fileName)
             }
+            var hasher = SHA256()
+            content.withUnsafeReadableBytes { hasher.update(bufferPointer: $0) }
+            digest.finish(hasher)
+            request.body = .bytes(envelope.body(containing: content))
+        } else {
+            let body = MultipartFileBody(file: file, envelope: envelope, digest: digest)
+            request.body = .stream(body, length: .known(body.contentLength))
         }
-        guard let outcome else {
-            throw HeyGenError(category: .unreadable, message: "\(fileName) could not be read", isRetryable: false)
-        }
-        let data = try outcome.get()
-        guard let asset = UploadedAsset(json: data) else {
+        let data = try await exchange(request, deadline: deadline, timeout: configuration.uploadTimeout).get()
+        guard var asset = UploadedAsset(json: data) else {
             throw malformed("the upload answer has no asset_id")
         }
+        asset.sentSHA256 = digest.hex
         return asset
     }
 
@@ -135,20 +131,6 @@ public struct HeyGenClient: Sendable {
             throw malformed("the video answer has no status")
         }
         return video
-    }
-
-    /// Exactly `size` bytes from the start of the file; throws if it ends sooner.
-    static func readWhole(_ handle: ReadFileHandle, size: Int64) async throws -> ByteBuffer {
-        var content = ByteBuffer()
-        while Int64(content.readableBytes) < size {
-            let offset = Int64(content.readableBytes)
-            var piece = try await handle.readChunk(fromAbsoluteOffset: offset, length: .bytes(size - offset))
-            if piece.readableBytes == 0 {
-                throw MultipartFileBody.FileShrankError(expected: size, read: offset)
-            }
-            content.writeBuffer(&piece)
-        }
-        return content
     }
 
     /// Whether `key` is acceptable as an `Idempotency-Key`: 1–255 characters of `[A-Za-z0-9_:.-]`.

@@ -1,79 +1,64 @@
+import Crypto
 import NIOCore
-import NIOFileSystem
 
 /// The body of a `multipart/form-data` upload with one part named `file`, streamed: a preamble buffer,
-/// the file's bytes read from disk in chunks, then an epilogue buffer. Its length is known up front, so it is
-/// sent with a `Content-Length` and never chunked; the file is never held in memory as a whole.
+/// the file's bytes read with `pread` in chunks, then an epilogue buffer. Its length is known up front, so it
+/// is sent with a `Content-Length` and never chunked; the file is never held in memory as a whole.
+///
+/// Exactly `file.size` bytes are sent; a file that ends sooner fails the request. The bytes are hashed as
+/// they are handed over, and the digest lands in `digest` after the last one.
 struct MultipartFileBody: AsyncSequence, Sendable {
     typealias Element = ByteBuffer
 
-    /// Thrown when the file ended before the size it had when the upload started.
-    struct FileShrankError: Error, CustomStringConvertible {
-        var expected: Int64
-        var read: Int64
-        var description: String { "the file shrank while being uploaded (expected \(expected) bytes, read \(read))" }
-    }
-
     /// The size of each read from disk.
-    static let chunkLength: ByteCount = .kibibytes(64)
+    static let chunkLength = 64 * 1024
 
     let envelope: MultipartEnvelope
-    let fileSize: Int64
-    let chunks: FileChunks?
+    let file: UploadFile
+    let digest: SentDigest
 
-    /// A body sending `fileSize` bytes read through `handle` in chunks, inside `envelope`.
-    init(handle: ReadFileHandle, fileSize: Int64, envelope: MultipartEnvelope) {
+    /// A body sending `file` inside `envelope`, recording the SHA-256 of what it sent in `digest`.
+    init(file: UploadFile, envelope: MultipartEnvelope, digest: SentDigest) {
         self.envelope = envelope
-        self.fileSize = fileSize
-        self.chunks = fileSize > 0 ? handle.readChunks(in: 0..<fileSize, chunkLength: Self.chunkLength) : nil
+        self.file = file
+        self.digest = digest
     }
 
     /// The exact number of bytes the body sends.
-    var contentLength: Int64 { envelope.contentLength(fileSize: fileSize) }
+    var contentLength: Int64 { envelope.contentLength(fileSize: file.size) }
 
     func makeAsyncIterator() -> Iterator {
         Iterator(body: self)
     }
 
     struct Iterator: AsyncIteratorProtocol {
-        private enum Phase { case preamble, file, epilogue, done }
+        private enum Phase { case preamble, file, done }
         private let body: MultipartFileBody
         private var phase: Phase = .preamble
-        private var chunks: FileChunks.AsyncIterator?
         private var sent: Int64 = 0
+        private var hasher = SHA256()
 
         fileprivate init(body: MultipartFileBody) {
             self.body = body
-            self.chunks = body.chunks?.makeAsyncIterator()
         }
 
         mutating func next() async throws -> ByteBuffer? {
-            while true {
-                switch phase {
-                case .preamble:
-                    phase = chunks == nil ? .epilogue : .file
-                    return body.envelope.preamble
-                case .file:
-                    if var chunk = try await chunks?.next() {
-                        let remaining = body.fileSize - sent
-                        if Int64(chunk.readableBytes) > remaining {
-                            chunk = chunk.getSlice(at: chunk.readerIndex, length: Int(remaining)) ?? chunk
-                        }
-                        if chunk.readableBytes == 0 { continue }
-                        sent += Int64(chunk.readableBytes)
-                        return chunk
-                    }
-                    if sent != body.fileSize {
-                        throw FileShrankError(expected: body.fileSize, read: sent)
-                    }
-                    chunks = nil
-                    phase = .epilogue
-                case .epilogue:
-                    phase = .done
-                    return body.envelope.epilogue
-                case .done:
-                    return nil
+            switch phase {
+            case .preamble:
+                phase = .file
+                return body.envelope.preamble
+            case .file:
+                if sent < body.file.size {
+                    let chunk = try await body.file.read(at: sent, length: MultipartFileBody.chunkLength)
+                    chunk.withUnsafeReadableBytes { hasher.update(bufferPointer: $0) }
+                    sent += Int64(chunk.readableBytes)
+                    return chunk
                 }
+                body.digest.finish(hasher)
+                phase = .done
+                return body.envelope.epilogue
+            case .done:
+                return nil
             }
         }
     }

@@ -8,9 +8,14 @@ public struct UploadedAsset: Sendable, Equatable, Decodable {
     public var mimeType: String
     /// The size the API stored, in bytes.
     public var sizeBytes: Int64
+    /// Lower-case hex SHA-256 of the file bytes the request that made this answer sent, as they were sent;
+    /// set by `HeyGenClient.uploadAsset` (nil when the body was not sent whole, or for a decoded answer).
+    /// Compare it with the digest of the bytes that were checked before trusting the asset to hold them.
+    public var sentSHA256: String?
 
     /// Creates an asset description.
-    public init(assetID: String, url: String, mimeType: String, sizeBytes: Int64) {
+    public init(assetID: String, url: String, mimeType: String, sizeBytes: Int64, sentSHA256: String? = nil) {
+        self.sentSHA256 = sentSHA256
         self.assetID = assetID
         self.url = url
         self.mimeType = mimeType
