@@ -20,11 +20,19 @@ final class Pipeline: Sendable {
     let owner: String
     let slots = VideoSlots()
     let writer: ResultWriter
+    /// The time leases are measured on (steps of the wall clock do not expire them).
+    let leaseClock: LeaseClock
+    /// The workers' sign of life, for the systemd watchdog.
+    let heartbeat = Heartbeat()
     /// The most files one Video Agent request may carry.
     static let maxVideoFiles = 20
 
-    init(options: PipelineOptions, queue: JobQueue, client: HeyGenClient, owner: String, logger: Logger) {
+    init(
+        options: PipelineOptions, queue: JobQueue, client: HeyGenClient, owner: String,
+        leaseClock: LeaseClock = LeaseClock(), logger: Logger
+    ) {
         self.options = options
+        self.leaseClock = leaseClock
         self.queue = queue
         self.client = client
         self.owner = owner
@@ -38,7 +46,9 @@ final class Pipeline: Sendable {
     func process(_ job: Job) async {
         var run = JobRun(job: job)
         await handleFailures(of: &run) { run in
-            if run.progress.finish != nil {
+            if job.kind == JobKind.unreadableName {
+                try await self.failUnreadableName(&run)
+            } else if run.progress.finish != nil {
                 try await self.complete(&run)
             } else if job.claims > self.options.maxClaims {
                 try await self.decide(
@@ -167,6 +177,10 @@ final class Pipeline: Sendable {
             if names.isEmpty {
                 throw LocalProblem(.emptyFile, "bundle \(name) holds no files to upload")
             }
+            if names.count > options.maxBundleFiles {
+                throw LocalProblem(
+                    .rejected, "bundle \(name) holds \(names.count) files; at most \(options.maxBundleFiles) are accepted")
+            }
             run.progress.video = try Sidecars.request(for: name, inbox: options.inbox, bundlePath: path)
             if run.progress.video != nil, names.count > Self.maxVideoFiles {
                 throw LocalProblem(
@@ -174,6 +188,7 @@ final class Pipeline: Sendable {
                     "bundle \(name) holds \(names.count) files; a video can be made from at most \(Self.maxVideoFiles)")
             }
             for file in names {
+                heartbeat.beat()
                 do {
                     files.append(try await FileInspector.inspect(path: "\(path)/\(file)", name: file))
                 } catch var problem as LocalProblem {
@@ -221,7 +236,7 @@ final class Pipeline: Sendable {
             run.progress.files[index].mimeType = known.mimeType
             run.progress.files[index].reused = true
             run.logger(logger).info("reused earlier upload", metadata: ["file": "\(file.name)", "asset": "\(known.assetID)"])
-            try save(&run, stage: Stage.uploading)
+            try saveUploadProgress(&run)
             return
         }
         let path = run.job.kind == JobKind.bundle
@@ -234,14 +249,18 @@ final class Pipeline: Sendable {
             // Replaced or still being written since it was checked: check it again before uploading.
             throw SourceChanged()
         }
+        // A claim that lost its lease (or a shutdown) sends nothing more.
+        try Task.checkCancellation()
         let key = IdempotencyKey.upload(job: run.job.id, run: run.progress.run, sha256: inspected.sha256)
         let counter = AttemptCounter()
         let client = self.client
         let asset: UploadedAsset
         do {
-            asset = try await withRetries(options.retryPolicy, logger: run.logger(logger), onAttempt: { counter.increment() }) {
-                () async throws(HeyGenError) -> UploadedAsset in
-                try await client.uploadAsset(path: path, fileName: file.name, idempotencyKey: key)
+            asset = try await heartbeat.remoteCall { () async throws(HeyGenError) -> UploadedAsset in
+                try await withRetries(options.retryPolicy, logger: run.logger(logger), onAttempt: { counter.increment() }) {
+                    () async throws(HeyGenError) -> UploadedAsset in
+                    try await client.uploadAsset(path: path, fileName: file.name, idempotencyKey: key)
+                }
             }
         } catch {
             run.attempts += counter.value
@@ -256,6 +275,20 @@ final class Pipeline: Sendable {
         run.progress.files[index].url = asset.url
         run.progress.files[index].mimeType = asset.mimeType
         run.logger(logger).info("uploaded", metadata: ["file": "\(file.name)", "asset": "\(asset.assetID)"])
+        try saveUploadProgress(&run)
+    }
+
+    /// Saves what the uploads learned at most once a second, so a bundle's saves do not grow with the square
+    /// of its size; the steps after the uploads save it all. What is uploaded but not saved yet is found
+    /// again after a crash: the asset table knows it by its SHA-256, and a repeated upload carries the same
+    /// idempotency key.
+    private func saveUploadProgress(_ run: inout JobRun) throws {
+        let now = ContinuousClock.now
+        if let last = run.lastUploadSave, last.duration(to: now) < .seconds(1) {
+            heartbeat.beat()
+            return
+        }
+        run.lastUploadSave = now
         try save(&run, stage: Stage.uploading)
     }
 
@@ -267,13 +300,17 @@ final class Pipeline: Sendable {
             return false
         }
         defer { slots.release() }
+        // A claim that lost its lease (or a shutdown) sends nothing more.
+        try Task.checkCancellation()
         let request = VideoAgentRequest(
             prompt: spec.prompt, assetIDs: run.progress.files.compactMap(\.assetID), extraFields: spec.extraFields)
         let counter = AttemptCounter()
         let client = self.client
         do {
-            let session = try await withRetries(options.retryPolicy, logger: run.logger(logger), onAttempt: { counter.increment() }) { () async throws(HeyGenError) -> VideoAgentSession in
-                try await client.createVideoAgent(request)
+            let session = try await heartbeat.remoteCall { () async throws(HeyGenError) -> VideoAgentSession in
+                try await withRetries(options.retryPolicy, logger: run.logger(logger), onAttempt: { counter.increment() }) { () async throws(HeyGenError) -> VideoAgentSession in
+                    try await client.createVideoAgent(request)
+                }
             }
             run.attempts += counter.value
             run.progress.sessionID = session.sessionID
@@ -447,8 +484,9 @@ final class Pipeline: Sendable {
             }
         }
         let state: JobState = plan.result.status == .succeeded ? .succeeded : .failed
+        heartbeat.beat()
         try queue.finish(
-            run.job.id, owner: owner, as: state, stage: nil, progress: run.progress.encoded(), attempts: run.attempts,
+            run.job.id, token: run.token, as: state, stage: nil, progress: run.progress.encoded(), attempts: run.attempts,
             lastError: plan.result.error.map { "\($0.code.rawValue): \($0.message)" })
         // Something new under the same name (dropped while this job ran) gets a job of its own.
         let leftover = "\(options.inbox)/\(run.job.sourceName)"
@@ -465,18 +503,20 @@ final class Pipeline: Sendable {
 
     // MARK: - Queue transitions
 
-    private func save(_ run: inout JobRun, stage: String) throws {
+    func save(_ run: inout JobRun, stage: String) throws {
         run.stage = stage
-        try queue.save(run.job.id, owner: owner, stage: stage, progress: run.progress.encoded(), attempts: run.attempts)
+        heartbeat.beat()
+        try queue.save(run.job.id, token: run.token, stage: stage, progress: run.progress.encoded(), attempts: run.attempts)
     }
 
-    private func release(
+    func release(
         _ run: inout JobRun, to state: JobState, after delay: Duration, stage: String?, lastError: String? = nil
     ) throws {
         run.stage = stage
         let state: JobState = state == .waitingVideo ? .waitingVideo : .queued
+        heartbeat.beat()
         try queue.release(
-            run.job.id, owner: owner, to: state, nextAttemptAt: Date().addingTimeInterval(delay.seconds), stage: stage,
+            run.job.id, token: run.token, to: state, nextAttemptAt: Date().addingTimeInterval(delay.seconds), stage: stage,
             progress: run.progress.encoded(), attempts: run.attempts, lastError: lastError)
     }
 
@@ -491,9 +531,14 @@ struct JobRun {
     var progress: JobProgress
     var attempts: Int
     var stage: String?
+    /// The lease token of the claim this run works under.
+    let token: String
+    /// When upload progress was last saved (saves during uploads are coalesced).
+    var lastUploadSave: ContinuousClock.Instant?
 
     init(job: Job) {
         self.job = job
+        self.token = job.leaseToken ?? ""
         self.progress = JobProgress.decode(job.progress)
         self.attempts = job.attempts
         self.stage = job.stage
@@ -519,6 +564,9 @@ enum JobKind {
     static let bundle = "bundle"
     /// A sidecar waiting for its file; fails with `orphan_sidecar` when the file never comes.
     static let sidecar = "sidecar"
+    /// An entry whose name is not valid UTF-8; its source name is the name's `NameRendering`. It fails as
+    /// `rejected` and moves to failed/.
+    static let unreadableName = "unreadable_name"
 }
 
 /// The stage labels shown by `jobs` and `status`.

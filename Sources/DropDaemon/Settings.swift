@@ -49,6 +49,12 @@ public struct Settings: Sendable, Equatable {
     public var videoPollMax: Duration
     /// The base of the exponential backoff between retries of a request (`retry_base_delay_ms`).
     public var retryBaseDelay: Duration
+    /// The most files a bundle may hold; a bigger one fails as `rejected` before any upload (`max_bundle_files`).
+    public var maxBundleFiles: Int
+    /// How long a finished job keeps its progress record; the job itself stays (`progress_retention_days`).
+    public var progressRetention: Duration
+    /// How long a worker's claim on a job lasts without being renewed (`lease_seconds`); renewed every third.
+    public var lease: Duration
     /// The config file actually read (absolute path), or nil when none was.
     public var configFile: String?
 
@@ -82,6 +88,9 @@ public struct Settings: Sendable, Equatable {
         videoPollInitial = .milliseconds(Defaults.videoPollInitialMilliseconds)
         videoPollMax = .milliseconds(Defaults.videoPollMaxMilliseconds)
         retryBaseDelay = .milliseconds(Defaults.retryBaseDelayMilliseconds)
+        maxBundleFiles = Defaults.maxBundleFiles
+        progressRetention = .seconds(Defaults.progressRetentionDays * 86_400)
+        lease = .seconds(Defaults.leaseSeconds)
         configFile = nil
     }
 
@@ -125,6 +134,12 @@ public struct Settings: Sendable, Equatable {
         public static let assetReuseHours = 168
         /// 30
         public static let shutdownGraceSeconds = 30
+        /// 1000
+        public static let maxBundleFiles = 1000
+        /// 30
+        public static let progressRetentionDays = 30
+        /// 120
+        public static let leaseSeconds = 120
         /// `/etc/heygen-dropd/config.yaml`, read only when present.
         public static let configFile = "/etc/heygen-dropd/config.yaml"
     }

@@ -65,8 +65,12 @@ final class WatchLoop {
     private var pending: [String: Pending] = [:]
     /// The fingerprint of every name reported and still in the inbox, so a rescan does not report it again.
     private var reported: [String: String] = [:]
-    /// Names already logged as left alone (logged once per name while the name stays).
-    private var mentioned: Set<[UInt8]> = []
+    /// Names already logged as left alone: logged once per name, remembered across renames and rescans
+    /// (bounded: the oldest are forgotten first), so a storm of events or rescans does not repeat them.
+    private var mentioned = BoundedNameSet(capacity: 4096)
+    /// The raw bytes of names that are not valid UTF-8, by their `NameRendering` (the key used everywhere
+    /// else), while they are pending or reported.
+    private var rawNames: [String: [UInt8]] = [:]
     /// Names from the start-up scan not yet reported and untouched since; nil once `.ready` was emitted.
     private var awaitingInitial: Set<String>? = []
     private var sequence: UInt64 = 0
@@ -237,7 +241,7 @@ final class WatchLoop {
         if !event.has(InotifyMask.isDirectory), !event.name.isEmpty {
             let child = event.name
             if event.has(InotifyMask.create),
-                let status = FileStatus.of(path(bundle) + "/" + String(decoding: child, as: UTF8.self)),
+                let status = status(of: bundle, child: child),
                 status.kind == .regular, status.linkCount == 1
             {
                 entry.createdEntries.insert(child)
@@ -259,7 +263,7 @@ final class WatchLoop {
     /// A name created in place: a file about to be written, a hard link (complete already) or
     /// something to leave alone.
     private func fileCreated(_ name: String, raw: [UInt8], now: Instant) {
-        guard let status = FileStatus.of(path(name)) else { return }
+        guard let status = status(of: name) else { return }
         switch status.kind {
         case .regular:
             startSettling(name, now: now)
@@ -275,7 +279,7 @@ final class WatchLoop {
 
     /// A file closed after writing or moved in: it settles from now.
     private func fileArrived(_ name: String, raw: [UInt8], now: Instant) {
-        guard let status = FileStatus.of(path(name)) else {
+        guard let status = status(of: name) else {
             // Written under a name that never existed in the directory (an O_TMPFILE's "#ino").
             cancel(name)
             return
@@ -297,7 +301,7 @@ final class WatchLoop {
             return
         }
         if let entry = pending[name], entry.deadline == nil { return }
-        if pending[name] == nil, FileStatus.of(path(name))?.kind != .regular { return }
+        if pending[name] == nil, status(of: name)?.kind != .regular { return }
         if let old = pending[name], let watch = old.watch { removeBundleWatch(watch) }
         pending[name] = Pending(kind: .file, deadline: nil, order: nextOrder())
         awaitingInitial?.remove(name)
@@ -318,14 +322,14 @@ final class WatchLoop {
     /// A directory created in place or found by a scan: watched (its top level only) until nothing
     /// changed in it for the settle window.
     private func beginBundle(_ name: String, now: Instant) {
-        guard let status = FileStatus.of(path(name)), status.kind == .directory else { return }
+        guard let status = status(of: name), status.kind == .directory else { return }
         if var entry = pending[name], entry.kind == .directory {
             entry.deadline = now + settle
             pending[name] = entry
             return
         }
         var entry = Pending(kind: .directory, deadline: now + settle, order: nextOrder())
-        switch inotify.addWatch(path(name), mask: InotifyMask.bundle) {
+        switch rawNames[name] != nil ? .failure(SystemErrno(number: EILSEQ)) : inotify.addWatch(path(name), mask: InotifyMask.bundle) {
         case .success(let watch):
             entry.watch = watch
             bundleWatches[watch] = name
@@ -343,7 +347,7 @@ final class WatchLoop {
 
     /// A directory moved in is complete: it is a drop at once.
     private func bundleMovedIn(_ name: String, raw: [UInt8], now: Instant) {
-        guard let status = FileStatus.of(path(name)) else { return }
+        guard let status = status(of: name) else { return }
         guard status.kind == .directory else {
             fileArrived(name, raw: raw, now: now)
             return
@@ -355,8 +359,8 @@ final class WatchLoop {
 
     /// The name left the inbox (deleted or moved away): nothing pending or remembered stays.
     private func forget(_ raw: [UInt8]) {
-        mentioned.remove(raw)
-        guard let name = String(validating: raw, as: UTF8.self) else { return }
+        let name = String(validating: raw, as: UTF8.self) ?? NameRendering.render(raw)
+        defer { if pending[name] == nil { rawNames[name] = nil } }
         reported[name] = nil
         if pending[name] != nil {
             logger.debug("\(name) left the inbox before it settled")
@@ -396,7 +400,7 @@ final class WatchLoop {
             pending[item.name] = nil
             if let watch = entry.watch { removeBundleWatch(watch) }
             awaitingInitial?.remove(item.name)
-            guard let status = FileStatus.of(path(item.name)) else {
+            guard let status = status(of: item.name) else {
                 logger.debug("\(item.name) vanished before it settled")
                 continue
             }
@@ -413,14 +417,14 @@ final class WatchLoop {
     /// writer may not have started yet. Entries that got content or left are forgotten.
     private func stillStarting(_ name: String, _ entry: inout Pending) -> Bool {
         if entry.justCreated {
-            guard let status = FileStatus.of(path(name)), status.kind == .regular, status.size == 0 else {
+            guard let status = status(of: name), status.kind == .regular, status.size == 0 else {
                 entry.justCreated = false
                 return false
             }
             return true
         }
         entry.createdEntries = entry.createdEntries.filter { child in
-            guard let status = FileStatus.of(path(name) + "/" + String(decoding: child, as: UTF8.self)) else { return false }
+            guard let status = status(of: name, child: child) else { return false }
             return status.kind == .regular && status.size == 0
         }
         return !entry.createdEntries.isEmpty
@@ -430,7 +434,7 @@ final class WatchLoop {
         reported[name] = fingerprint
         awaitingInitial?.remove(name)
         logger.debug("drop ready: \(name) (\(kind.rawValue))")
-        output.yield(.drop(InboxDrop(name: name, kind: kind)))
+        output.yield(.drop(InboxDrop(name: name, kind: kind, rawName: rawNames[name])))
     }
 
     private func announceReadyIfDone() {
@@ -457,7 +461,7 @@ final class WatchLoop {
         }
         let eventsWereLost = reason != .startup
         if eventsWereLost {
-            let present = Set(names.compactMap { String(validating: $0, as: UTF8.self) })
+            let present = Set(names.map { String(validating: $0, as: UTF8.self) ?? NameRendering.render($0) })
             for name in pending.keys where !present.contains(name) {
                 cancel(name)
             }
@@ -469,7 +473,7 @@ final class WatchLoop {
                 mention(raw, "ignoring \(name): name of a temporary or hidden file")
                 continue
             }
-            guard let status = FileStatus.of(path(name)) else { continue }
+            guard let status = status(of: name) else { continue }
             switch status.kind {
             case .regular, .directory:
                 let kind: DropKind = status.kind == .regular ? .file : .directory
@@ -501,7 +505,8 @@ final class WatchLoop {
         bundleWatches = [:]
         pending = [:]
         reported = [:]
-        mentioned = []
+        rawNames = [:]
+        mentioned.removeAll()
         if awaitingInitial != nil { awaitingInitial = [] }
         nextReestablishAttempt = clock.now
         logger.warning("the inbox was removed or moved away; watching for it to come back")
@@ -531,16 +536,31 @@ final class WatchLoop {
         return sequence
     }
 
-    /// The name as a String, or nil (logged once as a warning) when it is not valid UTF-8.
+    /// The name as a String: itself when it is valid UTF-8, else its `NameRendering` (remembered with its
+    /// raw bytes, and logged once as a warning): such an entry is a drop like any other and fails later.
     private func decodedName(_ raw: [UInt8]) -> String? {
         if let name = String(validating: raw, as: UTF8.self) { return name }
-        mention(raw, "ignoring an entry whose name is not valid UTF-8: \(String(decoding: raw, as: UTF8.self))", level: .warning)
-        return nil
+        let rendering = NameRendering.render(raw)
+        rawNames[rendering] = raw
+        mention(raw, "an entry's name is not valid UTF-8: \(rendering); it will be moved to failed/", level: .warning)
+        return rendering
     }
 
-    /// Logs once per name (until the name leaves the inbox).
+    /// What `lstat` says about the inbox entry `name` (or its entry `child`), reached by its raw bytes.
+    private func status(of name: String, child: [UInt8]? = nil) -> FileStatus? {
+        var bytes = Array(inbox.utf8)
+        bytes.append(UInt8(ascii: "/"))
+        bytes += rawNames[name] ?? Array(name.utf8)
+        if let child {
+            bytes.append(UInt8(ascii: "/"))
+            bytes += child
+        }
+        return FileStatus.of(bytes: bytes)
+    }
+
+    /// Logs once per name (remembered across renames, see `mentioned`).
     private func mention(_ raw: [UInt8], _ message: @autoclosure () -> String, level: Logger.Level = .debug) {
-        if mentioned.insert(raw).inserted {
+        if mentioned.insert(raw) {
             logger.log(level: level, "\(message())")
         }
     }

@@ -13,6 +13,7 @@ import Testing
             "--asset-reuse-hours", "8", "--shutdown-grace-seconds", "9",
             "--video-poll-initial-ms", "10", "--video-poll-max-ms", "11", "--retry-base-delay-ms", "12",
             "--outbox", "/o", "--archive", "/a", "--failed", "/f",
+            "--max-bundle-files", "13", "--progress-retention-days", "14", "--lease-seconds", "15",
         ])
         #expect(options.flagValues() == [
             "inbox": "/i", "outbox": "/o", "archive": "/a", "failed": "/f", "state_dir": "/s",
@@ -21,6 +22,7 @@ import Testing
             "video_concurrency": "5", "video_timeout_minutes": "6", "orphan_sidecar_timeout_minutes": "7",
             "asset_reuse_hours": "8", "shutdown_grace_seconds": "9",
             "video_poll_initial_ms": "10", "video_poll_max_ms": "11", "retry_base_delay_ms": "12",
+            "max_bundle_files": "13", "progress_retention_days": "14", "lease_seconds": "15",
         ])
         // Every flag key is one the loader knows.
         #expect(Set(options.flagValues().keys) == Set(SettingName.all.map(\.key)))

@@ -1,0 +1,63 @@
+import Foundation
+import Logging
+import Synchronization
+import TestSupport
+import Testing
+
+@testable import DropDaemon
+
+@Suite("watchdog fed only while the work moves")
+struct WatchdogHealthTests {
+    @Test("the heartbeat is live when idle, while waiting on the API, or after a recent beat; not when a job is stuck")
+    func heartbeatRules() async throws {
+        let now = Atomic<Int64>(0)
+        let heartbeat = Heartbeat(clock: { now.load(ordering: .relaxed) })
+        let window = Duration.seconds(60)
+        now.store(3_600_000_000_000, ordering: .relaxed)
+        #expect(heartbeat.isLive(within: window), "idle: no job in hand")
+        try await heartbeat.holdingJob {
+            #expect(heartbeat.isLive(within: window), "just beat")
+            now.add(61_000_000_000, ordering: .relaxed)
+            #expect(!heartbeat.isLive(within: window), "a job in hand and no beat for longer than the window")
+            heartbeat.beat()
+            #expect(heartbeat.isLive(within: window))
+            now.add(61_000_000_000, ordering: .relaxed)
+            let live = await heartbeat.remoteCall { () async throws(Never) -> Bool in
+                now.add(600_000_000_000, ordering: .relaxed)
+                return heartbeat.isLive(within: window)
+            }
+            #expect(live, "an API call in flight is bounded by its own timeouts")
+            #expect(heartbeat.isLive(within: window), "the call's end is a beat")
+            now.add(61_000_000_000, ordering: .relaxed)
+            #expect(!heartbeat.isLive(within: window))
+        }
+        #expect(heartbeat.isLive(within: window), "idle again")
+    }
+
+    @Test("WATCHDOG=1 is sent only while the service's health check passes", .timeLimit(.minutes(1)))
+    func pingsOnlyWhenHealthy() async throws {
+        let directory = try TemporaryDirectory(prefix: "heygen-dropd-notify")
+        defer { directory.remove() }
+        let socket = try NotifySocket(directory.file("notify"))
+        let notifier = try #require(SystemdNotifier(environment: ["NOTIFY_SOCKET": socket.environmentValue]))
+        let healthy = Atomic<Bool>(false)
+        let logger = Logger(label: "test") { _ in SwiftLogNoOpLogHandler() }
+        let service = WatchdogService(
+            notifier: notifier, interval: .milliseconds(10), logger: logger,
+            isHealthy: { healthy.load(ordering: .relaxed) })
+        try await withThrowingTaskGroup(of: Void.self) { tasks in
+            tasks.addTask { await service.run() }
+            try await Task.sleep(for: .milliseconds(300))
+            #expect(socket.receiveNow() == nil, "no WATCHDOG=1 while stuck")
+            healthy.store(true, ordering: .relaxed)
+            #expect(try await socket.receive() == "WATCHDOG=1")
+            healthy.store(false, ordering: .relaxed)
+            try await Task.sleep(for: .milliseconds(100))
+            while socket.receiveNow() != nil {}  // pings sent before the change
+            try await Task.sleep(for: .milliseconds(300))
+            #expect(socket.receiveNow() == nil, "stuck again: no more WATCHDOG=1")
+            tasks.cancelAll()
+            try await tasks.waitForAll()
+        }
+    }
+}
