@@ -89,7 +89,7 @@ struct EnqueueTests {
             let first = try queue.enqueue(orphan, now: t0).job
             #expect(try !queue.enqueue(orphan, now: t0).isCreated)
             _ = try queue.claim(owner: "w1", lease: .seconds(60), now: t0)
-            try queue.finish([(first.id, "w1", .failed)], now: at(1))
+            try queue.finish([(first.id, queue.heldToken(first.id), .failed)], now: at(1))
             #expect(try queue.enqueue(orphan, now: at(2)).isCreated)
         }
     }

@@ -36,6 +36,11 @@ private struct CapturingHandler: LogHandler {
     }
 }
 
+/// Set once the watcher is ready.
+private final class ReadyFlag: Sendable {
+    let value = Atomic<Bool>(false)
+}
+
 /// Drops collected by a watcher callback.
 private final class DropList: Sendable {
     let items = Mutex<[InboxDrop]>([])
@@ -51,7 +56,11 @@ struct MentionOnceTests {
             let captured = CapturedLog()
             let watcher = InboxWatcher(directory: inbox, settle: .milliseconds(100), logger: captured.logger)
             try await withThrowingTaskGroup(of: Void.self) { group in
-                group.addTask { try await watcher.run(onDrop: { _ in }) }
+                let ready = ReadyFlag()
+                group.addTask {
+                    try await watcher.run(onReady: { ready.value.store(true, ordering: .relaxed) }, onDrop: { _ in })
+                }
+                while !ready.value.load(ordering: .relaxed) { try await Task.sleep(for: .milliseconds(10)) }
                 try writeFile(inbox + "/.hidden.pdf")
                 #expect(mkfifo(inbox + "/pipe", 0o644) == 0)
                 for _ in 0..<20 {
@@ -80,7 +89,13 @@ struct MentionOnceTests {
             let drops = DropList()
             let watcher = InboxWatcher(directory: inbox, settle: .milliseconds(100), logger: testLogger)
             try await withThrowingTaskGroup(of: Void.self) { group in
-                group.addTask { try await watcher.run(onDrop: { drop in drops.items.withLock { $0.append(drop) } }) }
+                let ready = ReadyFlag()
+                group.addTask {
+                    try await watcher.run(
+                        onReady: { ready.value.store(true, ordering: .relaxed) },
+                        onDrop: { drop in drops.items.withLock { $0.append(drop) } })
+                }
+                while !ready.value.load(ordering: .relaxed) { try await Task.sleep(for: .milliseconds(10)) }
                 let path = (Array(inbox.utf8) + [UInt8(ascii: "/")] + raw + [0]).map { CChar(bitPattern: $0) }
                 let fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o644)
                 try #require(fd >= 0)
