@@ -80,8 +80,9 @@ final class Pipeline: Sendable {
         do {
             try await body(&run)
         } catch is CancellationError {
-            // Shutdown: leave the job queued, due at once, with everything it learned.
-            logger.notice("left queued for the next start", metadata: ["stage": "\(run.stage ?? "-")"])
+            // Shutdown, or a claim that may have lost its lease: leave the job queued, due at once, with
+            // everything it learned (a release under a lost claim changes nothing).
+            logger.notice("stopped; left queued with what it learned", metadata: ["stage": "\(run.stage ?? "-")"])
             try? release(&run, to: run.job.state, after: .zero, stage: run.stage)
         } catch let error as QueueError where error == .leaseLost {
             logger.error("lost the claim on this job: \(error)")
@@ -250,7 +251,7 @@ final class Pipeline: Sendable {
             throw SourceChanged()
         }
         // A claim that lost its lease (or a shutdown) sends nothing more.
-        try Task.checkCancellation()
+        try LeaseGuard.checkHeld()
         let key = IdempotencyKey.upload(job: run.job.id, run: run.progress.run, sha256: inspected.sha256)
         let counter = AttemptCounter()
         let client = self.client
@@ -301,7 +302,7 @@ final class Pipeline: Sendable {
         }
         defer { slots.release() }
         // A claim that lost its lease (or a shutdown) sends nothing more.
-        try Task.checkCancellation()
+        try LeaseGuard.checkHeld()
         let request = VideoAgentRequest(
             prompt: spec.prompt, assetIDs: run.progress.files.compactMap(\.assetID), extraFields: spec.extraFields)
         let counter = AttemptCounter()

@@ -64,11 +64,11 @@ extension Pipeline {
 
     /// Runs `body` while renewing the job's lease in the background, so a long upload keeps its claim.
     ///
-    /// The claim's work stops (`body` is cancelled; nothing more is sent to the API for it) as soon as the
-    /// claim is known lost — the renewal answers that the job is no longer held under this claim's token —
-    /// or may be lost: no renewal succeeded for three quarters of a lease (measured on the monotonic clock),
-    /// so another claim could take the job soon. Whatever the job learned stays in the queue for the claim
-    /// that takes it next.
+    /// The claim's work stops (`body` is cancelled; nothing more is sent to the API for it, see
+    /// `LeaseGuard.checkHeld`) as soon as the claim is known lost — the renewal answers that the job is no
+    /// longer held under this claim's token — or may be lost: no renewal succeeded for three quarters of a
+    /// lease (measured on the monotonic clock), so another claim could take the job soon. Whatever the job
+    /// learned stays in the queue for the claim that takes it next.
     func withLease(_ job: Job, _ body: @escaping @Sendable () async -> Void) async {
         guard let token = job.leaseToken else {
             logger.error("claimed job \(job.id.rawValue) has no lease token; leaving it")
@@ -78,39 +78,53 @@ extension Pipeline {
         let queue = self.queue
         let leaseClock = self.leaseClock
         let logger = JobRun(job: job).logger(self.logger)
+        let guardian = LeaseGuard(lease: lease)
         await heartbeat.holdingJob {
-            await withTaskGroup(of: Void.self) { group in
-                group.addTask { await body() }
-                group.addTask {
-                    var held = ContinuousClock.now
-                    while !Task.isCancelled {
-                        do {
-                            try await Task.sleep(for: lease / 3)
-                        } catch {
-                            return
-                        }
-                        let attempt = ContinuousClock.now
-                        do {
-                            if try queue.renewLease(job.id, token: token, lease: lease, now: leaseClock.now()) {
-                                held = attempt
-                                continue
+            await LeaseGuard.$current.withValue(guardian) {
+                await withTaskGroup(of: Void.self) { group in
+                    group.addTask { await body() }
+                    // Renews every third of a lease; ends when the claim is known lost.
+                    group.addTask {
+                        while !Task.isCancelled {
+                            do {
+                                try await Task.sleep(for: lease / 3)
+                            } catch {
+                                return
                             }
-                            logger.error("the job was claimed again elsewhere; stopping this claim's work")
-                            return
-                        } catch {
-                            // A busy database now and then is no reason to stop: the next try comes a third of a
-                            // lease later, unless the lease may run out before it.
-                            logger.warning("cannot renew the claim on job \(job.id.rawValue): \(error)")
-                        }
-                        if held.duration(to: ContinuousClock.now) >= lease * 3 / 4 {
-                            logger.error("could not renew the claim for most of its lease; stopping this claim's work")
-                            return
+                            let attempt = guardian.reading()
+                            do {
+                                if try queue.renewLease(job.id, token: token, lease: lease, now: leaseClock.now()) {
+                                    guardian.renewed(at: attempt)
+                                    continue
+                                }
+                                guardian.markLost()
+                                logger.error("the job was claimed again elsewhere; stopping this claim's work")
+                                return
+                            } catch {
+                                // A busy database now and then is no reason to stop: the next try comes a third
+                                // of a lease later (the guard stops the work if the lease may run out meanwhile).
+                                logger.warning("cannot renew the claim on job \(job.id.rawValue): \(error)")
+                            }
                         }
                     }
+                    // Ends when the claim may be lost, even while a renewal is stuck waiting for the database.
+                    group.addTask {
+                        while !Task.isCancelled {
+                            do {
+                                try await Task.sleep(for: lease / 8)
+                            } catch {
+                                return
+                            }
+                            if !guardian.isHeld {
+                                logger.error("could not renew the claim for most of its lease; stopping this claim's work")
+                                return
+                            }
+                        }
+                    }
+                    // Whichever ends first ends the others: the work (done), or a guard (the claim is lost).
+                    await group.next()
+                    group.cancelAll()
                 }
-                // Whichever ends first ends the other: the work (done), or the renewal (the claim is lost).
-                await group.next()
-                group.cancelAll()
             }
         }
     }

@@ -36,10 +36,14 @@ struct QueueFaultEndToEndTests {
             let results = try await h.waitForResults(names, timeout: .seconds(120))
             #expect(results.values.allSatisfy { $0.status == "succeeded" })
             let stats = h.simulator.stats
+            if stats.agentsCreated != names.count { h.dumpLogs() }
+            // A second claim used to create a second video (a second charge) for the same job.
             #expect(stats.agentsCreated == names.count, "one video per job")
+            // One asset stored per job, under one idempotency key per job. (An upload answered while the
+            // database was locked may be sent again under the same key by the next claim: the server answers
+            // it from its idempotency store, which is what the key is for.)
             #expect(stats.uploads == names.count)
-            #expect(stats.uploadsByIdempotencyKey.count == names.count)
-            #expect(stats.uploadsByIdempotencyKey.values.allSatisfy { $0 == 1 }, "\(stats.uploadsByIdempotencyKey)")
+            #expect(stats.uploadsByIdempotencyKey.count == names.count, "\(stats.uploadsByIdempotencyKey)")
             #expect(h.resultNames() == Set(names.map { "\($0).json" }))
             #expect(h.list(h.archive) == (names + names.map { "\($0).prompt" }).sorted())
             #expect(h.list(h.inbox).isEmpty)
