@@ -61,3 +61,26 @@ struct WatchdogHealthTests {
         }
     }
 }
+
+@Suite("lease guard")
+struct LeaseGuardTests {
+    @Test("held for three quarters of a lease after the claim or the last renewal; never once known lost")
+    func heldWindow() {
+        let now = Atomic<Int64>(1_000_000_000)
+        let guardian = LeaseGuard(lease: .seconds(4), clock: { now.load(ordering: .relaxed) })
+        #expect(guardian.isHeld)
+        now.add(2_900_000_000, ordering: .relaxed)
+        #expect(guardian.isHeld)
+        let attempt = guardian.reading()
+        now.add(200_000_000, ordering: .relaxed)
+        #expect(!guardian.isHeld, "3.1 s of a 4 s lease without a renewal")
+        guardian.renewed(at: attempt)
+        #expect(guardian.isHeld, "renewed at 2.9 s")
+        now.add(2_900_000_000, ordering: .relaxed)
+        #expect(!guardian.isHeld)
+        guardian.renewed(at: guardian.reading())
+        #expect(guardian.isHeld)
+        guardian.markLost()
+        #expect(!guardian.isHeld)
+    }
+}
