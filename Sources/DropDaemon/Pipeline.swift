@@ -352,7 +352,9 @@ final class Pipeline: Sendable {
         }
         do {
             if run.progress.videoID == nil {
-                let session = try await client.videoAgentSession(id: sessionID)
+                let session = try await heartbeat.remoteCall { () async throws(HeyGenError) -> VideoAgentSession in
+                    try await client.videoAgentSession(id: sessionID)
+                }
                 if session.status == "failed" {
                     run.progress.videoState = .init(status: "failed")
                     try await decide(
@@ -365,7 +367,9 @@ final class Pipeline: Sendable {
                 }
             }
             if let videoID = run.progress.videoID {
-                let video = try await client.video(id: videoID)
+                let video = try await heartbeat.remoteCall { () async throws(HeyGenError) -> VideoStatus in
+                    try await client.video(id: videoID)
+                }
                 run.progress.videoState = .init(
                     status: video.status, videoURL: video.videoURL, thumbnailURL: video.thumbnailURL,
                     duration: video.duration, failureCode: video.failureCode, failureMessage: video.failureMessage)
