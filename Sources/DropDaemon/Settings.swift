@@ -66,7 +66,8 @@ public struct Settings: Sendable, Equatable {
     /// The built-in defaults: the folders under `/var/spool/heygen-dropd`, the state dir
     /// `/var/lib/heygen-dropd`, `https://api.heygen.com`, no API key, 4 workers, 10 attempts,
     /// 1000 ms settle window, text logs at info, 10 videos at once, 60 min video timeout,
-    /// 10 min orphan sidecar timeout, 168 h asset reuse, 30 s shutdown grace, no config file.
+    /// 10 min orphan sidecar timeout, 168 h asset reuse, 30 s shutdown grace, 1000 files per bundle,
+    /// progress kept 30 days, 120 s leases, no config file.
     public init() {
         inbox = Defaults.inbox
         outbox = Defaults.outbox
