@@ -134,7 +134,7 @@ final class Pipeline: Sendable {
             if run.progress.sessionID == nil {
                 guard try await createAgent(&run, request) else { return }
             }
-            run.progress.waitStartedAt = run.progress.waitStartedAt ?? Date()
+            run.progress.waitStartedAt = run.progress.waitStartedAt ?? leaseClock.now()
             let delay = run.progress.pollDelaySeconds ?? options.videoPollInitial.seconds
             run.progress.pollDelaySeconds = delay
             try release(&run, to: .waitingVideo, after: .seconds(delay), stage: Stage.waitingVideo)
@@ -341,9 +341,10 @@ final class Pipeline: Sendable {
             try release(&run, to: .queued, after: .zero, stage: Stage.uploading)
             return
         }
-        let started = run.progress.waitStartedAt ?? Date()
+        // Measured on the lease clock, so a step of the wall clock does not time every video out at once.
+        let started = run.progress.waitStartedAt ?? leaseClock.now()
         run.progress.waitStartedAt = started
-        if Date().timeIntervalSince(started) > options.videoTimeout.seconds {
+        if leaseClock.now().timeIntervalSince(started) > options.videoTimeout.seconds {
             let minutes = Int(options.videoTimeout.seconds / 60)
             try await decide(
                 &run, .failed,
