@@ -1,56 +1,70 @@
 import DropQueue
 import Synchronization
 
-/// The workers' sign of life, for the systemd watchdog: a worker beats at each turn of its loop and at each
-/// step of a job (every save, release or finish), and marks the API calls it is waiting on.
+/// The workers' sign of life, for the systemd watchdog: each job in hand has its own heartbeat, beaten at
+/// each step of the job (every check of a file, save, release or finish), and the API calls it waits on
+/// are marked as such.
 ///
-/// The pipeline counts as live (`isLive`) when no job is in hand (idle), when an API call is in flight
-/// (its own timeouts bound it), or when some worker beat within the window. A worker stuck in a local step
-/// — blocked in a system call, say — stops the beats, and the watchdog then stops being fed. Thread-safe.
+/// The pipeline counts as live (`isLive`) when every job in hand either waits on an API call (bounded by the
+/// client's own timeouts) or made a step within the window; with no job in hand it is idle, hence live. A
+/// worker stuck in a local step — blocked in a system call, say — makes the whole pipeline not live, however
+/// busy the other workers are, so the watchdog stops being fed and systemd restarts the daemon. Thread-safe.
 final class Heartbeat: Sendable {
-    private let lastBeat: Atomic<Int64>
-    private let jobsInHand = Atomic<Int>(0)
-    private let callsInFlight = Atomic<Int>(0)
+    private struct Slot {
+        var lastBeat: Int64
+        var callsInFlight = 0
+    }
+
+    private let slots = Mutex<(next: UInt64, byID: [UInt64: Slot])>((0, [:]))
     private let clock: @Sendable () -> Int64
 
-    /// A heartbeat that has just beaten. `clock` reads monotonic nanoseconds (tests pass their own).
+    /// The slot of the job the current task works on.
+    @TaskLocal private static var currentSlot: UInt64?
+
+    /// A heartbeat with no job in hand. `clock` reads monotonic nanoseconds (tests pass their own).
     init(clock: @escaping @Sendable () -> Int64 = LeaseClock.continuousNanoseconds) {
         self.clock = clock
-        self.lastBeat = Atomic(clock())
     }
 
-    /// A worker made progress.
+    /// The job the current task works on made a step (no effect outside `holdingJob`).
     func beat() {
-        lastBeat.store(clock(), ordering: .relaxed)
+        guard let id = Self.currentSlot else { return }
+        let now = clock()
+        slots.withLock { $0.byID[id]?.lastBeat = now }
     }
 
-    /// Runs `body` as the handling of one job: the pipeline is not idle meanwhile.
+    /// Runs `body` as the handling of one job, with a heartbeat of its own.
     func holdingJob<T>(_ body: () async throws -> T) async rethrows -> T {
-        jobsInHand.add(1, ordering: .relaxed)
-        beat()
-        defer {
-            jobsInHand.subtract(1, ordering: .relaxed)
-            beat()
+        let now = clock()
+        let id = slots.withLock { state -> UInt64 in
+            state.next += 1
+            state.byID[state.next] = Slot(lastBeat: now)
+            return state.next
         }
-        return try await body()
+        defer { _ = slots.withLock { $0.byID.removeValue(forKey: id) } }
+        return try await Self.$currentSlot.withValue(id) { try await body() }
     }
 
-    /// Runs `body`, an API call whose wait is bounded by the client's own timeouts and retries.
+    /// Runs `body`, an API call whose wait is bounded by the client's own timeouts and retries; its start
+    /// and its end are steps of the current job.
     func remoteCall<T, E: Error>(_ body: () async throws(E) -> T) async throws(E) -> T {
-        callsInFlight.add(1, ordering: .relaxed)
-        beat()
+        let id = Self.currentSlot
+        let now = clock()
+        if let id { slots.withLock { state in state.byID[id]?.callsInFlight += 1; state.byID[id]?.lastBeat = now } }
         defer {
-            callsInFlight.subtract(1, ordering: .relaxed)
-            beat()
+            let end = clock()
+            if let id { slots.withLock { state in state.byID[id]?.callsInFlight -= 1; state.byID[id]?.lastBeat = end } }
         }
         return try await body()
     }
 
-    /// True when idle, waiting on the API, or a worker beat within `window`.
+    /// True when every job in hand waits on the API or made a step within `window` (so also when idle).
     func isLive(within window: Duration) -> Bool {
-        if jobsInHand.load(ordering: .relaxed) == 0 || callsInFlight.load(ordering: .relaxed) > 0 { return true }
         let parts = window.components
         let windowNanoseconds = parts.seconds * 1_000_000_000 + parts.attoseconds / 1_000_000_000
-        return clock() - lastBeat.load(ordering: .relaxed) <= windowNanoseconds
+        let now = clock()
+        return slots.withLock { state in
+            state.byID.values.allSatisfy { $0.callsInFlight > 0 || now - $0.lastBeat <= windowNanoseconds }
+        }
     }
 }

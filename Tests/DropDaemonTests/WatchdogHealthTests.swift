@@ -6,19 +6,28 @@ import Testing
 
 @testable import DropDaemon
 
+/// A monotonic reading the test moves by hand.
+final class FakeNanoseconds: Sendable {
+    private let value: Atomic<Int64>
+    init(_ start: Int64) { value = Atomic(start) }
+    func load(ordering: AtomicLoadOrdering) -> Int64 { value.load(ordering: .sequentiallyConsistent) }
+    func store(_ new: Int64, ordering: AtomicStoreOrdering) { value.store(new, ordering: .sequentiallyConsistent) }
+    func add(_ delta: Int64, ordering: AtomicUpdateOrdering) { value.add(delta, ordering: .sequentiallyConsistent) }
+}
+
 @Suite("watchdog fed only while the work moves")
 struct WatchdogHealthTests {
-    @Test("the heartbeat is live when idle, while waiting on the API, or after a recent beat; not when a job is stuck")
+    @Test("the heartbeat is live when idle, while waiting on the API, or after a recent step; not when a job is stuck")
     func heartbeatRules() async throws {
-        let now = Atomic<Int64>(0)
+        let now = FakeNanoseconds(0)
         let heartbeat = Heartbeat(clock: { now.load(ordering: .relaxed) })
         let window = Duration.seconds(60)
         now.store(3_600_000_000_000, ordering: .relaxed)
         #expect(heartbeat.isLive(within: window), "idle: no job in hand")
-        try await heartbeat.holdingJob {
-            #expect(heartbeat.isLive(within: window), "just beat")
+        await heartbeat.holdingJob {
+            #expect(heartbeat.isLive(within: window), "just taken")
             now.add(61_000_000_000, ordering: .relaxed)
-            #expect(!heartbeat.isLive(within: window), "a job in hand and no beat for longer than the window")
+            #expect(!heartbeat.isLive(within: window), "a job in hand and no step for longer than the window")
             heartbeat.beat()
             #expect(heartbeat.isLive(within: window))
             now.add(61_000_000_000, ordering: .relaxed)
@@ -27,11 +36,38 @@ struct WatchdogHealthTests {
                 return heartbeat.isLive(within: window)
             }
             #expect(live, "an API call in flight is bounded by its own timeouts")
-            #expect(heartbeat.isLive(within: window), "the call's end is a beat")
+            #expect(heartbeat.isLive(within: window), "the call's end is a step")
             now.add(61_000_000_000, ordering: .relaxed)
             #expect(!heartbeat.isLive(within: window))
         }
         #expect(heartbeat.isLive(within: window), "idle again")
+    }
+
+    @Test("one stuck job is enough to stop the pings, however busy the others are")
+    func oneStuckJob() async throws {
+        let now = FakeNanoseconds(1_000_000_000_000)
+        let heartbeat = Heartbeat(clock: { now.load(ordering: .relaxed) })
+        let window = Duration.seconds(10)
+        await heartbeat.holdingJob {
+            // This job's task never steps again.
+            await withTaskGroup(of: Void.self) { group in
+                group.addTask {
+                    await heartbeat.holdingJob {
+                        for _ in 0..<5 {
+                            now.add(4_000_000_000, ordering: .relaxed)
+                            heartbeat.beat()  // the other job steps every 4 s
+                        }
+                    }
+                }
+                await group.waitForAll()
+            }
+            #expect(!heartbeat.isLive(within: window))
+            heartbeat.beat()
+            #expect(heartbeat.isLive(within: window))
+        }
+        // Beats outside any job change nothing.
+        heartbeat.beat()
+        #expect(heartbeat.isLive(within: window))
     }
 
     @Test("WATCHDOG=1 is sent only while the service's health check passes", .timeLimit(.minutes(1)))
