@@ -22,8 +22,10 @@ struct WatchdogEndToEndTests {
                 try #require(ContinuousClock.now < deadline, "the upload never started")
                 try await Task.sleep(for: .milliseconds(10))
             }
+            // The simulator holds the answer 4 s; a second into the wait (twice the window past the job's last
+            // step), the pings must still go on.
+            try await Task.sleep(for: .seconds(1))
             while socket.receiveNow() != nil {}
-            // The simulator holds the answer 4 s; meanwhile the pings go on.
             try await Task.sleep(for: .seconds(2))
             var pings = 0
             while let message = socket.receiveNow() {
