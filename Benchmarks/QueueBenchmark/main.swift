@@ -33,7 +33,7 @@ let elapsed = try clock.measure {
         while true {
             let jobs = try queue.claim(owner: "bench", lease: .seconds(60), limit: claimLimit)
             if jobs.isEmpty { break }
-            try queue.finish(jobs.map { (id: $0.id, owner: "bench", state: JobState.succeeded) })
+            try queue.finish(jobs.map { (id: $0.id, token: $0.leaseToken ?? "", state: JobState.succeeded) })
             finished += jobs.count
         }
     }

@@ -56,6 +56,7 @@ public struct DaemonService: Service, CustomStringConvertible {
             httpClient: httpClient, logger: logger)
         let pipeline = Pipeline(
             options: PipelineOptions(settings), queue: queue, client: client, owner: Self.ownerName(), logger: logger)
+        let pruner = ProgressPruner(queue: queue, retention: settings.progressRetention, logger: logger)
         let intake = Intake(
             queue: queue, inbox: settings.inbox, orphanSidecarTimeout: settings.orphanSidecarTimeout, logger: logger)
         let watcher = InboxWatcher(directory: settings.inbox, settle: settings.settle, logger: logger)
@@ -75,13 +76,24 @@ public struct DaemonService: Service, CustomStringConvertible {
                 }
             }
             group.addTask {
+                try await cancelWhenGracefulShutdown { await intake.runRetries() }
+            }
+            group.addTask {
                 try await cancelWhenGracefulShutdown {
                     await StatusReporter(queue: queue, notifier: notifier, logger: logger).run()
                 }
             }
-            if let notifier, notifier.watchdogInterval != nil {
+            group.addTask {
+                try await cancelWhenGracefulShutdown { await pruner.run() }
+            }
+            if let notifier, let interval = notifier.watchdogInterval {
+                // WatchdogSec is twice the interval: a worker silent for that long (while not idle and not
+                // waiting on the API) is stuck.
+                let heartbeat = pipeline.heartbeat
                 group.addTask {
-                    await WatchdogService(notifier: notifier, logger: logger).run()
+                    await WatchdogService(
+                        notifier: notifier, logger: logger, isHealthy: { heartbeat.isLive(within: interval * 2) }
+                    ).run()
                 }
             }
             group.addTask {
@@ -142,5 +154,7 @@ extension PipelineOptions {
         orphanSidecarTimeout = settings.orphanSidecarTimeout
         videoPollInitial = settings.videoPollInitial
         videoPollMax = settings.videoPollMax
+        maxBundleFiles = settings.maxBundleFiles
+        lease = settings.lease
     }
 }

@@ -54,6 +54,11 @@ public struct FailedJobRetry: Sendable {
         guard job.state == .failed else {
             return Report(id: id, outcome: .refused, line: "\(label): not retried: it is \(job.state.rawValue), not failed")
         }
+        guard job.kind != JobKind.unreadableName else {
+            return Report(
+                id: id, outcome: .refused,
+                line: "\(label): not retried: its name was not valid UTF-8; drop the file from failed/ again under a new name")
+        }
         let progress = JobProgress.decode(job.progress)
         guard let plan = progress.finish, let main = plan.moves.first else {
             return Report(id: id, outcome: .skipped, line: "\(label): nothing to bring back: no record of where its files went")

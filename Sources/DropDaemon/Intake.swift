@@ -2,25 +2,83 @@ import DropQueue
 import Foundation
 import InboxWatcher
 import Logging
+import Synchronization
 
 /// Turns the watcher's drops into queued jobs.
 ///
-/// A file becomes a `file` job, a directory a `bundle` job, and a sidecar a `sidecar` job due after the orphan
-/// timeout, which fails with `orphan_sidecar` only if the sidecar is still alone by then. The queue
-/// de-duplicates, so a drop reported twice (scan and event, rescan after an overflow) makes one job.
-struct Intake: Sendable {
+/// A file becomes a `file` job, a directory a `bundle` job, a sidecar a `sidecar` job due after the orphan
+/// timeout (which fails with `orphan_sidecar` only if the sidecar is still alone by then), and an entry whose
+/// name is not valid UTF-8 an `unreadable_name` job (it fails and moves to failed/). The queue de-duplicates,
+/// so a drop reported twice (scan and event, rescan after an overflow) makes one job.
+///
+/// A drop that cannot be queued (the database locked by another process past its busy timeout, its disk
+/// full) is kept and tried again every `retryInterval` by `runRetries` until it is queued or its entry has
+/// left the inbox: the watcher reports each drop once, so nothing else would bring it back before a restart.
+final class Intake: Sendable {
     let queue: JobQueue
     let inbox: String
     let orphanSidecarTimeout: Duration
+    let retryInterval: Duration
     let logger: Logger
+    /// Drops whose enqueue failed, by name (the latest report of each name wins).
+    private let waiting = Mutex<[String: InboxDrop]>([:])
 
-    /// Queues the job for one drop; a drop already gone is ignored.
+    /// An intake into `queue` for drops of `inbox`.
+    init(
+        queue: JobQueue, inbox: String, orphanSidecarTimeout: Duration, retryInterval: Duration = .seconds(1),
+        logger: Logger
+    ) {
+        self.queue = queue
+        self.inbox = inbox
+        self.orphanSidecarTimeout = orphanSidecarTimeout
+        self.retryInterval = retryInterval
+        self.logger = logger
+    }
+
+    /// Queues the job for one drop; a drop already gone is ignored; one that cannot be queued now is kept
+    /// for `runRetries`.
     func accept(_ drop: InboxDrop) {
-        let path = "\(inbox)/\(drop.name)"
-        guard let fingerprint = sourceFingerprint(path: path) else { return }
+        if !enqueue(drop) {
+            waiting.withLock { $0[drop.name] = drop }
+        }
+    }
+
+    /// How many drops wait to be queued again.
+    var waitingCount: Int { waiting.withLock { $0.count } }
+
+    /// Tries the drops that could not be queued again, every `retryInterval`, until cancelled.
+    func runRetries() async {
+        while !Task.isCancelled {
+            do {
+                try await Task.sleep(for: retryInterval)
+            } catch {
+                return
+            }
+            let drops = waiting.withLock { Array($0.values) }
+            for drop in drops.sorted(by: { $0.name < $1.name }) where !Task.isCancelled {
+                if enqueue(drop) {
+                    waiting.withLock { current in
+                        if current[drop.name] == drop { current[drop.name] = nil }
+                    }
+                    logger.info("queued after an earlier failure", metadata: ["file": "\(drop.name)"])
+                } else {
+                    break  // still failing: wait for the next round rather than hammer the database
+                }
+            }
+        }
+    }
+
+    /// Enqueues `drop`; true when it is queued (or already was) or its entry is gone, false on failure.
+    private func enqueue(_ drop: InboxDrop) -> Bool {
+        let fingerprint =
+            drop.rawName.map { sourceFingerprint(directory: inbox, rawName: $0) }
+            ?? sourceFingerprint(path: "\(inbox)/\(drop.name)")
+        guard let fingerprint else { return true }
         let kind: String
         var notBefore: Date? = nil
         switch drop.kind {
+        case _ where drop.rawName != nil:
+            kind = JobKind.unreadableName
         case .directory:
             kind = JobKind.bundle
         case .file:
@@ -37,8 +95,10 @@ struct Intake: Sendable {
             if case .created(let job) = outcome {
                 logger.info("queued", metadata: ["job": "\(job.id.rawValue)", "file": "\(drop.name)", "kind": "\(kind)"])
             }
+            return true
         } catch {
-            logger.error("cannot queue \(drop.name): \(error)", metadata: ["file": "\(drop.name)"])
+            logger.error("cannot queue \(drop.name) yet, will try again: \(error)", metadata: ["file": "\(drop.name)"])
+            return false
         }
     }
 }

@@ -20,11 +20,19 @@ final class Pipeline: Sendable {
     let owner: String
     let slots = VideoSlots()
     let writer: ResultWriter
+    /// The time leases are measured on (steps of the wall clock do not expire them).
+    let leaseClock: LeaseClock
+    /// The workers' sign of life, for the systemd watchdog.
+    let heartbeat = Heartbeat()
     /// The most files one Video Agent request may carry.
     static let maxVideoFiles = 20
 
-    init(options: PipelineOptions, queue: JobQueue, client: HeyGenClient, owner: String, logger: Logger) {
+    init(
+        options: PipelineOptions, queue: JobQueue, client: HeyGenClient, owner: String,
+        leaseClock: LeaseClock = LeaseClock(), logger: Logger
+    ) {
         self.options = options
+        self.leaseClock = leaseClock
         self.queue = queue
         self.client = client
         self.owner = owner
@@ -38,7 +46,9 @@ final class Pipeline: Sendable {
     func process(_ job: Job) async {
         var run = JobRun(job: job)
         await handleFailures(of: &run) { run in
-            if run.progress.finish != nil {
+            if job.kind == JobKind.unreadableName {
+                try await self.failUnreadableName(&run)
+            } else if run.progress.finish != nil {
                 try await self.complete(&run)
             } else if job.claims > self.options.maxClaims {
                 try await self.decide(
@@ -70,8 +80,9 @@ final class Pipeline: Sendable {
         do {
             try await body(&run)
         } catch is CancellationError {
-            // Shutdown: leave the job queued, due at once, with everything it learned.
-            logger.notice("left queued for the next start", metadata: ["stage": "\(run.stage ?? "-")"])
+            // Shutdown, or a claim that may have lost its lease: leave the job queued, due at once, with
+            // everything it learned (a release under a lost claim changes nothing).
+            logger.notice("stopped; left queued with what it learned", metadata: ["stage": "\(run.stage ?? "-")"])
             try? release(&run, to: run.job.state, after: .zero, stage: run.stage)
         } catch let asked as ServerAskedToWait {
             // Longer than a worker may wait: back to the queue, due when the server said.
@@ -133,7 +144,7 @@ final class Pipeline: Sendable {
             if run.progress.sessionID == nil {
                 guard try await createAgent(&run, request) else { return }
             }
-            run.progress.waitStartedAt = run.progress.waitStartedAt ?? Date()
+            run.progress.waitStartedAt = run.progress.waitStartedAt ?? leaseClock.now()
             let delay = run.progress.pollDelaySeconds ?? options.videoPollInitial.seconds
             run.progress.pollDelaySeconds = delay
             try release(&run, to: .waitingVideo, after: .seconds(delay), stage: Stage.waitingVideo)
@@ -161,8 +172,11 @@ final class Pipeline: Sendable {
     private func check(_ run: inout JobRun) async throws {
         let inbox = try await inboxFolder(&run)
         let (name, isBundle, logger) = (run.job.sourceName, run.job.kind == JobKind.bundle, run.logger(self.logger))
+        let (maxBundleFiles, onStep) = (options.maxBundleFiles, heartbeat.stepper())
         let outcome = try await BlockingIO.run {
-            SourceCheck.run(name: name, isBundle: isBundle, inbox: inbox, maxVideoFiles: Self.maxVideoFiles, logger: logger)
+            SourceCheck.run(
+                name: name, isBundle: isBundle, inbox: inbox, maxVideoFiles: Self.maxVideoFiles,
+                maxBundleFiles: maxBundleFiles, logger: logger, onStep: onStep)
         }
         // The entries examined now are the ones that move with the job; any arriving later gets its own job.
         run.progress.checkedIdentity = outcome.main?.identity
@@ -189,21 +203,25 @@ final class Pipeline: Sendable {
             run.progress.files[index].mimeType = known.mimeType
             run.progress.files[index].reused = true
             run.logger(logger).info("reused earlier upload", metadata: ["file": "\(file.name)", "asset": "\(known.assetID)"])
-            try save(&run, stage: Stage.uploading)
+            try saveUploadProgress(&run)
             return
         }
         guard let identity = inspected.identity else { throw SourceChanged() }
         // The name must still lead to the checked entry, unchanged; the bytes come from its descriptor.
         let entry = try await openForUpload(&run, index)
+        // A claim that lost its lease (or a shutdown) sends nothing more.
+        try LeaseGuard.checkHeld()
         let key = IdempotencyKey.upload(job: run.job.id, run: run.progress.run, sha256: inspected.sha256, identity: identity)
         let counter = AttemptCounter()
         let client = self.client
         let source = UploadFile(descriptor: entry.descriptor, size: inspected.sizeBytes)
         let asset: UploadedAsset
         do {
-            asset = try await withRetries(options.retryPolicy, logger: run.logger(logger), onAttempt: { counter.increment() }) {
-                () async throws(HeyGenError) -> UploadedAsset in
-                try await client.uploadAsset(file: source, fileName: file.name, idempotencyKey: key)
+            asset = try await heartbeat.remoteCall { () async throws(HeyGenError) -> UploadedAsset in
+                try await withRetries(options.retryPolicy, logger: run.logger(logger), onAttempt: { counter.increment() }) {
+                    () async throws(HeyGenError) -> UploadedAsset in
+                    try await client.uploadAsset(file: source, fileName: file.name, idempotencyKey: key)
+                }
             }
         } catch let error where error.category == .unreadable {
             // It ended early or could not be read while it was sent: see what it is now.
@@ -230,6 +248,20 @@ final class Pipeline: Sendable {
         run.progress.files[index].url = asset.url
         run.progress.files[index].mimeType = asset.mimeType
         run.logger(logger).info("uploaded", metadata: ["file": "\(file.name)", "asset": "\(asset.assetID)"])
+        try saveUploadProgress(&run)
+    }
+
+    /// Saves what the uploads learned at most once a second, so a bundle's saves do not grow with the square
+    /// of its size; the steps after the uploads save it all. What is uploaded but not saved yet is found
+    /// again after a crash: the asset table knows it by its SHA-256, and a repeated upload carries the same
+    /// idempotency key.
+    private func saveUploadProgress(_ run: inout JobRun) throws {
+        let now = ContinuousClock.now
+        if let last = run.lastUploadSave, last.duration(to: now) < .seconds(1) {
+            heartbeat.beat()
+            return
+        }
+        run.lastUploadSave = now
         try save(&run, stage: Stage.uploading)
     }
 
@@ -258,6 +290,8 @@ final class Pipeline: Sendable {
         var attempt = 0
         while true {
             attempt += 1
+            // A claim that lost its lease (or a shutdown) sends nothing more.
+            try LeaseGuard.checkHeld()
             let sent = JobProgress.CreateSent(callbackID: callbackID, at: Date())
             run.progress.createSent = sent
             try save(&run, stage: Stage.creatingVideo)
@@ -295,7 +329,9 @@ final class Pipeline: Sendable {
     /// One `POST /v3/video-agents`, its outcome as a value.
     private func createOnce(_ request: VideoAgentRequest) async -> Result<VideoAgentSession, HeyGenError> {
         do {
-            return .success(try await client.createVideoAgent(request))
+            return .success(try await heartbeat.remoteCall { () async throws(HeyGenError) -> VideoAgentSession in
+                try await client.createVideoAgent(request)
+            })
         } catch {
             return .failure(error)
         }
@@ -344,9 +380,10 @@ final class Pipeline: Sendable {
             try release(&run, to: .queued, after: .zero, stage: Stage.uploading)
             return
         }
-        let started = run.progress.waitStartedAt ?? Date()
+        // Measured on the lease clock, so a step of the wall clock does not time every video out at once.
+        let started = run.progress.waitStartedAt ?? leaseClock.now()
         run.progress.waitStartedAt = started
-        if Date().timeIntervalSince(started) > options.videoTimeout.seconds {
+        if leaseClock.now().timeIntervalSince(started) > options.videoTimeout.seconds {
             let minutes = Int(options.videoTimeout.seconds / 60)
             try await decide(
                 &run, .failed,
@@ -356,7 +393,9 @@ final class Pipeline: Sendable {
         var serverWait: Duration?
         do {
             if run.progress.videoID == nil {
-                let session = try await client.videoAgentSession(id: sessionID)
+                let session = try await heartbeat.remoteCall { () async throws(HeyGenError) -> VideoAgentSession in
+                    try await client.videoAgentSession(id: sessionID)
+                }
                 run.progress.pollAuthFailures = nil
                 run.progress.pollAuthFailingSince = nil
                 if session.status == "failed" {
@@ -371,7 +410,9 @@ final class Pipeline: Sendable {
                 }
             }
             if let videoID = run.progress.videoID {
-                let video = try await client.video(id: videoID)
+                let video = try await heartbeat.remoteCall { () async throws(HeyGenError) -> VideoStatus in
+                    try await client.video(id: videoID)
+                }
                 run.progress.pollAuthFailures = nil
                 run.progress.pollAuthFailingSince = nil
                 run.progress.videoState = .init(
@@ -523,8 +564,9 @@ final class Pipeline: Sendable {
             }
         }
         let state: JobState = plan.result.status == .succeeded ? .succeeded : .failed
+        heartbeat.beat()
         try queue.finish(
-            run.job.id, owner: owner, as: state, stage: nil, progress: run.progress.encoded(), attempts: run.attempts,
+            run.job.id, token: run.token, as: state, stage: nil, progress: run.progress.encoded(), attempts: run.attempts,
             lastError: plan.result.error.map { "\($0.code.rawValue): \($0.message)" })
         // Something under the same name that this job did not take (dropped, or changed, while it ran) gets a job of its own.
         try? await enqueueLeftover(&run, mainLeftInPlace: mainLeft)
@@ -537,18 +579,20 @@ final class Pipeline: Sendable {
 
     // MARK: - Queue transitions
 
-    private func save(_ run: inout JobRun, stage: String) throws {
+    func save(_ run: inout JobRun, stage: String) throws {
         run.stage = stage
-        try queue.save(run.job.id, owner: owner, stage: stage, progress: run.progress.encoded(), attempts: run.attempts)
+        heartbeat.beat()
+        try queue.save(run.job.id, token: run.token, stage: stage, progress: run.progress.encoded(), attempts: run.attempts)
     }
 
-    private func release(
+    func release(
         _ run: inout JobRun, to state: JobState, after delay: Duration, stage: String?, lastError: String? = nil
     ) throws {
         run.stage = stage
         let state: JobState = state == .waitingVideo ? .waitingVideo : .queued
+        heartbeat.beat()
         try queue.release(
-            run.job.id, owner: owner, to: state, nextAttemptAt: Date().addingTimeInterval(delay.seconds), stage: stage,
+            run.job.id, token: run.token, to: state, nextAttemptAt: Date().addingTimeInterval(delay.seconds), stage: stage,
             progress: run.progress.encoded(), attempts: run.attempts, lastError: lastError)
     }
 
@@ -574,9 +618,14 @@ struct JobRun {
     var openFile: InboxEntry?
     /// The bundle folder opened by this run's checks or uploads (a bundle job): members are opened through it.
     var bundle: InboxEntry?
+    /// The lease token of the claim this run works under.
+    let token: String
+    /// When upload progress was last saved (saves during uploads are coalesced).
+    var lastUploadSave: ContinuousClock.Instant?
 
     init(job: Job) {
         self.job = job
+        self.token = job.leaseToken ?? ""
         self.progress = JobProgress.decode(job.progress)
         self.attempts = job.attempts
         self.stage = job.stage
@@ -602,6 +651,9 @@ enum JobKind {
     static let bundle = "bundle"
     /// A sidecar waiting for its file; fails with `orphan_sidecar` when the file never comes.
     static let sidecar = "sidecar"
+    /// An entry whose name is not valid UTF-8; its source name is the name's `NameRendering`. It fails as
+    /// `rejected` and moves to failed/.
+    static let unreadableName = "unreadable_name"
 }
 
 /// The stage labels shown by `jobs` and `status`.

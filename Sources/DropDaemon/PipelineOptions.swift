@@ -33,6 +33,8 @@ public struct PipelineOptions: Sendable {
     public var idlePoll: Duration = .milliseconds(200)
     /// A job claimed this many times without finishing (a crash loop) fails instead of running again.
     public var maxClaims: Int = 25
+    /// A bundle holding more files than this fails as `rejected` before anything is uploaded.
+    public var maxBundleFiles: Int = 1000
 
     /// Options for the given folders, with defaults for the rest.
     public init(inbox: String, outbox: String, archive: String, failed: String) {

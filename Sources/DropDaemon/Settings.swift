@@ -52,6 +52,12 @@ public struct Settings: Sendable, Equatable {
     /// The longest server-requested wait (`Retry-After`) a worker sleeps through before retrying
     /// (`max_retry_after_seconds`); a longer one hands the job back to the queue, due when the server said.
     public var maxRetryAfter: Duration
+    /// The most files a bundle may hold; a bigger one fails as `rejected` before any upload (`max_bundle_files`).
+    public var maxBundleFiles: Int
+    /// How long a finished job keeps its progress record; the job itself stays (`progress_retention_days`).
+    public var progressRetention: Duration
+    /// How long a worker's claim on a job lasts without being renewed (`lease_seconds`); renewed every third.
+    public var lease: Duration
     /// The config file actually read (absolute path), or nil when none was.
     public var configFile: String?
 
@@ -63,7 +69,8 @@ public struct Settings: Sendable, Equatable {
     /// The built-in defaults: the folders under `/var/spool/heygen-dropd`, the state dir
     /// `/var/lib/heygen-dropd`, `https://api.heygen.com`, no API key, 4 workers, 10 attempts,
     /// 1000 ms settle window, text logs at info, 10 videos at once, 60 min video timeout,
-    /// 10 min orphan sidecar timeout, 168 h asset reuse, 30 s shutdown grace, no config file.
+    /// 10 min orphan sidecar timeout, 168 h asset reuse, 30 s shutdown grace, 1000 files per bundle,
+    /// progress kept 30 days, 120 s leases, no config file.
     public init() {
         inbox = Defaults.inbox
         outbox = Defaults.outbox
@@ -86,6 +93,9 @@ public struct Settings: Sendable, Equatable {
         videoPollMax = .milliseconds(Defaults.videoPollMaxMilliseconds)
         retryBaseDelay = .milliseconds(Defaults.retryBaseDelayMilliseconds)
         maxRetryAfter = .seconds(Defaults.maxRetryAfterSeconds)
+        maxBundleFiles = Defaults.maxBundleFiles
+        progressRetention = .seconds(Defaults.progressRetentionDays * 86_400)
+        lease = .seconds(Defaults.leaseSeconds)
         configFile = nil
     }
 
@@ -131,6 +141,12 @@ public struct Settings: Sendable, Equatable {
         public static let assetReuseHours = 168
         /// 30
         public static let shutdownGraceSeconds = 30
+        /// 1000
+        public static let maxBundleFiles = 1000
+        /// 30
+        public static let progressRetentionDays = 30
+        /// 120
+        public static let leaseSeconds = 120
         /// `/etc/heygen-dropd/config.yaml`, read only when present.
         public static let configFile = "/etc/heygen-dropd/config.yaml"
     }

@@ -23,6 +23,7 @@ import Darwin
 /// | `workers`, `max_attempts`, `settle_ms`, `log_format`, `log_level` | `--workers` ... | `HEYGEN_DROPD_WORKERS` ... |
 /// | `video_concurrency`, `video_timeout_minutes`, `orphan_sidecar_timeout_minutes`, `asset_reuse_hours`, `shutdown_grace_seconds` | `--video-concurrency` ... | `HEYGEN_DROPD_VIDEO_CONCURRENCY` ... |
 /// | `max_retry_after_seconds` | `--max-retry-after-seconds` | `HEYGEN_DROPD_MAX_RETRY_AFTER_SECONDS` |
+/// | `max_bundle_files`, `progress_retention_days`, `lease_seconds` | `--max-bundle-files` ... | `HEYGEN_DROPD_MAX_BUNDLE_FILES` ... |
 /// | `config` (flags and environment only) | `--config` | `HEYGEN_DROPD_CONFIG` |
 ///
 /// The API key is read from the `api_key_file` (from any source), else `HEYGEN_API_KEY`, else
@@ -121,6 +122,15 @@ public enum SettingsLoader {
         }
         if let value = try sources.lookup("shutdown_grace_seconds") {
             settings.shutdownGrace = .seconds(try integer(value, key: "shutdown_grace_seconds", in: 0...86_400))
+        }
+        if let value = try sources.lookup("max_bundle_files") {
+            settings.maxBundleFiles = try integer(value, key: "max_bundle_files", in: 1...1_000_000)
+        }
+        if let value = try sources.lookup("progress_retention_days") {
+            settings.progressRetention = .seconds(86_400 * (try integer(value, key: "progress_retention_days", in: 1...36_500)))
+        }
+        if let value = try sources.lookup("lease_seconds") {
+            settings.lease = .seconds(try integer(value, key: "lease_seconds", in: 1...3600))
         }
         settings.apiKey = try apiKey(sources: sources, environment: environment, environmentProvider: environmentProvider)
         return settings
@@ -438,7 +448,8 @@ struct SettingName: Sendable {
         "inbox", "outbox", "archive", "failed", "state_dir", "api_base_url", "api_key_file", "workers",
         "max_attempts", "settle_ms", "log_format", "log_level", "video_concurrency", "video_timeout_minutes",
         "orphan_sidecar_timeout_minutes", "asset_reuse_hours", "shutdown_grace_seconds", "video_poll_initial_ms",
-        "video_poll_max_ms", "retry_base_delay_ms", "max_retry_after_seconds", "config",
+        "video_poll_max_ms", "retry_base_delay_ms", "max_retry_after_seconds", "max_bundle_files",
+        "progress_retention_days", "lease_seconds", "config",
     ].map { key in
         SettingName(key: key, environment: key == "api_base_url" ? "HEYGEN_API_BASE_URL" : "HEYGEN_DROPD_" + key.uppercased())
     }

@@ -20,11 +20,18 @@ struct SourceCheck: Sendable {
     var problem: (any Error & Sendable)?
 
     /// Checks the file (or, with `isBundle`, the bundle) `name` in `inbox`.
-    static func run(name: String, isBundle: Bool, inbox: InboxEntry, maxVideoFiles: Int, logger: Logger) -> SourceCheck {
+    /// A bundle with more than `maxBundleFiles` files is `rejected` before any is read; `onStep` is called for
+    /// each file read (a sign of life for the watchdog).
+    static func run(
+        name: String, isBundle: Bool, inbox: InboxEntry, maxVideoFiles: Int, maxBundleFiles: Int, logger: Logger,
+        onStep: @Sendable () -> Void = {}
+    ) -> SourceCheck {
         var check = SourceCheck()
         do {
             if isBundle {
-                try check.bundle(name, inbox: inbox, maxVideoFiles: maxVideoFiles, logger: logger)
+                try check.bundle(
+                    name, inbox: inbox, maxVideoFiles: maxVideoFiles, maxBundleFiles: maxBundleFiles, logger: logger,
+                    onStep: onStep)
             } else {
                 let entry = try FileInspector.open(name, in: inbox, label: name)
                 check.main = entry
@@ -42,7 +49,10 @@ struct SourceCheck: Sendable {
         return check
     }
 
-    private mutating func bundle(_ name: String, inbox: InboxEntry, maxVideoFiles: Int, logger: Logger) throws {
+    private mutating func bundle(
+        _ name: String, inbox: InboxEntry, maxVideoFiles: Int, maxBundleFiles: Int, logger: Logger,
+        onStep: @Sendable () -> Void
+    ) throws {
         let bundle: InboxEntry
         switch InboxEntry.open(name, in: inbox, directory: true) {
         case .success(let entry):
@@ -62,12 +72,16 @@ struct SourceCheck: Sendable {
         if names.isEmpty {
             throw LocalProblem(.emptyFile, "bundle \(name) holds no files to upload")
         }
+        if names.count > maxBundleFiles {
+            throw LocalProblem(.rejected, "bundle \(name) holds \(names.count) files; at most \(maxBundleFiles) are accepted")
+        }
         video = try Sidecars.request(bundle: bundle, bundleName: name, beside: sidecars)
         if video != nil, names.count > maxVideoFiles {
             throw LocalProblem(
                 .invalidSidecar, "bundle \(name) holds \(names.count) files; a video can be made from at most \(maxVideoFiles)")
         }
         for member in names {
+            onStep()
             do {
                 switch InboxEntry.open(member, in: bundle) {
                 case .success(let entry) where entry.type == .regular:

@@ -29,6 +29,9 @@ public struct Job: Sendable, Equatable {
     public var lastError: String?
     /// Who holds (or last held, if expired) the lease; nil when not leased.
     public var leaseOwner: String?
+    /// The token of the claim holding the lease; nil when not leased. Every claim gets a new one, so a
+    /// worker whose lease expired and was claimed again (even by the same process) can no longer write.
+    public var leaseToken: String?
     /// When the lease ends; nil when not leased.
     public var leaseExpiresAt: Date?
     /// Opaque JSON owned by the pipeline: what the job has learned, so a resumed job continues.
@@ -45,7 +48,7 @@ public struct Job: Sendable, Equatable {
         id: JobID, sourceName: String, kind: String, fingerprint: String? = nil, state: JobState,
         stage: String? = nil, attempts: Int = 0, claims: Int = 0, nextAttemptAt: Date, lastError: String? = nil,
         leaseOwner: String? = nil, leaseExpiresAt: Date? = nil, progress: Data? = nil, createdAt: Date,
-        updatedAt: Date, finishedAt: Date? = nil
+        updatedAt: Date, finishedAt: Date? = nil, leaseToken: String? = nil
     ) {
         self.id = id
         self.sourceName = sourceName
@@ -63,6 +66,7 @@ public struct Job: Sendable, Equatable {
         self.createdAt = createdAt
         self.updatedAt = updatedAt
         self.finishedAt = finishedAt
+        self.leaseToken = leaseToken
     }
 
     /// True when a live lease is held at `now` (an owner and `leaseExpiresAt > now`).

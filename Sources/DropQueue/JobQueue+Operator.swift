@@ -43,11 +43,13 @@ extension JobQueue {
         }
     }
 
-    /// How many jobs are in each state, and how many active jobs hold a live lease at `now`.
+    /// How many jobs are in each state, and how many active jobs hold a live lease at `now`. Cheap however
+    /// many jobs the queue holds: the per-state counts are kept in a table by triggers, and the leased jobs
+    /// are counted on their own partial index.
     public func counts(now: Date = Date()) throws(QueueError) -> QueueCounts {
         try withConnection { db throws(QueueError) -> QueueCounts in
             var byState: [JobState: Int] = [:]
-            let rows = try db.query("SELECT state, count(*) FROM jobs GROUP BY state") {
+            let rows = try db.query("SELECT state, n FROM job_counts") {
                 row throws(QueueError) in (row.string(0) ?? "", row.int(1))
             }
             for (state, count) in rows {
@@ -58,6 +60,25 @@ extension JobQueue {
                     "SELECT count(*) FROM jobs WHERE lease_owner IS NOT NULL AND lease_expires_at > ?1",
                     [.date(now)], { row throws(QueueError) in row.int(0) }) ?? 0
             return QueueCounts(byState: byState, leased: leased)
+        }
+    }
+
+    /// Clears the progress record of up to `limit` jobs that finished before `finishedBefore` (the job rows
+    /// stay, with their state, stage, attempts and last error); returns how many were cleared. Oldest first,
+    /// through a partial index, so each call is short however many jobs the queue holds.
+    @discardableResult
+    public func pruneProgress(finishedBefore: Date, limit: Int = 500, now: Date = Date()) throws(QueueError) -> Int {
+        guard limit > 0 else { return 0 }
+        return try withTransaction { db throws(QueueError) -> Int in
+            try db.execute(
+                """
+                UPDATE jobs SET progress = NULL, updated_at = ?2
+                WHERE id IN (
+                    SELECT id FROM jobs
+                    WHERE progress IS NOT NULL AND state IN ('succeeded','failed') AND finished_at < ?1
+                    ORDER BY finished_at LIMIT ?3)
+                """,
+                [.date(finishedBefore), .date(now), .int(limit)])
         }
     }
 
@@ -84,7 +105,7 @@ extension JobQueue {
     private static let requeueSQL = """
         UPDATE jobs SET state = 'queued', source_name = ?1, progress = ?2, stage = ?3, next_attempt_at = ?4,
                         last_error = NULL, finished_at = NULL, lease_owner = NULL, lease_expires_at = NULL,
-                        claims = 0, updated_at = ?5
+                        lease_token = NULL, claims = 0, updated_at = ?5
         WHERE id = ?6 AND state = 'failed'
         """
 

@@ -9,11 +9,11 @@ import Foundation
 /// The durable, at-least-once job queue in one SQLite file, shared by the daemon's workers and the operator
 /// commands (other processes may open the same file at the same time).
 ///
-/// Jobs are handed out under a lease: `claim` atomically gives the oldest due jobs to one owner until the
-/// lease ends; a job whose lease has expired can be claimed again, and `recoverAbandonedLeases` (run at
-/// start-up) frees every lease of a previous process. The lease holder saves what the job learned
-/// (`save`), puts it back for later (`release`) or ends it (`finish`); each of those throws `.leaseLost`
-/// when the job is no longer its own.
+/// Jobs are handed out under a lease: `claim` atomically gives the oldest due jobs to one owner, each claim
+/// under a lease token of its own, until the lease ends; a job whose lease has expired can be claimed again,
+/// and `recoverAbandonedLeases` (run at start-up) frees every lease of a previous process. The claim holding
+/// the token saves what the job learned (`save`), puts it back for later (`release`) or ends it (`finish`);
+/// each of those throws `.leaseLost` once the job was claimed again under another token.
 ///
 /// Thread-safe: one connection behind a mutex. Every method is synchronous and short; it may wait up to
 /// the 5 s busy timeout when another process holds the write lock.
@@ -128,31 +128,38 @@ public final class JobQueue: Sendable {
     private static let claimCandidatesSQL = """
         SELECT id, next_attempt_at FROM jobs
         WHERE \(active) AND state = ?1 AND next_attempt_at <= ?2
-          AND (lease_expires_at IS NULL OR lease_expires_at <= ?2)
+          AND (lease_expires_at IS NULL OR lease_expires_at <= ?4)
         ORDER BY next_attempt_at, id LIMIT ?3
         """
 
     private static let claimSQL = """
-        UPDATE jobs SET lease_owner = ?1, lease_expires_at = ?2, claims = claims + 1, updated_at = ?3
+        UPDATE jobs SET lease_owner = ?1, lease_expires_at = ?2, claims = claims + 1, updated_at = ?3,
+                        lease_token = ?5
         WHERE id = ?4
         RETURNING \(JobRow.columns)
         """
 
     /// Atomically hands out up to `limit` due jobs — state in `states` (terminal states are ignored),
-    /// `nextAttemptAt <= now`, no live lease — oldest due first (ties by id), each leased to `owner` until
-    /// `now + lease`, with `claims` raised by one. Returns an empty array when nothing is due.
+    /// `nextAttemptAt <= now`, no live lease at `leaseNow` — oldest due first (ties by id), each leased to
+    /// `owner` until `leaseNow + lease` under a new, unique `leaseToken`, with `claims` raised by one. Returns
+    /// an empty array when nothing is due.
+    ///
+    /// `leaseNow` (default `now`) is the time leases are measured on. A daemon passes a `LeaseClock` reading
+    /// there (and to `renewLease`), so that a step of the wall clock does not expire every lease at once.
     public func claim(
-        owner: String, states: Set<JobState> = [.queued], lease: Duration, limit: Int = 1, now: Date = Date()
+        owner: String, states: Set<JobState> = [.queued], lease: Duration, limit: Int = 1, now: Date = Date(),
+        leaseNow: Date? = nil
     ) throws(QueueError) -> [Job] {
         let wanted = JobState.allCases.filter { states.contains($0) && $0.isActive }
         guard limit > 0, !wanted.isEmpty else { return [] }
-        let expires = now.addingTimeInterval(lease.seconds)
+        let leaseNow = leaseNow ?? now
+        let expires = leaseNow.addingTimeInterval(lease.seconds)
         let path = self.path
         return try withTransaction { db throws(QueueError) -> [Job] in
             var candidates: [(id: Int64, due: Double)] = []
             for state in wanted {
                 candidates += try db.query(
-                    Self.claimCandidatesSQL, [.text(state.rawValue), .date(now), .int(limit)],
+                    Self.claimCandidatesSQL, [.text(state.rawValue), .date(now), .int(limit), .date(leaseNow)],
                     { row throws(QueueError) in (id: row.int64(0), due: row.double(1)) })
             }
             if wanted.count > 1 {
@@ -162,7 +169,9 @@ public final class JobQueue: Sendable {
             var claimed: [Job] = []
             claimed.reserveCapacity(candidates.count)
             for candidate in candidates {
-                let values: [SQLiteValue] = [.text(owner), .date(expires), .date(now), .integer(candidate.id)]
+                let values: [SQLiteValue] = [
+                    .text(owner), .date(expires), .date(now), .integer(candidate.id), .text(Self.newLeaseToken()),
+                ]
                 if let job = try db.queryFirst(
                     Self.claimSQL, values, { row throws(QueueError) in try JobRow.decode(row, path: path) })
                 {
@@ -173,10 +182,19 @@ public final class JobQueue: Sendable {
         }
     }
 
+    /// A new lease token: 128 random bits in hex, unique in practice across claims and processes.
+    static func newLeaseToken() -> String {
+        var generator = SystemRandomNumberGenerator()
+        let high = generator.next() as UInt64
+        let low = generator.next() as UInt64
+        let hex = String(high, radix: 16) + ":" + String(low, radix: 16)
+        return hex
+    }
+
     // MARK: - Start-up recovery
 
     private static let recoverSQL = """
-        UPDATE jobs SET lease_owner = NULL, lease_expires_at = NULL,
+        UPDATE jobs SET lease_owner = NULL, lease_expires_at = NULL, lease_token = NULL,
                         next_attempt_at = min(next_attempt_at, ?1), updated_at = ?1
         WHERE lease_owner IS NOT NULL
         """

@@ -68,8 +68,8 @@ public struct QueueError: Error, CustomStringConvertible, Sendable, Equatable {
         QueueError(.sqlite, path: path, sqliteCode: code, message: message)
     }
 
-    static func leaseLost(path: String, id: JobID, owner: String) -> QueueError {
-        QueueError(.leaseLost, path: path, message: "job \(id) is no longer leased by \(owner)", jobID: id)
+    static func leaseLost(path: String, id: JobID) -> QueueError {
+        QueueError(.leaseLost, path: path, message: "job \(id) is no longer held by this claim", jobID: id)
     }
 
     static func invalidArgument(path: String, _ message: String) -> QueueError {

@@ -51,6 +51,36 @@ enum QueueSchema {
                     size_bytes  INTEGER NOT NULL,
                     uploaded_at REAL    NOT NULL
                 ) WITHOUT ROWID;
-                """)
+                """),
+        SQLiteMigration(
+            "lease tokens, kept counts, prunable progress",
+            sql: """
+                -- Each claim's own token: only the claim that holds it may write the job.
+                ALTER TABLE jobs ADD COLUMN lease_token TEXT;
+
+                -- Jobs per state, kept by triggers, so counting never scans the jobs.
+                CREATE TABLE job_counts (
+                    state TEXT    PRIMARY KEY,
+                    n     INTEGER NOT NULL
+                ) WITHOUT ROWID;
+                INSERT INTO job_counts (state, n)
+                    VALUES ('queued', 0), ('waiting_video', 0), ('succeeded', 0), ('failed', 0);
+                UPDATE job_counts SET n = (SELECT count(*) FROM jobs WHERE jobs.state = job_counts.state);
+                CREATE TRIGGER jobs_count_insert AFTER INSERT ON jobs BEGIN
+                    UPDATE job_counts SET n = n + 1 WHERE state = NEW.state;
+                END;
+                CREATE TRIGGER jobs_count_delete AFTER DELETE ON jobs BEGIN
+                    UPDATE job_counts SET n = n - 1 WHERE state = OLD.state;
+                END;
+                CREATE TRIGGER jobs_count_update AFTER UPDATE OF state ON jobs
+                WHEN OLD.state <> NEW.state BEGIN
+                    UPDATE job_counts SET n = n - 1 WHERE state = OLD.state;
+                    UPDATE job_counts SET n = n + 1 WHERE state = NEW.state;
+                END;
+
+                -- Finished jobs still holding their progress, oldest first, for pruning.
+                CREATE INDEX jobs_prunable ON jobs (finished_at)
+                    WHERE progress IS NOT NULL AND state IN ('succeeded','failed');
+                """),
     ]
 }

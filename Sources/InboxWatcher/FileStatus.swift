@@ -29,8 +29,17 @@ struct FileStatus {
 
     /// The status of `path`, or nil when it does not exist (or cannot be examined).
     static func of(_ path: String) -> FileStatus? {
+        of(bytes: Array(path.utf8))
+    }
+
+    /// The status of the path given as raw bytes (without the terminating NUL), for names that are not
+    /// valid UTF-8; nil when it does not exist (or cannot be examined).
+    static func of(bytes path: [UInt8]) -> FileStatus? {
         var info = stat()
-        guard lstat(path, &info) == 0 else { return nil }
+        let found = (path + [0]).withUnsafeBufferPointer { buffer in
+            buffer.withMemoryRebound(to: CChar.self) { lstat($0.baseAddress!, &info) == 0 }
+        }
+        guard found else { return nil }
         let kind: Kind =
             switch info.st_mode & S_IFMT {
             case S_IFREG: .regular
@@ -57,4 +66,10 @@ struct FileStatus {
 /// in between; the queue uses it as the identity of a source.
 public func sourceFingerprint(path: String) -> String? {
     FileStatus.of(path)?.fingerprint
+}
+
+/// `sourceFingerprint(path:)` of the entry `rawName` (raw bytes, e.g. a name that is not valid UTF-8) in
+/// the folder `directory`.
+public func sourceFingerprint(directory: String, rawName: [UInt8]) -> String? {
+    FileStatus.of(bytes: Array(directory.utf8) + [UInt8(ascii: "/")] + rawName)?.fingerprint
 }

@@ -15,10 +15,13 @@ public struct InboxDrop: Sendable, Hashable {
     public var name: String
     /// Whether it is a file or a bundle directory.
     public var kind: DropKind
+    /// The entry's raw name when it is not valid UTF-8 (`name` is then its `NameRendering`); nil otherwise.
+    public var rawName: [UInt8]?
 
-    /// Makes a drop for `name` of `kind`.
-    public init(name: String, kind: DropKind) {
+    /// Makes a drop for `name` of `kind`; `rawName` for a name that is not valid UTF-8.
+    public init(name: String, kind: DropKind, rawName: [UInt8]? = nil) {
         self.name = name
         self.kind = kind
+        self.rawName = rawName
     }
 }

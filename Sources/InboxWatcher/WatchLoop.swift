@@ -14,10 +14,10 @@ enum WatchOutput: Sendable {
 ///
 /// Lives on one thread only; every method is synchronous and may block briefly on syscalls.
 final class WatchLoop {
-    private typealias Instant = ContinuousClock.Instant
+    typealias Instant = ContinuousClock.Instant
 
     /// A name in the inbox that is not a drop yet.
-    private struct Pending {
+    struct Pending {
         var kind: DropKind
         /// When it becomes a drop if nothing else happens; nil while a writer is active.
         var deadline: Instant?
@@ -39,7 +39,7 @@ final class WatchLoop {
     }
 
     /// Why the inbox is being listed.
-    private enum ScanReason: String {
+    enum ScanReason: String {
         case startup = "start-up"
         case overflow = "inotify queue overflow"
         case requested = "rescan requested"
@@ -51,26 +51,30 @@ final class WatchLoop {
     /// Bytes read from the inotify descriptor at once (many records per read).
     static let readBufferSize = 64 * 1024
 
-    private let inbox: String
-    private let settle: Duration
-    private let logger: Logger
-    private let inotify: InotifyDescriptor
-    private let control: RunControl
-    private let output: AsyncStream<WatchOutput>.Continuation
-    private let clock = ContinuousClock()
-    private let readBuffer: UnsafeMutableRawBufferPointer
+    let inbox: String
+    let settle: Duration
+    let logger: Logger
+    let inotify: InotifyDescriptor
+    let control: RunControl
+    let output: AsyncStream<WatchOutput>.Continuation
+    let clock = ContinuousClock()
+    let readBuffer: UnsafeMutableRawBufferPointer
 
-    private var inboxWatch: Int32?
-    private var bundleWatches: [Int32: String] = [:]
-    private var pending: [String: Pending] = [:]
+    var inboxWatch: Int32?
+    var bundleWatches: [Int32: String] = [:]
+    var pending: [String: Pending] = [:]
     /// The fingerprint of every name reported and still in the inbox, so a rescan does not report it again.
-    private var reported: [String: String] = [:]
-    /// Names already logged as left alone (logged once per name while the name stays).
-    private var mentioned: Set<[UInt8]> = []
+    var reported: [String: String] = [:]
+    /// Names already logged as left alone: logged once per name, remembered across renames and rescans
+    /// (bounded: the oldest are forgotten first), so a storm of events or rescans does not repeat them.
+    var mentioned = BoundedNameSet(capacity: 4096)
+    /// The raw bytes of names that are not valid UTF-8, by their `NameRendering` (the key used everywhere
+    /// else), while they are pending or reported.
+    var rawNames: [String: [UInt8]] = [:]
     /// Names from the start-up scan not yet reported and untouched since; nil once `.ready` was emitted.
-    private var awaitingInitial: Set<String>? = []
-    private var sequence: UInt64 = 0
-    private var nextReestablishAttempt: Instant?
+    var awaitingInitial: Set<String>? = []
+    var sequence: UInt64 = 0
+    var nextReestablishAttempt: Instant?
 
     init(
         inbox: String, inboxWatch: Int32, settle: Duration, logger: Logger,
@@ -109,7 +113,7 @@ final class WatchLoop {
 
     // MARK: - Waiting and reading
 
-    private func waitForActivity(paused: Bool) {
+    func waitForActivity(paused: Bool) {
         var descriptors = [pollfd(fd: control.wakeReadEnd, events: Int16(POLLIN), revents: 0)]
         if !paused {
             descriptors.append(pollfd(fd: inotify.fd, events: Int16(POLLIN), revents: 0))
@@ -132,7 +136,7 @@ final class WatchLoop {
     }
 
     /// Milliseconds until the next deadline (or re-watch attempt); -1 when there is none.
-    private func pollTimeout(now: Instant) -> Int32 {
+    func pollTimeout(now: Instant) -> Int32 {
         var earliest = pending.values.lazy.compactMap(\.dueAt).min()
         if inboxWatch == nil, let attempt = nextReestablishAttempt {
             earliest = min(earliest ?? attempt, attempt)
@@ -145,7 +149,7 @@ final class WatchLoop {
         return Int32(clamping: milliseconds)
     }
 
-    private func readEvents() {
+    func readEvents() {
         // Bounded, so deadlines and stop requests are looked at even under a flood of events.
         for _ in 0..<16 {
             let count = read(inotify.fd, readBuffer.baseAddress, readBuffer.count)
@@ -169,7 +173,7 @@ final class WatchLoop {
 
     // MARK: - Events
 
-    private func handle(_ event: InotifyEvent, now: Instant) {
+    func handle(_ event: InotifyEvent, now: Instant) {
         if event.has(InotifyMask.queueOverflow) {
             logger.warning("inotify event queue overflowed; rescanning the inbox")
             scan(.overflow)
@@ -180,7 +184,7 @@ final class WatchLoop {
         }
     }
 
-    private func handleInboxEvent(_ event: InotifyEvent, now: Instant) {
+    func handleInboxEvent(_ event: InotifyEvent, now: Instant) {
         if event.has(InotifyMask.lost) {
             inboxLost()
             return
@@ -221,7 +225,7 @@ final class WatchLoop {
     }
 
     /// Anything inside a bundle being filled in place postpones it; entries being written hold it.
-    private func handleBundleEvent(_ event: InotifyEvent, bundle: String, now: Instant) {
+    func handleBundleEvent(_ event: InotifyEvent, bundle: String, now: Instant) {
         guard var entry = pending[bundle], entry.watch == event.watch else { return }
         if event.has(InotifyMask.lost) {
             // Leaving the inbox is reported by the inbox watch; here only the watch's end matters.
@@ -237,7 +241,7 @@ final class WatchLoop {
         if !event.has(InotifyMask.isDirectory), !event.name.isEmpty {
             let child = event.name
             if event.has(InotifyMask.create),
-                let status = FileStatus.of(path(bundle) + "/" + String(decoding: child, as: UTF8.self)),
+                let status = status(of: bundle, child: child),
                 status.kind == .regular, status.linkCount == 1
             {
                 entry.createdEntries.insert(child)
@@ -258,8 +262,8 @@ final class WatchLoop {
 
     /// A name created in place: a file about to be written, a hard link (complete already) or
     /// something to leave alone.
-    private func fileCreated(_ name: String, raw: [UInt8], now: Instant) {
-        guard let status = FileStatus.of(path(name)) else { return }
+    func fileCreated(_ name: String, raw: [UInt8], now: Instant) {
+        guard let status = status(of: name) else { return }
         switch status.kind {
         case .regular:
             startSettling(name, now: now)
@@ -274,8 +278,8 @@ final class WatchLoop {
     }
 
     /// A file closed after writing or moved in: it settles from now.
-    private func fileArrived(_ name: String, raw: [UInt8], now: Instant) {
-        guard let status = FileStatus.of(path(name)) else {
+    func fileArrived(_ name: String, raw: [UInt8], now: Instant) {
+        guard let status = status(of: name) else {
             // Written under a name that never existed in the directory (an O_TMPFILE's "#ino").
             cancel(name)
             return
@@ -291,25 +295,25 @@ final class WatchLoop {
     }
 
     /// A writer has the file open: it is not a drop before its next close.
-    private func writerActive(_ name: String, now: Instant) {
+    func writerActive(_ name: String, now: Instant) {
         if let entry = pending[name], entry.kind == .directory {
             postpone(name, now: now)
             return
         }
         if let entry = pending[name], entry.deadline == nil { return }
-        if pending[name] == nil, FileStatus.of(path(name))?.kind != .regular { return }
+        if pending[name] == nil, status(of: name)?.kind != .regular { return }
         if let old = pending[name], let watch = old.watch { removeBundleWatch(watch) }
         pending[name] = Pending(kind: .file, deadline: nil, order: nextOrder())
         awaitingInitial?.remove(name)
     }
 
-    private func startSettling(_ name: String, now: Instant) {
+    func startSettling(_ name: String, now: Instant) {
         if let old = pending[name], let watch = old.watch { removeBundleWatch(watch) }
         pending[name] = Pending(kind: .file, deadline: now + settle, order: nextOrder())
     }
 
     /// Metadata changed (e.g. `cp -p` setting times after the close): a settling name waits longer.
-    private func postpone(_ name: String, now: Instant) {
+    func postpone(_ name: String, now: Instant) {
         guard var entry = pending[name], entry.deadline != nil else { return }
         entry.deadline = now + settle
         pending[name] = entry
@@ -317,15 +321,15 @@ final class WatchLoop {
 
     /// A directory created in place or found by a scan: watched (its top level only) until nothing
     /// changed in it for the settle window.
-    private func beginBundle(_ name: String, now: Instant) {
-        guard let status = FileStatus.of(path(name)), status.kind == .directory else { return }
+    func beginBundle(_ name: String, now: Instant) {
+        guard let status = status(of: name), status.kind == .directory else { return }
         if var entry = pending[name], entry.kind == .directory {
             entry.deadline = now + settle
             pending[name] = entry
             return
         }
         var entry = Pending(kind: .directory, deadline: now + settle, order: nextOrder())
-        switch inotify.addWatch(path(name), mask: InotifyMask.bundle) {
+        switch rawNames[name] != nil ? .failure(SystemErrno(number: EILSEQ)) : inotify.addWatch(path(name), mask: InotifyMask.bundle) {
         case .success(let watch):
             entry.watch = watch
             bundleWatches[watch] = name
@@ -342,8 +346,8 @@ final class WatchLoop {
     }
 
     /// A directory moved in is complete: it is a drop at once.
-    private func bundleMovedIn(_ name: String, raw: [UInt8], now: Instant) {
-        guard let status = FileStatus.of(path(name)) else { return }
+    func bundleMovedIn(_ name: String, raw: [UInt8], now: Instant) {
+        guard let status = status(of: name) else { return }
         guard status.kind == .directory else {
             fileArrived(name, raw: raw, now: now)
             return
@@ -354,9 +358,9 @@ final class WatchLoop {
     }
 
     /// The name left the inbox (deleted or moved away): nothing pending or remembered stays.
-    private func forget(_ raw: [UInt8]) {
-        mentioned.remove(raw)
-        guard let name = String(validating: raw, as: UTF8.self) else { return }
+    func forget(_ raw: [UInt8]) {
+        let name = String(validating: raw, as: UTF8.self) ?? NameRendering.render(raw)
+        defer { if pending[name] == nil { rawNames[name] = nil } }
         reported[name] = nil
         if pending[name] != nil {
             logger.debug("\(name) left the inbox before it settled")
@@ -364,14 +368,14 @@ final class WatchLoop {
         }
     }
 
-    private func cancel(_ name: String) {
+    func cancel(_ name: String) {
         if let entry = pending.removeValue(forKey: name), let watch = entry.watch {
             removeBundleWatch(watch)
         }
         awaitingInitial?.remove(name)
     }
 
-    private func removeBundleWatch(_ watch: Int32) {
+    func removeBundleWatch(_ watch: Int32) {
         bundleWatches[watch] = nil
         inotify.removeWatch(watch)
     }
@@ -380,7 +384,7 @@ final class WatchLoop {
 
     /// Reports every pending name whose deadline has passed, earliest first, after checking it is
     /// still what it was.
-    private func emitDue(now: Instant) {
+    func emitDue(now: Instant) {
         let due = pending.compactMap { name, entry -> (name: String, at: Instant, order: UInt64)? in
             guard let at = entry.dueAt, at <= now else { return nil }
             return (name, at, entry.order)
@@ -396,7 +400,7 @@ final class WatchLoop {
             pending[item.name] = nil
             if let watch = entry.watch { removeBundleWatch(watch) }
             awaitingInitial?.remove(item.name)
-            guard let status = FileStatus.of(path(item.name)) else {
+            guard let status = status(of: item.name) else {
                 logger.debug("\(item.name) vanished before it settled")
                 continue
             }
@@ -411,144 +415,33 @@ final class WatchLoop {
 
     /// True when a just-created file, or an entry just created in a bundle, is still empty: its
     /// writer may not have started yet. Entries that got content or left are forgotten.
-    private func stillStarting(_ name: String, _ entry: inout Pending) -> Bool {
+    func stillStarting(_ name: String, _ entry: inout Pending) -> Bool {
         if entry.justCreated {
-            guard let status = FileStatus.of(path(name)), status.kind == .regular, status.size == 0 else {
+            guard let status = status(of: name), status.kind == .regular, status.size == 0 else {
                 entry.justCreated = false
                 return false
             }
             return true
         }
         entry.createdEntries = entry.createdEntries.filter { child in
-            guard let status = FileStatus.of(path(name) + "/" + String(decoding: child, as: UTF8.self)) else { return false }
+            guard let status = status(of: name, child: child) else { return false }
             return status.kind == .regular && status.size == 0
         }
         return !entry.createdEntries.isEmpty
     }
 
-    private func report(_ name: String, kind: DropKind, fingerprint: String) {
+    func report(_ name: String, kind: DropKind, fingerprint: String) {
         reported[name] = fingerprint
         awaitingInitial?.remove(name)
         logger.debug("drop ready: \(name) (\(kind.rawValue))")
-        output.yield(.drop(InboxDrop(name: name, kind: kind)))
+        output.yield(.drop(InboxDrop(name: name, kind: kind, rawName: rawNames[name])))
     }
 
-    private func announceReadyIfDone() {
+    func announceReadyIfDone() {
         if let awaiting = awaitingInitial, awaiting.isEmpty {
             awaitingInitial = nil
             output.yield(.ready)
         }
     }
 
-    // MARK: - Scans and the inbox watch
-
-    /// Lists the inbox and makes every entry not pending yet and not reported unchanged a pending
-    /// name with a settle deadline. After lost events, pending names that are gone are dropped and
-    /// writers are no longer waited for (their close may have been lost).
-    private func scan(_ reason: ScanReason) {
-        guard inboxWatch != nil else { return }
-        let now = clock.now
-        let names: [[UInt8]]
-        switch directoryEntries(inbox) {
-        case .success(let listed): names = listed
-        case .failure(let failure):
-            logger.error("cannot list the inbox (\(reason.rawValue)): \(errorText(failure.number))")
-            return
-        }
-        let eventsWereLost = reason != .startup
-        if eventsWereLost {
-            let present = Set(names.compactMap { String(validating: $0, as: UTF8.self) })
-            for name in pending.keys where !present.contains(name) {
-                cancel(name)
-            }
-        }
-        var added = 0
-        for raw in names {
-            guard let name = decodedName(raw) else { continue }
-            if DropRules.isIgnoredName(name) {
-                mention(raw, "ignoring \(name): name of a temporary or hidden file")
-                continue
-            }
-            guard let status = FileStatus.of(path(name)) else { continue }
-            switch status.kind {
-            case .regular, .directory:
-                let kind: DropKind = status.kind == .regular ? .file : .directory
-                if var entry = pending[name], entry.kind == kind {
-                    if eventsWereLost {
-                        entry.deadline = now + settle
-                        entry.activeWriters = []
-                        pending[name] = entry
-                    }
-                    continue
-                }
-                if reported[name] == status.fingerprint { continue }
-                if kind == .file { startSettling(name, now: now) } else { beginBundle(name, now: now) }
-                if reason == .startup, pending[name] != nil { awaitingInitial?.insert(name) }
-                added += 1
-            default:
-                mention(raw, "ignoring \(name): a \(status.kind.label), not a regular file or directory")
-            }
-        }
-        logger.debug("scanned the inbox (\(reason.rawValue)): \(added) new entries settling")
-    }
-
-    /// The inbox was deleted, moved away or unmounted: forget everything and look for it again.
-    private func inboxLost() {
-        guard let watch = inboxWatch else { return }
-        inotify.removeWatch(watch)
-        inboxWatch = nil
-        for bundleWatch in bundleWatches.keys { inotify.removeWatch(bundleWatch) }
-        bundleWatches = [:]
-        pending = [:]
-        reported = [:]
-        mentioned = []
-        if awaitingInitial != nil { awaitingInitial = [] }
-        nextReestablishAttempt = clock.now
-        logger.warning("the inbox was removed or moved away; watching for it to come back")
-    }
-
-    private func reestablish(now: Instant) {
-        switch inotify.addWatch(inbox, mask: InotifyMask.inbox) {
-        case .success(let watch):
-            inboxWatch = watch
-            nextReestablishAttempt = nil
-            logger.notice("the inbox is back; watching it again")
-            scan(.reestablished)
-        case .failure(let failure):
-            nextReestablishAttempt = now + Self.reestablishInterval
-            if failure.number != ENOENT, failure.number != ENOTDIR {
-                logger.debug("cannot watch the inbox yet: \(errorText(failure.number))")
-            }
-        }
-    }
-
-    // MARK: - Helpers
-
-    private func path(_ name: String) -> String { inbox + "/" + name }
-
-    private func nextOrder() -> UInt64 {
-        sequence += 1
-        return sequence
-    }
-
-    /// The name as a String, or nil (logged once as a warning) when it is not valid UTF-8.
-    private func decodedName(_ raw: [UInt8]) -> String? {
-        if let name = String(validating: raw, as: UTF8.self) { return name }
-        mention(raw, "ignoring an entry whose name is not valid UTF-8: \(String(decoding: raw, as: UTF8.self))", level: .warning)
-        return nil
-    }
-
-    /// Logs once per name (until the name leaves the inbox).
-    private func mention(_ raw: [UInt8], _ message: @autoclosure () -> String, level: Logger.Level = .debug) {
-        if mentioned.insert(raw).inserted {
-            logger.log(level: level, "\(message())")
-        }
-    }
-
-    private func finish() {
-        inotify.close()
-        readBuffer.deallocate()
-        output.finish()
-        control.markFinished()
-    }
 }

@@ -98,6 +98,21 @@ struct SettingsOptions: ParsableArguments {
             valueName: "seconds"))
     var maxRetryAfterSeconds: String?
 
+    @Option(
+        name: .customLong("max-bundle-files"),
+        help: ArgumentHelp("A bundle with more files fails as rejected before any upload (default 1000).", valueName: "n"))
+    var maxBundleFiles: String?
+
+    @Option(
+        name: .customLong("progress-retention-days"),
+        help: ArgumentHelp("Finished jobs keep their progress record this long (default 30).", valueName: "days"))
+    var progressRetentionDays: String?
+
+    @Option(
+        name: .customLong("lease-seconds"),
+        help: ArgumentHelp("A worker's claim on a job lasts this long unless renewed (default 120).", valueName: "seconds"))
+    var leaseSeconds: String?
+
     /// The flags given, keyed by config key (`state_dir`, `api_key_file`, ...), for `SettingsLoader.load(flags:environment:)`.
     func flagValues() -> [String: String] {
         let values: [(String, String?)] = [
@@ -110,6 +125,8 @@ struct SettingsOptions: ParsableArguments {
             ("asset_reuse_hours", assetReuseHours), ("shutdown_grace_seconds", shutdownGraceSeconds),
             ("video_poll_initial_ms", videoPollInitialMs), ("video_poll_max_ms", videoPollMaxMs),
             ("retry_base_delay_ms", retryBaseDelayMs), ("max_retry_after_seconds", maxRetryAfterSeconds),
+            ("max_bundle_files", maxBundleFiles),
+            ("progress_retention_days", progressRetentionDays), ("lease_seconds", leaseSeconds),
         ]
         return Dictionary(uniqueKeysWithValues: values.compactMap { key, value in value.map { (key, $0) } })
     }

@@ -122,7 +122,7 @@ struct DaemonHarness: Sendable {
         let files = (try? FileManager.default.contentsOfDirectory(atPath: root.path)) ?? []
         for file in files.sorted() where file.hasSuffix(".log") {
             let text = (try? String(contentsOfFile: root.file(file), encoding: .utf8)) ?? ""
-            print("---- \(file) (last 60 lines)\n" + text.split(separator: "\n").suffix(60).joined(separator: "\n"))
+            print("---- \(file) (last 60 lines)\n" + text.split(separator: "\n").suffix(200).joined(separator: "\n"))
         }
     }
 

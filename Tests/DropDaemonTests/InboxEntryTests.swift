@@ -179,7 +179,7 @@ struct InboxEntryTests {
             #expect(try FileInspector.inspect(member, name: "one.png").sha256 == sha256Hex(inside))
             #expect(throws: InboxEntry.OpenFailure.symlink) { try InboxEntry.open("link.png", in: bundle).get() }
             // Checked from scratch, the symlink in its place is refused.
-            let check = SourceCheck.run(name: "b", isBundle: true, inbox: folder, maxVideoFiles: 20, logger: .init(label: "test"))
+            let check = SourceCheck.run(name: "b", isBundle: true, inbox: folder, maxVideoFiles: 20, maxBundleFiles: 1000, logger: .init(label: "test"))
             #expect((check.problem as? LocalProblem)?.code == .unsupportedType)
             #expect(check.main == nil)
         }

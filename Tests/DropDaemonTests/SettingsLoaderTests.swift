@@ -111,9 +111,13 @@ func writeFile(_ path: String, _ text: String) throws {
             "state_dir": "/q/state", "api_base_url": "https://example.test/api", "workers": "2",
             "max_attempts": "3", "settle_ms": "0", "log_format": "json", "log_level": "warning",
             "video_concurrency": "4", "video_timeout_minutes": "5", "orphan_sidecar_timeout_minutes": "6",
-            "asset_reuse_hours": "0", "shutdown_grace_seconds": "8",
+            "asset_reuse_hours": "0", "shutdown_grace_seconds": "8", "max_bundle_files": "9",
+            "progress_retention_days": "10", "lease_seconds": "11",
         ]
         var expected = Settings()
+        expected.maxBundleFiles = 9
+        expected.progressRetention = .seconds(10 * 86_400)
+        expected.lease = .seconds(11)
         expected.inbox = "/q/in"
         expected.outbox = "/q/out"
         expected.archive = "/q/arch"
@@ -231,6 +235,10 @@ func writeFile(_ path: String, _ text: String) throws {
               message: "invalid setting video_timeout_minutes=0 (from HEYGEN_DROPD_VIDEO_TIMEOUT_MINUTES): must be a number of minutes above 0 and at most 10080"),
         .init(file: "orphan_sidecar_timeout_minutes: never\n", key: "orphan_sidecar_timeout_minutes",
               message: "invalid setting orphan_sidecar_timeout_minutes=never (from config file FILE): must be a number of minutes above 0 and at most 10080"),
+        .init(flags: ["max_bundle_files": "0"], key: "max_bundle_files",
+              message: "invalid setting max_bundle_files=0 (from --max-bundle-files): must be a whole number from 1 to 1000000"),
+        .init(flags: ["lease_seconds": "0"], key: "lease_seconds",
+              message: "invalid setting lease_seconds=0 (from --lease-seconds): must be a whole number from 1 to 3600"),
         .init(flags: ["asset_reuse_hours": "-5"], key: "asset_reuse_hours",
               message: "invalid setting asset_reuse_hours=-5 (from --asset-reuse-hours): must be a whole number from 0 to 87600"),
         .init(environment: ["HEYGEN_DROPD_SHUTDOWN_GRACE_SECONDS": "99999999999999999999"], key: "shutdown_grace_seconds",

@@ -14,6 +14,7 @@ import Testing
             "--video-poll-initial-ms", "10", "--video-poll-max-ms", "11", "--retry-base-delay-ms", "12",
             "--max-retry-after-seconds", "13",
             "--outbox", "/o", "--archive", "/a", "--failed", "/f",
+            "--max-bundle-files", "16", "--progress-retention-days", "14", "--lease-seconds", "15",
         ])
         #expect(options.flagValues() == [
             "inbox": "/i", "outbox": "/o", "archive": "/a", "failed": "/f", "state_dir": "/s",
@@ -23,6 +24,7 @@ import Testing
             "asset_reuse_hours": "8", "shutdown_grace_seconds": "9",
             "video_poll_initial_ms": "10", "video_poll_max_ms": "11", "retry_base_delay_ms": "12",
             "max_retry_after_seconds": "13",
+            "max_bundle_files": "16", "progress_retention_days": "14", "lease_seconds": "15",
         ])
         // Every flag key is one the loader knows.
         #expect(Set(options.flagValues().keys) == Set(SettingName.all.map(\.key)))

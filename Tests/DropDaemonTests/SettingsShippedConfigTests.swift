@@ -28,7 +28,7 @@ import TestSupport
             settingLines += 1
             return line.dropFirst()
         }.joined(separator: "\n")
-        #expect(settingLines == 20)
+        #expect(settingLines == 23)
         try await withTemporaryDirectory { dir in
             let file = dir.file("config.yaml")
             try writeFile(file, uncommented)

@@ -54,7 +54,8 @@ struct ClaimTests {
     func leaseExpiry() async throws {
         try await withQueue { queue, _ in
             let job = try queue.enqueue(newJob("a.pdf"), now: t0).job
-            _ = try queue.claim(owner: "w1", lease: .seconds(30), now: t0)
+            let first = try #require(try queue.claim(owner: "w1", lease: .seconds(30), now: t0).first)
+            let stale = try #require(first.leaseToken)
             #expect(try queue.claim(owner: "w2", lease: .seconds(30), now: at(29)).isEmpty)
 
             let reclaimed = try queue.claim(owner: "w2", lease: .seconds(30), now: at(30))
@@ -63,17 +64,17 @@ struct ClaimTests {
             #expect(reclaimed.first?.leaseOwner == "w2")
 
             #expect(throws: QueueError.leaseLost) {
-                try queue.save(job.id, owner: "w1", stage: "x", progress: nil, attempts: 1, now: at(31))
+                try queue.save(job.id, token: stale, stage: "x", progress: nil, attempts: 1, now: at(31))
             }
-            #expect(!(try queue.renewLease(job.id, owner: "w1", lease: .seconds(30), now: at(31))))
+            #expect(!(try queue.renewLease(job.id, token: stale, lease: .seconds(30), now: at(31))))
             let error = try #require(throws: QueueError.self) {
-                try queue.finish(job.id, owner: "w1", as: .succeeded, stage: nil, progress: nil, attempts: 1,
+                try queue.finish(job.id, token: stale, as: .succeeded, stage: nil, progress: nil, attempts: 1,
                                  lastError: nil, now: at(31))
             }
             #expect(error == .leaseLost)
             #expect(error.jobID == job.id)
             #expect(error.description.contains(queue.path))
-            try queue.save(job.id, owner: "w2", stage: "uploading", progress: nil, attempts: 1, now: at(31))
+            try queue.save(job.id, token: queue.heldToken(job.id), stage: "uploading", progress: nil, attempts: 1, now: at(31))
         }
     }
 
@@ -82,7 +83,7 @@ struct ClaimTests {
         try await withQueue { queue, _ in
             let job = try queue.enqueue(newJob("a.pdf"), now: t0).job
             _ = try queue.claim(owner: "w1", lease: .seconds(30), now: t0)
-            #expect(try queue.renewLease(job.id, owner: "w1", lease: .seconds(30), now: at(20)))
+            #expect(try queue.renewLease(job.id, token: queue.heldToken(job.id), lease: .seconds(30), now: at(20)))
             #expect(try queue.job(job.id)?.leaseExpiresAt == at(50))
             #expect(try queue.claim(owner: "w2", lease: .seconds(30), now: at(40)).isEmpty)
             #expect(try queue.claim(owner: "w2", lease: .seconds(30), now: at(50)).map(\.id) == [job.id])
@@ -93,15 +94,15 @@ struct ClaimTests {
     func saveAndRelease() async throws {
         try await withQueue { queue, _ in
             let job = try queue.enqueue(newJob("a.pdf"), now: t0).job
-            _ = try queue.claim(owner: "w1", lease: .seconds(60), now: t0)
+            let stale = try #require(try queue.claim(owner: "w1", lease: .seconds(60), now: t0).first?.leaseToken)
             let learned = Data(#"{"upload":"asset_1"}"#.utf8)
-            try queue.save(job.id, owner: "w1", stage: "uploading", progress: learned, attempts: 1, now: at(1))
+            try queue.save(job.id, token: queue.heldToken(job.id), stage: "uploading", progress: learned, attempts: 1, now: at(1))
             var stored = try #require(try queue.job(job.id))
             #expect(stored.isLeased(at: at(2)) && stored.progress == learned && stored.stage == "uploading")
             #expect(stored.updatedAt == at(1))
 
             try queue.release(
-                job.id, owner: "w1", to: .queued, nextAttemptAt: at(40), stage: "backoff", progress: learned,
+                job.id, token: queue.heldToken(job.id), to: .queued, nextAttemptAt: at(40), stage: "backoff", progress: learned,
                 attempts: 3, lastError: "server_error: 500", now: at(2))
             stored = try #require(try queue.job(job.id))
             #expect(stored.leaseOwner == nil && stored.leaseExpiresAt == nil)
@@ -114,7 +115,7 @@ struct ClaimTests {
             // A release is a deliberate hand-back: crash-loop counting starts again.
             #expect(resumed.claims == 1)
             #expect(throws: QueueError.leaseLost) {
-                try queue.release(job.id, owner: "w1", to: .queued, nextAttemptAt: at(50), stage: nil,
+                try queue.release(job.id, token: stale, to: .queued, nextAttemptAt: at(50), stage: nil,
                                   progress: nil, attempts: 0, lastError: nil, now: at(41))
             }
         }
@@ -126,10 +127,10 @@ struct ClaimTests {
             let jobs = try queue.enqueueNew(["v.pdf", "q.pdf"])
             _ = try queue.claim(owner: "w1", lease: .seconds(60), limit: 2, now: t0)
             try queue.release(
-                jobs[0].id, owner: "w1", to: .waitingVideo, nextAttemptAt: at(5), stage: "video", progress: nil,
+                jobs[0].id, token: queue.heldToken(jobs[0].id), to: .waitingVideo, nextAttemptAt: at(5), stage: "video", progress: nil,
                 attempts: 2, lastError: nil, now: t0)
             try queue.release(
-                jobs[1].id, owner: "w1", to: .queued, nextAttemptAt: at(1), stage: nil, progress: nil,
+                jobs[1].id, token: queue.heldToken(jobs[1].id), to: .queued, nextAttemptAt: at(1), stage: nil, progress: nil,
                 attempts: 0, lastError: nil, now: t0)
 
             #expect(try queue.claim(owner: "poller", states: [.waitingVideo], lease: .seconds(9), now: at(4)).isEmpty)
@@ -147,20 +148,20 @@ struct ClaimTests {
             let job = try queue.enqueue(newJob("a.pdf"), now: t0).job
             _ = try queue.claim(owner: "w1", lease: .seconds(60), now: t0)
             #expect(throws: QueueError.invalidArgument) {
-                try queue.finish(job.id, owner: "w1", as: .queued, stage: nil, progress: nil, attempts: 0,
+                try queue.finish(job.id, token: queue.heldToken(job.id), as: .queued, stage: nil, progress: nil, attempts: 0,
                                  lastError: nil, now: at(1))
             }
             #expect(throws: QueueError.invalidArgument) {
-                try queue.release(job.id, owner: "w1", to: .failed, nextAttemptAt: t0, stage: nil, progress: nil,
+                try queue.release(job.id, token: queue.heldToken(job.id), to: .failed, nextAttemptAt: t0, stage: nil, progress: nil,
                                   attempts: 0, lastError: nil, now: at(1))
             }
-            try queue.finish(job.id, owner: "w1", as: .failed, stage: "upload", progress: Data("{}".utf8),
+            try queue.finish(job.id, token: queue.heldToken(job.id), as: .failed, stage: "upload", progress: Data("{}".utf8),
                              attempts: 10, lastError: "rate_limited", now: at(2))
             let stored = try #require(try queue.job(job.id))
             #expect(stored.state == .failed && stored.finishedAt == at(2) && stored.leaseOwner == nil)
             #expect(stored.attempts == 10 && stored.lastError == "rate_limited" && stored.stage == "upload")
             #expect(throws: QueueError.leaseLost) {
-                try queue.finish(job.id, owner: "w1", as: .succeeded, stage: nil, progress: nil, attempts: 0,
+                try queue.finish(job.id, token: queue.heldToken(job.id), as: .succeeded, stage: nil, progress: nil, attempts: 0,
                                  lastError: nil, now: at(3))
             }
             #expect(try queue.claim(owner: "w1", lease: .seconds(60), now: at(100)).isEmpty)
@@ -171,16 +172,17 @@ struct ClaimTests {
     func batchFinish() async throws {
         try await withQueue { queue, _ in
             let jobs = try queue.enqueueNew(["a", "b", "c"])
-            _ = try queue.claim(owner: "w1", lease: .seconds(60), limit: 3, now: t0)
+            let claimed = try queue.claim(owner: "w1", lease: .seconds(60), limit: 3, now: t0)
+            let tokens = claimed.map { $0.leaseToken ?? "" }
             let error = try #require(throws: QueueError.self) {
                 try queue.finish(
-                    [(jobs[0].id, "w1", .succeeded), (jobs[1].id, "w1", .failed), (jobs[2].id, "other", .succeeded)],
+                    [(jobs[0].id, tokens[0], .succeeded), (jobs[1].id, tokens[1], .failed), (jobs[2].id, "other", .succeeded)],
                     now: at(1))
             }
             #expect(error == .leaseLost && error.jobID == jobs[2].id)
             for job in jobs { #expect(try queue.job(job.id)?.state == .queued) }
 
-            try queue.finish([(jobs[0].id, "w1", .succeeded), (jobs[1].id, "w1", .failed)], now: at(2))
+            try queue.finish([(jobs[0].id, tokens[0], .succeeded), (jobs[1].id, tokens[1], .failed)], now: at(2))
             #expect(try queue.job(jobs[0].id)?.state == .succeeded)
             #expect(try queue.job(jobs[1].id)?.state == .failed)
             #expect(try queue.job(jobs[1].id)?.finishedAt == at(2))

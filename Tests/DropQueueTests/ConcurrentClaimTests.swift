@@ -13,7 +13,7 @@ struct ConcurrentClaimTests {
             let jobs = try queue.claim(owner: owner, lease: .seconds(300), limit: limit)
             if jobs.isEmpty { return seen }
             seen += jobs.map(\.id)
-            try queue.finish(jobs.map { (id: $0.id, owner: owner, state: JobState.succeeded) })
+            try queue.finish(jobs.map { (id: $0.id, token: $0.leaseToken ?? "", state: JobState.succeeded) })
         }
     }
 

@@ -78,8 +78,8 @@ struct CrashRecoveryTests {
     func recoveryDueTimes() async throws {
         try await withQueue { queue, _ in
             let jobs = try queue.enqueueNew(["a", "b", "c"])
-            _ = try queue.claim(owner: "old", lease: .seconds(3600), limit: 2, now: t0)
-            try queue.release(jobs[1].id, owner: "old", to: .queued, nextAttemptAt: at(500), stage: nil,
+            let old = try queue.claim(owner: "old", lease: .seconds(3600), limit: 2, now: t0)
+            try queue.release(jobs[1].id, token: queue.heldToken(jobs[1].id), to: .queued, nextAttemptAt: at(500), stage: nil,
                               progress: nil, attempts: 1, lastError: "x", now: at(1))
             _ = try queue.claim(owner: "old", lease: .seconds(3600), now: at(2))  // "c"
 
@@ -88,7 +88,7 @@ struct CrashRecoveryTests {
             #expect(try queue.job(jobs[1].id)?.nextAttemptAt == at(500))  // not leased: untouched
             #expect(try queue.job(jobs[2].id)?.leaseOwner == nil)
             #expect(throws: QueueError.leaseLost) {
-                try queue.save(jobs[0].id, owner: "old", stage: nil, progress: nil, attempts: 0, now: at(11))
+                try queue.save(jobs[0].id, token: old[0].leaseToken ?? "", stage: nil, progress: nil, attempts: 0, now: at(11))
             }
             let again = try queue.claim(owner: "new", lease: .seconds(60), limit: 5, now: at(10))
             #expect(again.map(\.id) == [jobs[0].id, jobs[2].id])

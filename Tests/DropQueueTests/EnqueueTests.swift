@@ -36,7 +36,7 @@ struct EnqueueTests {
         try await withQueue { queue, _ in
             let first = try queue.enqueue(newJob("a.pdf", fingerprint: "v1"), now: t0).job
             _ = try queue.claim(owner: "w1", lease: .seconds(60), now: t0)
-            try queue.finish(first.id, owner: "w1", as: .succeeded, stage: nil, progress: nil, attempts: 1,
+            try queue.finish(first.id, token: queue.heldToken(first.id), as: .succeeded, stage: nil, progress: nil, attempts: 1,
                              lastError: nil, now: at(1))
 
             let same = try queue.enqueue(newJob("a.pdf", fingerprint: "v1"), now: at(2))
@@ -73,7 +73,7 @@ struct EnqueueTests {
         try await withQueue { queue, _ in
             let first = try queue.enqueue(newJob("b.pdf", fingerprint: "v1"), now: t0).job
             _ = try queue.claim(owner: "w1", lease: .seconds(60), now: t0)
-            try queue.finish(first.id, owner: "w1", as: .failed, stage: nil, progress: nil, attempts: 1,
+            try queue.finish(first.id, token: queue.heldToken(first.id), as: .failed, stage: nil, progress: nil, attempts: 1,
                              lastError: "x", now: at(1))
             #expect(!(try queue.enqueue(newJob("b.pdf", fingerprint: "v1"), now: at(30))).isCreated)
             let later = try queue.enqueue(newJob("b.pdf", fingerprint: "v1"), now: at(1 + JobQueue.recentlyFinishedWindow + 1))
@@ -89,7 +89,7 @@ struct EnqueueTests {
             let first = try queue.enqueue(orphan, now: t0).job
             #expect(try !queue.enqueue(orphan, now: t0).isCreated)
             _ = try queue.claim(owner: "w1", lease: .seconds(60), now: t0)
-            try queue.finish([(first.id, "w1", .failed)], now: at(1))
+            try queue.finish([(first.id, queue.heldToken(first.id), .failed)], now: at(1))
             #expect(try queue.enqueue(orphan, now: at(2)).isCreated)
         }
     }

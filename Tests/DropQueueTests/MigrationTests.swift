@@ -33,7 +33,7 @@ struct MigrationTests {
                 let queue = try JobQueue(path: path, logger: quietLogger)
                 let job = try queue.enqueue(newJob("report.pdf"), now: t0).job
                 _ = try queue.claim(owner: "w1", lease: .seconds(60), now: t0)
-                try queue.save(job.id, owner: "w1", stage: "uploading", progress: progress, attempts: 2, now: at(1))
+                try queue.save(job.id, token: queue.heldToken(job.id), stage: "uploading", progress: progress, attempts: 2, now: at(1))
                 original = try #require(try queue.job(job.id))
             }
             let db = try SQLiteConnection.open(path: path)

@@ -11,10 +11,10 @@ struct OperatorTests {
         let claimed = try queue.claim(owner: "w", lease: .seconds(60), limit: 100, now: when)
         try #require(claimed.contains { $0.id == id })
         for job in claimed where job.id != id {
-            try queue.release(job.id, owner: "w", to: job.state, nextAttemptAt: job.nextAttemptAt, stage: job.stage,
+            try queue.release(job.id, token: queue.heldToken(job.id), to: job.state, nextAttemptAt: job.nextAttemptAt, stage: job.stage,
                               progress: job.progress, attempts: job.attempts, lastError: job.lastError, now: when)
         }
-        try queue.finish(id, owner: "w", as: state, stage: nil, progress: nil, attempts: 1, lastError: error, now: when)
+        try queue.finish(id, token: queue.heldToken(id), as: state, stage: nil, progress: nil, attempts: 1, lastError: error, now: when)
     }
 
     @Test("counts by state, live leases, the oldest waiting job")
@@ -24,7 +24,7 @@ struct OperatorTests {
             try finish(queue, jobs[0].id, as: .succeeded, at: at(1))
             try finish(queue, jobs[1].id, as: .failed, at: at(2), error: "too_large")
             _ = try queue.claim(owner: "w", lease: .seconds(60), now: at(3))  // "c"
-            try queue.release(jobs[2].id, owner: "w", to: .waitingVideo, nextAttemptAt: at(30), stage: nil,
+            try queue.release(jobs[2].id, token: queue.heldToken(jobs[2].id), to: .waitingVideo, nextAttemptAt: at(30), stage: nil,
                               progress: nil, attempts: 2, lastError: nil, now: at(3))
             _ = try queue.claim(owner: "w", lease: .seconds(60), now: at(4))  // "d"
 

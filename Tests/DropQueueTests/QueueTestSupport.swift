@@ -32,3 +32,10 @@ extension JobQueue {
         try enqueue(names.map { newJob($0) }, now: now).map(\.job)
     }
 }
+
+extension JobQueue {
+    /// The lease token the job is held under now ("" when it is not leased): for tests acting as the holder.
+    func heldToken(_ id: JobID) -> String {
+        ((try? job(id)) ?? nil)?.leaseToken ?? ""
+    }
+}
