@@ -91,7 +91,8 @@ final class InboxEntry: Sendable {
                 }
             }
             switch code {
-            case ENOENT: return .failure(.missing)
+            // Nothing can be under a name longer than the file system allows (a sidecar of a long name).
+            case ENOENT, ENAMETOOLONG: return .failure(.missing)
             case ELOOP: return .failure(.symlink)
             case ENOTDIR, ENXIO, ENODEV, EOPNOTSUPP: return .failure(.wrongType)
             case EAGAIN: return .failure(.busy)

@@ -9,7 +9,7 @@ import Testing
 struct WatchdogEndToEndTests {
     @Test("a slow API answer is progress: WATCHDOG=1 keeps coming while the upload waits", .timeLimit(.minutes(2)))
     func pingsDuringASlowUpload() async throws {
-        try await DaemonHarness.with(faults: SimulatorFaults(latencyMs: 4000)) { h in
+        try await DaemonHarness.with(faults: SimulatorFaults(latencyMs: 8000)) { h in
             let socket = try NotifySocket(h.root.file("notify.sock"))
             h.environment["NOTIFY_SOCKET"] = socket.environmentValue
             // Pings every 250 ms; a job in hand with no step for 500 ms (and no API call) would stop them.
@@ -22,7 +22,7 @@ struct WatchdogEndToEndTests {
                 try #require(ContinuousClock.now < deadline, "the upload never started")
                 try await Task.sleep(for: .milliseconds(10))
             }
-            // The simulator holds the answer 4 s; a second into the wait (twice the window past the job's last
+            // The simulator holds the answer 8 s; a second into the wait (twice the window past the job's last
             // step), the pings must still go on.
             try await Task.sleep(for: .seconds(1))
             while socket.receiveNow() != nil {}

@@ -27,7 +27,6 @@ struct RetryAfterBoundTests {
         try await withSimulator(faults: faults) { harness in
             let client = harness.client()
             let policy = RetryPolicy(maxAttempts: 5, baseDelay: .milliseconds(1), maxRetryAfter: .seconds(600))
-            let started = ContinuousClock.now
             do {
                 _ = try await withRetries(policy, logger: ClientHarness.quietLogger) { () async throws(HeyGenError) in
                     try await client.video(id: "vid_x")
@@ -38,8 +37,8 @@ struct RetryAfterBoundTests {
                 #expect(error.retryAfter == .seconds(30 * 24 * 3600))
                 #expect(policy.longWait(for: error) == .seconds(30 * 24 * 3600))
             }
+            // One request and no retry: the 30-day wait was handed back, not slept (the time limit would end a sleep).
             #expect(harness.requests("GET /v3/videos") == 1)
-            #expect(ContinuousClock.now - started < .seconds(30))
         }
     }
 

@@ -139,7 +139,7 @@ struct SimulatorHardeningTests {
         #expect(!LoopbackHost.isLoopback("10.0.0.1"))
     }
 
-    @Test("old assets, sessions and idempotency records expire, by count and by age", .timeLimit(.minutes(1)))
+    @Test("old assets, sessions and idempotency records expire, by count and by age", .timeLimit(.minutes(3)))
     func memoryStaysBounded() async throws {
         let quiet = Logger(label: "sim") { _ in SwiftLogNoOpLogHandler() }
         let simulator = HeyGenSimulator(retention: SimulatorRetention(maxCount: 3, maxAge: 3600), logger: quiet)
