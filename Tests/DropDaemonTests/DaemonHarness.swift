@@ -211,6 +211,16 @@ final class DaemonProcess: Sendable {
 
     /// The daemon's log so far.
     var logText: String { (try? String(contentsOfFile: log, encoding: .utf8)) ?? "" }
+
+    /// A daemon its test no longer holds (it ended, or failed midway) is killed, so it never outlives the test
+    /// and its simulator: a client connecting to a simulator that is shutting down is no part of any test.
+    deinit {
+        let process = process.value
+        if process.isRunning {
+            kill(pid, SIGKILL)
+            process.waitUntilExit()
+        }
+    }
 }
 
 /// A harness failure with a message.

@@ -14,7 +14,7 @@ struct QueueFaultEndToEndTests {
           .timeLimit(.minutes(3)))
     func leaseLostDuringLock() async throws {
         try await DaemonHarness.with(faults: SimulatorFaults(latencyMs: 2500)) { h in
-            h.environment["HEYGEN_DROPD_LEASE_SECONDS"] = "2"
+            h.environment["HEYGEN_DROPD_LEASE_SECONDS"] = "4"
             h.environment["HEYGEN_DROPD_WORKERS"] = "4"
             let daemon = try await h.startDaemon()
             let names = ["a.png", "b.png", "c.png"]
@@ -24,13 +24,13 @@ struct QueueFaultEndToEndTests {
             }
             // Wait until the uploads are in flight (the simulator holds each answer 2.5 s), then lock the
             // database for longer than the lease and the busy timeout together.
-            let deadline = ContinuousClock.now + .seconds(30)
+            let deadline = ContinuousClock.now + .seconds(90)
             while (h.simulator.stats.requests["POST /v3/assets"] ?? 0) < names.count {
                 try #require(ContinuousClock.now < deadline, "the uploads never started")
                 try await Task.sleep(for: .milliseconds(20))
             }
             let lock = try DatabaseWriteLock(path: "\(h.state)/queue.sqlite3")
-            try await Task.sleep(for: .seconds(9))
+            try await Task.sleep(for: .seconds(14))
             lock.release()
 
             let results = try await h.waitForResults(names, timeout: .seconds(120))
