@@ -95,25 +95,29 @@ extension HeyGenSimulator {
             throw SimulatorAPIError.badRequest(
                 "invalid_request", "expected a multipart/form-data body with a boundary", param: "file")
         }
-        let reader = MultipartUploadReader(boundary: boundary)
-        var refusal: MultipartUploadError?
+        var parser = MultipartStreamParser(boundary: boundary)
+        var upload = IncomingUpload()
+        var parseError: (any Error)?
         for try await chunk in request.body {
-            guard refusal == nil, !reader.isComplete else { continue }  // keep draining
+            guard parseError == nil, !parser.isComplete else { continue }  // keep draining
             do {
-                try reader.feed(chunk)
+                try parser.feed(chunk.readableBytesView) { upload.handle($0) }
             } catch {
-                refusal = error
+                parseError = error
             }
         }
-        let upload: ReceivedFile
-        do throws(MultipartUploadError) {
-            if let refusal { throw refusal }
-            upload = try reader.finish()
-        } catch {
-            if error.isMalformed {
-                throw SimulatorAPIError.badRequest("invalid_multipart", error.message)
-            }
-            throw SimulatorAPIError.badRequest("invalid_request", error.message, param: "file")
+        if parseError == nil {
+            do { try parser.finish() } catch { parseError = error }
+        }
+        if let parseError {
+            throw SimulatorAPIError.badRequest("invalid_multipart", "malformed multipart body: \(parseError)")
+        }
+        guard upload.fileParts == 1 else {
+            throw SimulatorAPIError.badRequest(
+                "invalid_request",
+                upload.fileParts == 0 ? "missing multipart part named file" : "more than one part named file",
+                param: "file"
+            )
         }
         guard upload.sizeBytes <= MediaType.maxUploadBytes else {
             throw SimulatorAPIError(
@@ -151,5 +155,33 @@ extension HeyGenSimulator {
             ])
         )
         return (JSONResponse.make(status: .ok, bytes: body), StoredResponse(status: 200, body: body))
+    }
+}
+
+/// What has been learned about the `file` part of an upload so far.
+private struct IncomingUpload {
+    var fileParts = 0
+    var inFilePart = false
+    var sizeBytes: Int64 = 0
+    var prefix: [UInt8] = []
+    var fileName: String?
+
+    mutating func handle(_ event: MultipartStreamParser.Event) {
+        switch event {
+        case .partBegin(let headers):
+            inFilePart = headers.formName == "file"
+            if inFilePart {
+                fileParts += 1
+                fileName = headers.fileName
+            }
+        case .data(let bytes):
+            guard inFilePart, fileParts == 1 else { return }
+            sizeBytes += Int64(bytes.count)
+            if prefix.count < MediaType.sniffLength {
+                prefix.append(contentsOf: bytes.prefix(MediaType.sniffLength - prefix.count))
+            }
+        case .partEnd:
+            inFilePart = false
+        }
     }
 }
