@@ -19,9 +19,9 @@ enum AgentCreation {
 
     /// Whether a failed create proves that no session was made, so sending it again is safe: the server
     /// refused it (a 429, or another answer that is not retryable, like 400, 401, 402, 413), or the request
-    /// never left (the connection was refused or not made).
+    /// never left (the connection was refused or not made). A request cut short by cancellation proves nothing.
     static func provesNothingCreated(_ error: HeyGenError) -> Bool {
-        error.category == .rateLimited || error.notSent || !error.isRetryable
+        !error.isCancellation && (error.category == .rateLimited || error.notSent || !error.isRetryable)
     }
 
     /// What the account's session list says about a create whose outcome was unknown.
@@ -37,14 +37,15 @@ enum AgentCreation {
     /// Looks for the session made by the create recorded in `sent`. Exactly one session with its `callback_id`
     /// since it was sent is adopted; with the daemon's own `callback_id` several (which it never makes) are
     /// settled by adopting the oldest. None, or several sharing an `agent.json`'s `callback_id`, fail the job
-    /// with a message saying what to check.
+    /// with a message saying what to check. Throws `CancellationError` when the task is cancelled meanwhile.
     static func reconcile(
         _ sent: JobProgress.CreateSent, jobID: Int64, client: HeyGenClient, policy: RetryPolicy, logger: Logger
-    ) async -> Reconciliation {
+    ) async throws(CancellationError) -> Reconciliation {
         let found: [VideoAgentSession]
         do {
             found = try await client.videoAgentSessions(callbackID: sent.callbackID, since: sent.at, policy: policy)
         } catch {
+            if error.isCancellation || Task.isCancelled { throw CancellationError() }
             return .listFailed(error)
         }
         let sentAt = Timestamp.rfc3339(sent.at)
@@ -70,13 +71,6 @@ enum AgentCreation {
                     + "is this job's in the HeyGen account, then run `heygen-dropd retry \(jobID)` if none is")
         }
     }
-}
-
-extension Stage {
-    /// A Video Agent create is being sent.
-    static let creatingVideo = "creating_video"
-    /// Looking for the session of a create whose answer was lost.
-    static let reconcilingVideo = "reconciling_video"
 }
 
 /// Thrown when the server asks for a wait longer than a worker may sleep (`max_retry_after_seconds`): the

@@ -54,12 +54,17 @@ public struct FailedJobRetry: Sendable {
         guard job.state == .failed else {
             return Report(id: id, outcome: .refused, line: "\(label): not retried: it is \(job.state.rawValue), not failed")
         }
-        guard job.kind != JobKind.unreadableName else {
+        guard job.jobKind != .unreadableName else {
             return Report(
                 id: id, outcome: .refused,
                 line: "\(label): not retried: its name was not valid UTF-8; drop the file from failed/ again under a new name")
         }
-        let progress = JobProgress.decode(job.progress)
+        let progress: JobProgress
+        do {
+            progress = try JobProgress.decode(job.progress)
+        } catch {
+            return Report(id: id, outcome: .refused, line: "\(label): not retried: \(error)")
+        }
         guard let plan = progress.finish, let main = plan.moves.first else {
             return Report(id: id, outcome: .skipped, line: "\(label): nothing to bring back: no record of where its files went")
         }
@@ -91,7 +96,7 @@ public struct FailedJobRetry: Sendable {
         }
         // Due only well after the files are back: were this command stopped between the requeue and the moves,
         // the job still runs, later. Once the files are back it is made due at `delay`.
-        let wait = job.kind == JobKind.sidecar ? orphanSidecarTimeout : max(delay, Self.safetyDelay)
+        let wait = job.jobKind == .sidecar ? orphanSidecarTimeout : max(delay, Self.safetyDelay)
         let fresh = JobProgress(run: progress.run + 1)
         guard
             try queue.requeue(
@@ -112,7 +117,7 @@ public struct FailedJobRetry: Sendable {
                 line: "\(label): requeued, but \(left.joined(separator: ", ")) could not be brought back (\(error)); "
                     + "put them in the inbox under their old names within \(Int(wait.seconds)) s or the job fails as vanished")
         }
-        if job.kind != JobKind.sidecar {
+        if job.jobKind != .sidecar {
             _ = try queue.reschedule(id, notBefore: Date().addingTimeInterval(delay.seconds))
         }
         let returned = names.suffix(1) + names.dropLast()  // the source first, then its sidecars

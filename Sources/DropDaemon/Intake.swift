@@ -74,7 +74,7 @@ final class Intake: Sendable {
             drop.rawName.map { sourceFingerprint(directory: inbox, rawName: $0) }
             ?? sourceFingerprint(path: "\(inbox)/\(drop.name)")
         guard let fingerprint else { return true }
-        let kind: String
+        let kind: JobKind
         var notBefore: Date? = nil
         switch drop.kind {
         case _ where drop.rawName != nil:

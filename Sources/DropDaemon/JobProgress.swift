@@ -2,8 +2,16 @@ import Foundation
 
 /// What a job has learned so far, kept in the queue so that a resumed job continues where it stopped.
 ///
-/// Stored as JSON in the job's `progress`; every field is optional or defaulted so older records still decode.
+/// Stored as JSON in the job's `progress`, with the version of its layout. Records of version 1 (before the
+/// version and the phase were stored) still decode: their phase is worked out from what they hold. A record
+/// that cannot be decoded, or one of a newer version, is never taken for a fresh start (see `decode`).
 struct JobProgress: Sendable, Codable, Equatable {
+    /// The layout version this build writes and reads.
+    static let currentVersion = 2
+    /// The layout version of the record; nil in records of version 1.
+    var version: Int? = JobProgress.currentVersion
+    /// The phase saved with the record; nil in records of version 1 (see `phase`).
+    var storedPhase: JobPhase?
     /// How many times an operator retried the job; part of the upload idempotency keys.
     var run: Int = 0
     /// True once the local checks ran and `files` and `video` are filled in.
@@ -71,16 +79,61 @@ struct JobProgress: Sendable, Codable, Equatable {
         var moves: [PlannedMove]
     }
 
-    /// Decodes a job's stored progress; a job with none starts fresh.
-    static func decode(_ data: Data?) -> JobProgress {
-        guard let data, let progress = try? JSONDecoder().decode(JobProgress.self, from: data) else {
-            return JobProgress()
+    enum CodingKeys: String, CodingKey {
+        case version, storedPhase = "phase", run, checked, sidecars, sidecarIdentities, checkedIdentity, files, video
+        case createSent, sessionID, videoID, videoState, waitStartedAt, pollDelaySeconds, pollAuthFailures
+        case pollAuthFailingSince, finish
+    }
+
+    /// Where the job is in its life: the saved phase, or, in a record of version 1, the phase its fields imply.
+    var phase: JobPhase {
+        get { storedPhase ?? impliedPhase }
+        set { storedPhase = newValue }
+    }
+
+    /// The phase the fields of a version 1 record imply.
+    var impliedPhase: JobPhase {
+        if finish != nil { return .finishing }
+        if sessionID != nil { return .waitingForVideo }
+        if createSent != nil { return .creatingVideo }
+        if !checked { return .checking }
+        if video != nil, files.allSatisfy({ $0.assetID != nil }) { return .awaitingSlot }
+        return .uploading
+    }
+
+    /// Decodes a job's stored progress; a job with none (nil or empty) starts fresh. A record that cannot be
+    /// decoded, or was written by a newer version, throws: the job must fail, never start over (a restart can
+    /// upload again and create, and bill, a second video).
+    static func decode(_ data: Data?) throws(ProgressUnreadable) -> JobProgress {
+        guard let data, !data.isEmpty else { return JobProgress() }
+        struct Header: Decodable { var version: Int? }
+        let header: Header
+        do {
+            header = try JSONDecoder().decode(Header.self, from: data)
+        } catch {
+            throw ProgressUnreadable(reason: "it is damaged (not a progress record, \(data.count) bytes)")
         }
-        return progress
+        if let version = header.version, version > currentVersion {
+            throw ProgressUnreadable(
+                reason: "it was written by a newer version of heygen-dropd (progress version \(version); this one reads up to \(currentVersion))")
+        }
+        do {
+            return try JSONDecoder().decode(JobProgress.self, from: data)
+        } catch {
+            throw ProgressUnreadable(reason: "it is damaged (\(data.count) bytes)")
+        }
     }
 
     /// The JSON stored in the queue.
     func encoded() -> Data {
         (try? JSONEncoder().encode(self)) ?? Data()
     }
+}
+
+/// A job's saved progress that cannot be read: damaged, or written by a newer version.
+struct ProgressUnreadable: Error, Sendable, Equatable, CustomStringConvertible {
+    /// Why, in a few words.
+    var reason: String
+
+    var description: String { "the job's saved progress cannot be read: \(reason)" }
 }

@@ -25,7 +25,7 @@ extension Pipeline {
             throw SourceChanged()
         }
         let inbox = try await inboxFolder(&run)
-        guard run.job.kind == JobKind.bundle else {
+        guard run.job.jobKind == .bundle else {
             let cached = run.openFile
             return try await BlockingIO.run { () throws -> InboxEntry in
                 guard let now = InboxEntry.status(of: name, in: inbox) else {
@@ -74,10 +74,10 @@ extension Pipeline {
     /// written, truncated, re-stamped, swapped for a symlink, or (a bundle) with a member added, removed or
     /// changed. An entry that is simply gone counts as unchanged (nothing took its place).
     func sourceUnchanged(_ run: inout JobRun) async throws -> Bool {
-        guard run.job.kind != JobKind.sidecar else { return true }
+        guard run.job.jobKind != .sidecar else { return true }
         let inbox = try await inboxFolder(&run)
         let (name, isBundle, checked, files) = (
-            run.job.sourceName, run.job.kind == JobKind.bundle, run.progress.checkedIdentity, run.progress.files
+            run.job.sourceName, run.job.jobKind == .bundle, run.progress.checkedIdentity, run.progress.files
         )
         return try await BlockingIO.run {
             Self.unchanged(name: name, isBundle: isBundle, checked: checked, files: files, inbox: inbox)
@@ -113,11 +113,11 @@ extension Pipeline {
     ) {
         let inbox = try await inboxFolder(&run)
         let name = run.job.sourceName
-        let isSidecar = run.job.kind == JobKind.sidecar
+        let isSidecar = run.job.jobKind == .sidecar
         let checked = run.progress.checkedIdentity
         let sidecars = run.progress.sidecars
         let known = run.progress.sidecarIdentities ?? [:]
-        let compareMembers = run.job.kind == JobKind.bundle && run.progress.checked
+        let compareMembers = run.job.jobKind == .bundle && run.progress.checked
         let files = run.progress.files
         return try await BlockingIO.run {
             func current(_ entry: String) -> EntryIdentity? {
@@ -147,7 +147,7 @@ extension Pipeline {
     /// place because it changed) gets a job of its own. One left in place keeps its fingerprint, so it is
     /// queued under a fingerprint of its own, which the recent-duplicate rule does not fold into this job.
     func enqueueLeftover(_ run: inout JobRun, mainLeftInPlace: Bool) async throws {
-        guard run.job.kind != JobKind.sidecar else { return }
+        guard run.job.jobKind != .sidecar else { return }
         let inbox = try await inboxFolder(&run)
         let (name, path) = (run.job.sourceName, "\(options.inbox)/\(run.job.sourceName)")
         let found = try await BlockingIO.run { () -> (EntryIdentity, String)? in
@@ -159,7 +159,7 @@ extension Pipeline {
         guard let (identity, found) = found else { return }
         var fingerprint = found
         if mainLeftInPlace { fingerprint += ":after-job-\(run.job.id.rawValue)" }
-        let kind = identity.isDirectory ? JobKind.bundle : JobKind.file
+        let kind: JobKind = identity.isDirectory ? .bundle : .file
         if case .created(let job) = try queue.enqueue(NewJob(sourceName: name, kind: kind, fingerprint: fingerprint, notBefore: nil)) {
             run.logger(logger).notice("a new version under this name gets a job of its own", metadata: ["new_job": "\(job.id.rawValue)"])
         }

@@ -31,7 +31,7 @@ extension Pipeline {
                         + "moved to failed/ as \(targetName)"),
                 attempts: run.attempts, createdAt: run.job.createdAt, finishedAt: Date())
             run.progress.finish = .init(result: result, moves: [target])
-            try save(&run, stage: Stage.finishing)
+            try save(&run, stage: .finishing)
         }
         guard var plan = run.progress.finish, let move = plan.moves.first else { return }
         let targetName = (move.to as NSString).lastPathComponent

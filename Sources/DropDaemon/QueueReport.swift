@@ -189,7 +189,7 @@ extension QueueReport.RecentError {
         id = job.id
         name = job.sourceName
         at = job.finishedAt ?? job.updatedAt
-        if let error = JobProgress.decode(job.progress).finish?.result.error {
+        if let error = (try? JobProgress.decode(job.progress))?.finish?.result.error {
             code = error.code.rawValue
             message = error.message
             httpStatus = error.httpStatus

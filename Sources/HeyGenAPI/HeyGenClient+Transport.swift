@@ -105,13 +105,14 @@ extension HeyGenClient {
                 failure.notSent = true
                 return failure
             case .cancelled:
-                return HeyGenError(category: .networkError, message: "the request was cancelled", isRetryable: true)
+                return .cancelled
             default:
                 break
             }
         }
-        if error is CancellationError {
-            return HeyGenError(category: .networkError, message: "the request was cancelled", isRetryable: true)
+        // Cancellation stays cancellation, however the transport reports it (a cut connection, a closed channel).
+        if error is CancellationError || Task.isCancelled {
+            return .cancelled
         }
         var failure = HeyGenError(category: .networkError, message: "request failed: \(error)", isRetryable: true)
         failure.notSent = isConnectFailure(error)

@@ -45,6 +45,9 @@ public struct HeyGenError: Error, CustomStringConvertible, Sendable {
     /// True when the failure proves the request never reached the server (the connection was refused or
     /// could not be made), so a request that is not idempotent can be sent again without risk of a duplicate.
     public var notSent: Bool = false
+    /// True when the request was cut short because its task was cancelled (see `HeyGenError.cancelled`): no
+    /// verdict on the request, never retried; `surfacingCancellation` turns it into `CancellationError`.
+    public var isCancellation: Bool = false
 
     /// Creates an error; the message is collapsed to one line.
     public init(

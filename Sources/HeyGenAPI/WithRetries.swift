@@ -8,7 +8,7 @@ import Logging
 ///
 /// `onAttempt` is called right before every request, so callers can count the requests a job made.
 /// The error thrown is the last one the operation threw. When the surrounding task is cancelled, no further
-/// attempt is made and the last error is thrown at once.
+/// attempt is made and `HeyGenError.cancelled` is thrown at once (cancellation is no verdict on the request).
 public func withRetries<T: Sendable>(
     _ policy: RetryPolicy,
     logger: Logger,
@@ -22,7 +22,8 @@ public func withRetries<T: Sendable>(
         do {
             return try await operation()
         } catch {
-            guard error.isRetryable, attempt < policy.maxAttempts, !Task.isCancelled, policy.longWait(for: error) == nil else {
+            if Task.isCancelled { throw .cancelled }
+            guard error.isRetryable, attempt < policy.maxAttempts, policy.longWait(for: error) == nil else {
                 throw error
             }
             let delay = policy.delay(afterAttempt: attempt, error: error)
@@ -38,10 +39,10 @@ public func withRetries<T: Sendable>(
             do {
                 try await Task.sleep(for: delay)
             } catch {
-                // Cancelled while waiting: give up with what the server last said.
+                // Cancelled while waiting: give up at once.
             }
             if Task.isCancelled {
-                throw error
+                throw .cancelled
             }
         }
     }

@@ -97,7 +97,7 @@ extension DaemonHarness {
         let queue = try openQueue()
         let jobs = try queue.jobs(state: nil, limit: 500).filter { $0.sourceName == name && $0.state.isActive == false }
         return try jobs.sorted { $0.id.rawValue < $1.id.rawValue }.compactMap { job in
-            guard let result = JobProgress.decode(job.progress).finish?.result else { return nil }
+            guard let result = (try? JobProgress.decode(job.progress))?.finish?.result else { return nil }
             let path = root.file("result-\(job.id.rawValue).json")
             try result.jsonData().write(to: URL(fileURLWithPath: path))
             return try ResultFile(path: path)

@@ -1,0 +1,160 @@
+import Testing
+
+@testable import DropDaemon
+
+/// Every transition of the job lifecycle, as a table: the phase, the event, the phase entered and the action.
+/// Every pair of phase and event not in the table must be refused as invalid, leaving the phase as it was.
+@Suite struct JobLifecycleTests {
+    typealias Event = JobLifecycle.Event
+    typealias Action = JobLifecycle.Action
+
+    static let failure = JobResult.ResultError(code: .videoFailed, message: "video v-1 failed: no reason given")
+
+    /// One row of the table.
+    struct Row: CustomTestStringConvertible, Sendable {
+        var phase: JobPhase
+        var event: Event
+        var next: JobPhase
+        var action: Action
+        var testDescription: String { "\(phase.rawValue) + \(event) -> \(next.rawValue), \(action)" }
+    }
+
+    static func claimed(_ kind: JobKind?, over: Bool = false) -> Event { .claimed(kind: kind, overClaimLimit: over) }
+
+    /// The phases a job can be claimed in before it is finished.
+    static let open: [JobPhase] = [.checking, .uploading, .awaitingSlot, .creatingVideo, .waitingForVideo, .finishing]
+    /// The phases before the outcome.
+    static let undecided: [JobPhase] = [.checking, .uploading, .awaitingSlot, .creatingVideo, .waitingForVideo]
+
+    static let table: [Row] = {
+        var rows: [Row] = []
+        // An entry whose name is not valid UTF-8 fails whatever its phase says.
+        for phase in open {
+            rows.append(Row(phase: phase, event: claimed(.unreadableName), next: phase, action: .failUnreadableName))
+            rows.append(Row(phase: phase, event: claimed(.unreadableName, over: true), next: phase, action: .failUnreadableName))
+        }
+        // A decided outcome is carried out first, whoever claims the job and however often it was claimed.
+        for kind in [JobKind.file, .bundle, .sidecar, nil] {
+            rows.append(Row(phase: .finishing, event: claimed(kind), next: .finishing, action: .complete))
+            rows.append(Row(phase: .finishing, event: claimed(kind, over: true), next: .finishing, action: .complete))
+        }
+        rows.append(Row(phase: .finishing, event: .pollDue, next: .finishing, action: .complete))
+        // Started too often without finishing: given up.
+        for phase in undecided {
+            for kind in [JobKind.file, .bundle, .sidecar, nil] {
+                rows.append(Row(phase: phase, event: claimed(kind, over: true), next: phase, action: .giveUp))
+            }
+            rows.append(Row(phase: phase, event: claimed(.sidecar), next: phase, action: .checkOrphan))
+        }
+        // A worker's claim resumes the step the job stopped at.
+        for kind in [JobKind.file, .bundle, nil] {
+            rows.append(Row(phase: .checking, event: claimed(kind), next: .checking, action: .check))
+            rows.append(Row(phase: .uploading, event: claimed(kind), next: .uploading, action: .upload))
+            rows.append(Row(phase: .awaitingSlot, event: claimed(kind), next: .awaitingSlot, action: .upload))
+            rows.append(Row(phase: .creatingVideo, event: claimed(kind), next: .creatingVideo, action: .upload))
+            rows.append(Row(phase: .waitingForVideo, event: claimed(kind), next: .waitingForVideo, action: .waitForVideo))
+        }
+        // The poller's claim.
+        rows.append(Row(phase: .waitingForVideo, event: .pollDue, next: .waitingForVideo, action: .poll))
+        for phase in [JobPhase.checking, .uploading, .awaitingSlot, .creatingVideo] {
+            rows.append(Row(phase: phase, event: .pollDue, next: phase, action: .returnToWorkers))
+        }
+        // Checks and uploads.
+        rows.append(Row(phase: .checking, event: .checksPassed, next: .uploading, action: .upload))
+        for phase in [JobPhase.checking, .uploading, .awaitingSlot, .creatingVideo] {
+            rows.append(Row(phase: phase, event: .sourceChanged, next: .checking, action: .recheck))
+        }
+        for phase in [JobPhase.uploading, .awaitingSlot] {
+            rows.append(Row(phase: phase, event: .uploadsDone(wantsVideo: false), next: .finishing, action: .decide(.succeeded, nil)))
+            rows.append(Row(phase: phase, event: .uploadsDone(wantsVideo: true), next: .awaitingSlot, action: .createVideo))
+        }
+        rows.append(Row(phase: .creatingVideo, event: .uploadsDone(wantsVideo: true), next: .creatingVideo, action: .createVideo))
+        // The Video Agent create.
+        rows.append(Row(phase: .awaitingSlot, event: .createSent, next: .creatingVideo, action: .stop))
+        rows.append(Row(phase: .creatingVideo, event: .createSent, next: .creatingVideo, action: .stop))
+        rows.append(Row(phase: .creatingVideo, event: .createNotReceived, next: .awaitingSlot, action: .stop))
+        rows.append(Row(phase: .creatingVideo, event: .sessionKnown, next: .waitingForVideo, action: .waitForVideo))
+        // Handed back by the step itself: the phase stays.
+        for phase in undecided {
+            rows.append(Row(phase: phase, event: .putBack, next: phase, action: .stop))
+        }
+        // The outcome, from any phase before it.
+        for phase in undecided {
+            rows.append(Row(phase: phase, event: .verdict(.succeeded, nil), next: .finishing, action: .decide(.succeeded, nil)))
+            rows.append(Row(phase: phase, event: .verdict(.failed, failure), next: .finishing, action: .decide(.failed, failure)))
+        }
+        rows.append(Row(phase: .finishing, event: .decided, next: .finishing, action: .complete))
+        rows.append(Row(phase: .finishing, event: .completed, next: .finished, action: .stop))
+        rows.append(Row(phase: .checking, event: .removed, next: .finished, action: .stop))
+        return rows
+    }()
+
+    @Test("every transition of the table", arguments: JobLifecycleTests.table)
+    func transition(_ row: Row) {
+        let transition = JobLifecycle.transition(from: row.phase, on: row.event)
+        #expect(transition == JobLifecycle.Transition(phase: row.next, action: row.action))
+    }
+
+    /// Every event, with a representative of each associated value.
+    static let events: [Event] = {
+        var events: [Event] = []
+        for kind in [JobKind.file, .bundle, .sidecar, .unreadableName, nil] {
+            events.append(claimed(kind))
+            events.append(claimed(kind, over: true))
+        }
+        events += [
+            .pollDue, .checksPassed, .uploadsDone(wantsVideo: false), .uploadsDone(wantsVideo: true), .sourceChanged,
+            .createSent, .createNotReceived, .sessionKnown, .putBack, .verdict(.succeeded, nil),
+            .verdict(.failed, failure), .decided, .completed, .removed,
+        ]
+        return events
+    }()
+
+    @Test("every pair of phase and event outside the table is invalid and leaves the phase as it is")
+    func everythingElseIsInvalid() {
+        var invalid = 0
+        for phase in JobPhase.allCases {
+            for event in Self.events where !Self.table.contains(where: { $0.phase == phase && $0.event == event }) {
+                let transition = JobLifecycle.transition(from: phase, on: event)
+                #expect(transition.phase == phase, "\(phase.rawValue) + \(event)")
+                guard case .invalid = transition.action else {
+                    Issue.record("\(phase.rawValue) + \(event) should be invalid, got \(transition.action)")
+                    continue
+                }
+                invalid += 1
+            }
+        }
+        // The table and the refusals together cover every pair.
+        #expect(invalid + Self.table.count == JobPhase.allCases.count * Self.events.count)
+    }
+
+    @Test("a finished job takes no event")
+    func finishedIsFinal() {
+        for event in Self.events {
+            guard case .invalid = JobLifecycle.transition(from: .finished, on: event).action else {
+                Issue.record("finished + \(event) should be invalid")
+                continue
+            }
+        }
+    }
+
+    @Test("a file job with a video, from claim to close, through the machine")
+    func happyPathWithVideo() {
+        var phase = JobPhase.checking
+        var actions: [Action] = []
+        for event: Event in [
+            Self.claimed(.file), .checksPassed, .uploadsDone(wantsVideo: true), .createSent, .sessionKnown, .pollDue,
+            .putBack, .pollDue, .verdict(.succeeded, nil), .decided, .completed,
+        ] {
+            let transition = JobLifecycle.transition(from: phase, on: event)
+            phase = transition.phase
+            actions.append(transition.action)
+        }
+        #expect(phase == .finished)
+        #expect(
+            actions == [
+                .check, .upload, .createVideo, .stop, .waitForVideo, .poll, .stop, .poll, .decide(.succeeded, nil),
+                .complete, .stop,
+            ])
+    }
+}
