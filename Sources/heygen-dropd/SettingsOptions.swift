@@ -1,133 +1,128 @@
 import ArgumentParser
+import DropDaemon
 
-/// The settings flags every subcommand accepts. All are plain strings: `SettingsLoader` validates
-/// them, so a bad value gets the same one-line error whether it came from a flag, the environment
-/// or the config file.
+/// The settings flags every subcommand accepts, one per entry of `SettingsCatalogue`: each flag's
+/// name, value name and help come from its entry. All values are plain strings: `SettingsLoader`
+/// validates them, so a bad value gets the same one-line error whether it came from a flag, the
+/// environment or the config file. (Argument parser options must be stored properties, so each
+/// entry has one here, paired with its entry in `fields`; a test checks they match the catalogue.)
 struct SettingsOptions: ParsableArguments {
-    @Option(name: .customLong("inbox"), help: ArgumentHelp("Folder where files and bundles are dropped.", valueName: "dir"))
+    @Option(name: SettingsCatalogue.inbox.spec.optionName, help: SettingsCatalogue.inbox.spec.optionHelp)
     var inbox: String?
 
-    @Option(name: .customLong("outbox"), help: ArgumentHelp("Folder for the result JSON files.", valueName: "dir"))
+    @Option(name: SettingsCatalogue.outbox.spec.optionName, help: SettingsCatalogue.outbox.spec.optionHelp)
     var outbox: String?
 
-    @Option(name: .customLong("archive"), help: ArgumentHelp("Folder for sources of succeeded jobs.", valueName: "dir"))
+    @Option(name: SettingsCatalogue.archive.spec.optionName, help: SettingsCatalogue.archive.spec.optionHelp)
     var archive: String?
 
-    @Option(name: .customLong("failed"), help: ArgumentHelp("Folder for sources of failed jobs.", valueName: "dir"))
+    @Option(name: SettingsCatalogue.failed.spec.optionName, help: SettingsCatalogue.failed.spec.optionHelp)
     var failed: String?
 
-    @Option(name: .customLong("state-dir"), help: ArgumentHelp("Folder of the queue database.", valueName: "dir"))
+    @Option(name: SettingsCatalogue.stateDir.spec.optionName, help: SettingsCatalogue.stateDir.spec.optionHelp)
     var stateDir: String?
 
-    @Option(name: .customLong("api-base-url"), help: ArgumentHelp("HeyGen API base URL.", valueName: "url"))
+    @Option(name: SettingsCatalogue.apiBaseURL.spec.optionName, help: SettingsCatalogue.apiBaseURL.spec.optionHelp)
     var apiBaseURL: String?
 
-    @Option(name: .customLong("api-key-file"), help: ArgumentHelp("File holding the HeyGen API key.", valueName: "file"))
+    @Option(name: SettingsCatalogue.apiKeyFile.spec.optionName, help: SettingsCatalogue.apiKeyFile.spec.optionHelp)
     var apiKeyFile: String?
 
-    @Option(name: .customLong("workers"), help: ArgumentHelp("Uploads at once (default 4).", valueName: "n"))
+    @Option(name: SettingsCatalogue.workers.spec.optionName, help: SettingsCatalogue.workers.spec.optionHelp)
     var workers: String?
 
-    @Option(
-        name: .customLong("max-attempts"),
-        help: ArgumentHelp("Requests per API call, retries included (default 10).", valueName: "n"))
+    @Option(name: SettingsCatalogue.maxAttempts.spec.optionName, help: SettingsCatalogue.maxAttempts.spec.optionHelp)
     var maxAttempts: String?
 
-    @Option(
-        name: .customLong("settle-ms"),
-        help: ArgumentHelp("Wait for a sidecar after a drop, in ms (default 1000).", valueName: "ms"))
+    @Option(name: SettingsCatalogue.settle.spec.optionName, help: SettingsCatalogue.settle.spec.optionHelp)
     var settleMs: String?
 
-    @Option(name: .customLong("log-format"), help: ArgumentHelp("text or json (default text).", valueName: "format"))
+    @Option(name: SettingsCatalogue.logFormat.spec.optionName, help: SettingsCatalogue.logFormat.spec.optionHelp)
     var logFormat: String?
 
-    @Option(
-        name: .customLong("log-level"),
-        help: ArgumentHelp("trace, debug, info, notice, warning or error (default info).", valueName: "level"))
+    @Option(name: SettingsCatalogue.logLevel.spec.optionName, help: SettingsCatalogue.logLevel.spec.optionHelp)
     var logLevel: String?
 
-    @Option(
-        name: .customLong("config"),
-        help: ArgumentHelp("YAML config file (default /etc/heygen-dropd/config.yaml when present).", valueName: "file"))
+    @Option(name: SettingsCatalogue.config.spec.optionName, help: SettingsCatalogue.config.spec.optionHelp)
     var config: String?
 
-    @Option(
-        name: .customLong("video-concurrency"),
-        help: ArgumentHelp("Videos in progress at once (default 10).", valueName: "n"))
+    @Option(name: SettingsCatalogue.videoConcurrency.spec.optionName, help: SettingsCatalogue.videoConcurrency.spec.optionHelp)
     var videoConcurrency: String?
 
-    @Option(
-        name: .customLong("video-timeout-minutes"),
-        help: ArgumentHelp("Give up on a video after this long (default 60).", valueName: "minutes"))
+    @Option(name: SettingsCatalogue.videoTimeout.spec.optionName, help: SettingsCatalogue.videoTimeout.spec.optionHelp)
     var videoTimeoutMinutes: String?
 
-    @Option(
-        name: .customLong("orphan-sidecar-timeout-minutes"),
-        help: ArgumentHelp("Fail a sidecar whose file never came after this long (default 10).", valueName: "minutes"))
+    @Option(name: SettingsCatalogue.orphanSidecarTimeout.spec.optionName, help: SettingsCatalogue.orphanSidecarTimeout.spec.optionHelp)
     var orphanSidecarTimeoutMinutes: String?
 
-    @Option(
-        name: .customLong("asset-reuse-hours"),
-        help: ArgumentHelp("Reuse an upload of the same bytes for this long; 0 = never (default 168).", valueName: "hours"))
+    @Option(name: SettingsCatalogue.assetReuse.spec.optionName, help: SettingsCatalogue.assetReuse.spec.optionHelp)
     var assetReuseHours: String?
 
-    @Option(
-        name: .customLong("shutdown-grace-seconds"),
-        help: ArgumentHelp("On SIGTERM, time for uploads in flight to finish (default 30).", valueName: "seconds"))
+    @Option(name: SettingsCatalogue.shutdownGrace.spec.optionName, help: SettingsCatalogue.shutdownGrace.spec.optionHelp)
     var shutdownGraceSeconds: String?
 
-    @Option(
-        name: .customLong("video-poll-initial-ms"),
-        help: ArgumentHelp("First wait between polls of a video (default 5000).", valueName: "ms"))
+    @Option(name: SettingsCatalogue.videoPollInitial.spec.optionName, help: SettingsCatalogue.videoPollInitial.spec.optionHelp)
     var videoPollInitialMs: String?
 
-    @Option(
-        name: .customLong("video-poll-max-ms"),
-        help: ArgumentHelp("Longest wait between polls of a video (default 60000).", valueName: "ms"))
+    @Option(name: SettingsCatalogue.videoPollMax.spec.optionName, help: SettingsCatalogue.videoPollMax.spec.optionHelp)
     var videoPollMaxMs: String?
 
-    @Option(
-        name: .customLong("retry-base-delay-ms"),
-        help: ArgumentHelp("Base of the backoff between retries of a request (default 1000).", valueName: "ms"))
+    @Option(name: SettingsCatalogue.retryBaseDelay.spec.optionName, help: SettingsCatalogue.retryBaseDelay.spec.optionHelp)
     var retryBaseDelayMs: String?
 
-    @Option(
-        name: .customLong("max-retry-after-seconds"),
-        help: ArgumentHelp(
-            "Longest Retry-After slept in a worker; a longer one hands the job back to the queue (default 600).",
-            valueName: "seconds"))
+    @Option(name: SettingsCatalogue.maxRetryAfter.spec.optionName, help: SettingsCatalogue.maxRetryAfter.spec.optionHelp)
     var maxRetryAfterSeconds: String?
 
-    @Option(
-        name: .customLong("max-bundle-files"),
-        help: ArgumentHelp("A bundle with more files fails as rejected before any upload (default 1000).", valueName: "n"))
+    @Option(name: SettingsCatalogue.maxBundleFiles.spec.optionName, help: SettingsCatalogue.maxBundleFiles.spec.optionHelp)
     var maxBundleFiles: String?
 
-    @Option(
-        name: .customLong("progress-retention-days"),
-        help: ArgumentHelp("Finished jobs keep their progress record this long (default 30).", valueName: "days"))
+    @Option(name: SettingsCatalogue.progressRetention.spec.optionName, help: SettingsCatalogue.progressRetention.spec.optionHelp)
     var progressRetentionDays: String?
 
-    @Option(
-        name: .customLong("lease-seconds"),
-        help: ArgumentHelp("A worker's claim on a job lasts this long unless renewed (default 120).", valueName: "seconds"))
+    @Option(name: SettingsCatalogue.lease.spec.optionName, help: SettingsCatalogue.lease.spec.optionHelp)
     var leaseSeconds: String?
+
+    /// Each option with its catalogue entry.
+    static var fields: [(spec: SettingSpec, value: KeyPath<SettingsOptions, String?>)] {
+        [
+            (SettingsCatalogue.inbox.spec, \.inbox),
+            (SettingsCatalogue.outbox.spec, \.outbox),
+            (SettingsCatalogue.archive.spec, \.archive),
+            (SettingsCatalogue.failed.spec, \.failed),
+            (SettingsCatalogue.stateDir.spec, \.stateDir),
+            (SettingsCatalogue.apiBaseURL.spec, \.apiBaseURL),
+            (SettingsCatalogue.apiKeyFile.spec, \.apiKeyFile),
+            (SettingsCatalogue.workers.spec, \.workers),
+            (SettingsCatalogue.maxAttempts.spec, \.maxAttempts),
+            (SettingsCatalogue.settle.spec, \.settleMs),
+            (SettingsCatalogue.logFormat.spec, \.logFormat),
+            (SettingsCatalogue.logLevel.spec, \.logLevel),
+            (SettingsCatalogue.config.spec, \.config),
+            (SettingsCatalogue.videoConcurrency.spec, \.videoConcurrency),
+            (SettingsCatalogue.videoTimeout.spec, \.videoTimeoutMinutes),
+            (SettingsCatalogue.orphanSidecarTimeout.spec, \.orphanSidecarTimeoutMinutes),
+            (SettingsCatalogue.assetReuse.spec, \.assetReuseHours),
+            (SettingsCatalogue.shutdownGrace.spec, \.shutdownGraceSeconds),
+            (SettingsCatalogue.videoPollInitial.spec, \.videoPollInitialMs),
+            (SettingsCatalogue.videoPollMax.spec, \.videoPollMaxMs),
+            (SettingsCatalogue.retryBaseDelay.spec, \.retryBaseDelayMs),
+            (SettingsCatalogue.maxRetryAfter.spec, \.maxRetryAfterSeconds),
+            (SettingsCatalogue.maxBundleFiles.spec, \.maxBundleFiles),
+            (SettingsCatalogue.progressRetention.spec, \.progressRetentionDays),
+            (SettingsCatalogue.lease.spec, \.leaseSeconds),
+        ]
+    }
 
     /// The flags given, keyed by config key (`state_dir`, `api_key_file`, ...), for `SettingsLoader.load(flags:environment:)`.
     func flagValues() -> [String: String] {
-        let values: [(String, String?)] = [
-            ("inbox", inbox), ("outbox", outbox), ("archive", archive), ("failed", failed),
-            ("state_dir", stateDir), ("api_base_url", apiBaseURL), ("api_key_file", apiKeyFile),
-            ("workers", workers), ("max_attempts", maxAttempts), ("settle_ms", settleMs),
-            ("log_format", logFormat), ("log_level", logLevel), ("config", config),
-            ("video_concurrency", videoConcurrency), ("video_timeout_minutes", videoTimeoutMinutes),
-            ("orphan_sidecar_timeout_minutes", orphanSidecarTimeoutMinutes),
-            ("asset_reuse_hours", assetReuseHours), ("shutdown_grace_seconds", shutdownGraceSeconds),
-            ("video_poll_initial_ms", videoPollInitialMs), ("video_poll_max_ms", videoPollMaxMs),
-            ("retry_base_delay_ms", retryBaseDelayMs), ("max_retry_after_seconds", maxRetryAfterSeconds),
-            ("max_bundle_files", maxBundleFiles),
-            ("progress_retention_days", progressRetentionDays), ("lease_seconds", leaseSeconds),
-        ]
-        return Dictionary(uniqueKeysWithValues: values.compactMap { key, value in value.map { (key, $0) } })
+        Dictionary(
+            uniqueKeysWithValues: Self.fields.compactMap { field in self[keyPath: field.value].map { (field.spec.key, $0) } })
     }
+}
+
+extension SettingSpec {
+    /// The option's name: `--` and the key in kebab-case.
+    var optionName: NameSpecification { .customLong(flagName) }
+    /// The option's help: the catalogue's sentence and default, and its value name.
+    var optionHelp: ArgumentHelp { ArgumentHelp(helpLine, valueName: valueName) }
 }

@@ -27,7 +27,25 @@ import Testing
             "max_bundle_files": "16", "progress_retention_days": "14", "lease_seconds": "15",
         ])
         // Every flag key is one the loader knows.
-        #expect(Set(options.flagValues().keys) == Set(SettingName.all.map(\.key)))
+        #expect(Set(options.flagValues().keys) == Set(SettingsCatalogue.all.map(\.key)))
+    }
+
+    /// The options are the catalogue: one per entry, each under the entry's flag, keyed by its key.
+    @Test func optionsMatchTheCatalogue() throws {
+        #expect(SettingsOptions.fields.map(\.spec.key).sorted() == SettingsCatalogue.all.map(\.key).sorted())
+        var arguments: [String] = []
+        var expected: [String: String] = [:]
+        for (index, spec) in SettingsCatalogue.all.enumerated() {
+            arguments += [spec.flag, "value-\(index)"]
+            expected[spec.key] = "value-\(index)"
+        }
+        #expect(try SettingsOptions.parse(arguments).flagValues() == expected)
+
+        let help = SettingsOptions.helpMessage(columns: 10_000)
+        for spec in SettingsCatalogue.all {
+            #expect(help.contains("\(spec.flag) <\(spec.valueName)>"), "\(spec.flag) in --help")
+            #expect(help.contains(spec.helpLine), "help of \(spec.flag)")
+        }
     }
 
     @Test func noFlagsGiveNoValues() throws {

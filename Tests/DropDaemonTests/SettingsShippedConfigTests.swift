@@ -38,4 +38,23 @@ import TestSupport
             #expect(settings == expected)
         }
     }
+
+    /// Every catalogue entry the config file may hold is there with its default (commented out) and
+    /// its flag and variable; no other setting is.
+    @Test func shippedConfigListsEveryCatalogueEntry() throws {
+        let text = try String(contentsOfFile: Self.shippedConfig, encoding: .utf8)
+        let lines = text.split(separator: "\n").map(String.init)
+        for spec in SettingsCatalogue.all where spec.inConfigFile {
+            if let defaultText = spec.defaultText {
+                #expect(lines.contains("#\(spec.key): \(defaultText)"), "#\(spec.key): \(defaultText)")
+            } else {
+                #expect(lines.contains { $0.contains("\(spec.key): ") }, "an example of \(spec.key)")
+            }
+            #expect(text.contains("(\(spec.flag), \(spec.environment))"), "(\(spec.flag), \(spec.environment))")
+        }
+        // `#key: value` lines, as `shippedConfigUncommentedStillGivesTheDefaults` uncomments them.
+        let settingLines = lines.filter { $0.hasPrefix("#") && $0.dropFirst().first?.isLetter == true }
+        let listed = Set(settingLines.compactMap { $0.dropFirst().split(separator: ":").first.map(String.init) })
+        #expect(listed == Set(SettingsCatalogue.all.filter { $0.inConfigFile && $0.defaultText != nil }.map(\.key)))
+    }
 }
