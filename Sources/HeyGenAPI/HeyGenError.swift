@@ -45,6 +45,9 @@ public struct HeyGenError: Error, CustomStringConvertible, Sendable {
     /// True when the failure proves the request never reached the server (the connection was refused or
     /// could not be made), so a request that is not idempotent can be sent again without risk of a duplicate.
     public var notSent: Bool = false
+    /// True when storage refused a direct upload's URL (HTTP 401/403: expired, or its signature no longer
+    /// matches): sending the same `PUT` again cannot help, starting again with `beginDirectUpload` can.
+    public var beginAgain: Bool = false
 
     /// Creates an error; the message is collapsed to one line.
     public init(

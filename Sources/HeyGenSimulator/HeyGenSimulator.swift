@@ -153,6 +153,13 @@ public final class HeyGenSimulator: Sendable {
         router.get("/v3/videos/:id") { request, context in
             try self.video(id: context.parameters.require("id"))
         }
+        // Direct uploads: begin, complete, statuses, and the storage path the bytes go to.
+        router.post("/v3/assets/direct-uploads") { request, _ in try await self.beginDirectUpload(request) }
+        router.post("/v3/assets/:id/complete") { request, context in
+            try await self.completeDirectUpload(id: context.parameters.require("id"), request)
+        }
+        router.get("/v3/assets/statuses") { request, _ in try self.assetStatuses(request) }
+        router.put("/_storage/:id") { request, context in try await self.storagePut(id: context.parameters.require("id"), request) }
         router.get("/_admin/faults") { _, _ in JSONResponse.make(self.faults) }
         router.put("/_admin/faults") { request, _ in try await self.replaceFaults(request) }
         router.get("/_admin/stats") { _, _ in JSONResponse.make(self.stats) }
