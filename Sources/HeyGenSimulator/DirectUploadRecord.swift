@@ -48,7 +48,7 @@ struct DirectUploadRecord: Sendable {
         guard var completion else { return "queued" }
         if counting { completion.polls += 1 }
         self.completion = completion
-        if completion.polls <= completion.pollsUntilReady { return "processing" }
+        if completion.pollsUntilReady > 0, completion.polls <= completion.pollsUntilReady { return "processing" }
         return completion.fails ? "failed" : "completed"
     }
 }
