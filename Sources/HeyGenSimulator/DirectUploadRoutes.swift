@@ -8,7 +8,7 @@ extension HeyGenSimulator {
 
     /// `POST /v3/assets/direct-uploads`: checks the announced file (`filename`, a supported `content_type`,
     /// `size_bytes` from 1 to `directUpload.maxBytes`, an optional lowercase-hex `checksum_sha256`) and answers an
-    /// asset id with a signed `upload_url` on this simulator's storage path, valid for
+    /// asset id with a signed `upload_url` on this simulator's storage path (at the host the request named), valid for
     /// `directUpload.urlExpiresInSeconds`, and the `upload_headers` the `PUT` must carry.
     func beginDirectUpload(_ request: Request) async throws -> Response {
         let members = try await Self.jsonObject(request)
@@ -39,7 +39,9 @@ extension HeyGenSimulator {
             }
             checksum = text
         }
-        guard let base = baseURL else {
+        // The storage URL names the host the client reached this simulator by (it may be bound to all addresses).
+        let authority = request.head.authority.flatMap { $0.isEmpty ? nil : $0 }
+        guard let base = authority.map({ "http://\($0)" }) ?? baseURL else {
             throw SimulatorAPIError(.serviceUnavailable, code: "not_listening", message: "the simulator is not listening")
         }
         let now = Date()

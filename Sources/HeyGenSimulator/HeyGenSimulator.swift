@@ -7,7 +7,9 @@ import Synchronization
 ///
 /// It serves `POST /v3/assets`, `POST /v3/video-agents`, `GET /v3/video-agents/{id}` and
 /// `GET /v3/videos/{id}` like the real API (same JSON shapes, `X-Api-Key`, `Idempotency-Key`,
-/// `X-Request-Id`), keeps everything in memory, and misbehaves as its `SimulatorFaults` say.
+/// `X-Request-Id`), keeps everything in memory, and misbehaves as its `SimulatorFaults` say. Direct uploads
+/// (`POST /v3/assets/direct-uploads`, `POST /v3/assets/{id}/complete`, `GET /v3/assets/statuses`) send their bytes
+/// to its own signed `/_storage/…` path.
 /// `GET/PUT /_admin/faults` and `GET /_admin/stats` control and observe it over HTTP; the same is
 /// available from Swift through `faults`, `setFaults(_:)` and `stats`.
 public final class HeyGenSimulator: Sendable {
