@@ -42,6 +42,8 @@ public struct SimulatorStats: Sendable, Codable, Equatable {
     public var directUploadsCompleted: Int = 0
     /// Storage requests that carried an `X-Api-Key` (refused: the key must never reach storage).
     public var storageKeyLeaks: Int = 0
+    /// The header names (lowercased, sorted) of the last storage request, to check a client sends nothing more.
+    public var lastStorageHeaderNames: [String] = []
     /// The JSON body of the last accepted `POST /v3/video-agents`, exactly as received.
     public var lastAgentRequestBody: JSONValue? = nil
 

@@ -83,6 +83,7 @@ extension HeyGenSimulator {
     static func screenStoragePut(id: String, _ request: Request, state: inout SimulatorState, now: Int64) -> StorageVerdict {
         state.stats.directPuts += 1
         state.stats.directPutsByAsset[id, default: 0] += 1
+        state.stats.lastStorageHeaderNames = Set(request.headers.map { $0.name.canonicalName }).sorted()
         if request.headers[.xAPIKey] != nil {
             state.stats.storageKeyLeaks += 1
             return .refuse(

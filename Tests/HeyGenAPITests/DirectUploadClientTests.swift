@@ -35,6 +35,8 @@ import TestSupport
                 #expect(stats.directUploadsCompleted == 1)
                 // The storage path refuses any request with X-Api-Key: the client never sent it.
                 #expect(stats.storageKeyLeaks == 0)
+                // Exactly the upload headers given and a Content-Length (the host travels as the request's authority).
+                #expect(stats.lastStorageHeaderNames == ["content-length", "content-type", "x-checksum-sha256"])
                 // Two polls answered processing, the third completed.
                 #expect(sim.requests("GET /v3/assets/statuses") == 3)
             }
@@ -237,6 +239,27 @@ import TestSupport
                 #expect(error?.isRetryable == true)
                 #expect(error?.message.contains("stalled") == true)
             }
+        }
+    }
+
+    @Test func uploadHeadersThatCannotBeSentAsGivenAreRefusedBeforeSending() async throws {
+        try await withSimulator { sim in
+            let client = sim.client()
+            let grant = try await client.beginDirectUpload(filename: "a.mp4", contentType: "video/mp4", sizeBytes: 10, checksumSHA256: nil)
+            let refused: [[String: String]] = [
+                ["Content-Type": "video/mp4\r\nX-Api-Key: injected"],
+                ["Bad Name": "x"],
+                ["Host": "elsewhere.example"],
+                ["Transfer-Encoding": "chunked"],
+                ["Content-Length": "11"],
+            ]
+            for headers in refused {
+                let error = await #expect(throws: HeyGenError.self) {
+                    try await client.putDirectUpload(url: grant.uploadURL, headers: headers, file: UploadSource(descriptor: -1), size: 10)
+                }
+                #expect(error?.category == .rejected, "\(headers)")
+            }
+            #expect(sim.simulator.stats.directPuts == 0)
         }
     }
 
