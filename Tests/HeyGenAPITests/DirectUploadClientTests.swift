@@ -8,7 +8,7 @@ import TestSupport
 @Suite(.timeLimit(.minutes(5))) struct DirectUploadClientTests {
     @Test func aHundredMegabyteFileGoesUpDirectlyAndBecomesReady() async throws {
         try await withTemporaryDirectory { directory in
-            let file = try DirectUploadFile.write(to: directory.file("big.mp4"), size: 100 * 1024 * 1024)
+            let file = try await DirectUploadFile.write(to: directory.file("big.mp4"), size: 100 * 1024 * 1024)
             try await withSimulator(faults: SimulatorFaults(directUpload: DirectUploadFaults(pollsUntilReady: 2))) { sim in
                 let client = sim.client()
                 let (grant, completed) = try await client.directUpload(file)
@@ -45,7 +45,7 @@ import TestSupport
 
     @Test func anExpiredURLIsADistinctBeginAgainError() async throws {
         try await withTemporaryDirectory { directory in
-            let file = try DirectUploadFile.write(to: directory.file("a.mp4"), size: 300_000)
+            let file = try await DirectUploadFile.write(to: directory.file("a.mp4"), size: 300_000)
             try await withSimulator(faults: SimulatorFaults(directUpload: DirectUploadFaults(urlExpiresInSeconds: 0))) { sim in
                 let client = sim.client()
                 let grant = try await client.beginDirectUpload(
@@ -73,7 +73,7 @@ import TestSupport
 
     @Test func anExpiredURLFaultIsAlsoBeginAgain() async throws {
         try await withTemporaryDirectory { directory in
-            let file = try DirectUploadFile.write(to: directory.file("a.mp4"), size: 100_000)
+            let file = try await DirectUploadFile.write(to: directory.file("a.mp4"), size: 100_000)
             try await withSimulator(faults: SimulatorFaults(directUpload: DirectUploadFaults(putExpired: 1))) { sim in
                 let error = await #expect(throws: HeyGenError.self) { try await sim.client().directUpload(file) }
                 #expect(error?.beginAgain == true)
@@ -85,7 +85,7 @@ import TestSupport
 
     @Test func aStorageServerErrorIsRetryableAndTheRetrySucceeds() async throws {
         try await withTemporaryDirectory { directory in
-            let file = try DirectUploadFile.write(to: directory.file("a.mp4"), size: 2_000_000)
+            let file = try await DirectUploadFile.write(to: directory.file("a.mp4"), size: 2_000_000)
             try await withSimulator(faults: SimulatorFaults(directUpload: DirectUploadFaults(putErrors: 1))) { sim in
                 let client = sim.client()
                 let grant = try await client.beginDirectUpload(
@@ -110,7 +110,7 @@ import TestSupport
 
     @Test func aConnectionCutMidBodyIsARetryableNetworkError() async throws {
         try await withTemporaryDirectory { directory in
-            let file = try DirectUploadFile.write(to: directory.file("a.mp4"), size: 16 * 1024 * 1024)
+            let file = try await DirectUploadFile.write(to: directory.file("a.mp4"), size: 16 * 1024 * 1024)
             try await withSimulator(faults: SimulatorFaults(directUpload: DirectUploadFaults(putCuts: 1))) { sim in
                 let client = sim.client()
                 let grant = try await client.beginDirectUpload(
@@ -133,7 +133,7 @@ import TestSupport
 
     @Test func aFailingCompleteIsRetryableAndCompletingAgainIsIdempotent() async throws {
         try await withTemporaryDirectory { directory in
-            let file = try DirectUploadFile.write(to: directory.file("a.mp4"), size: 100_000)
+            let file = try await DirectUploadFile.write(to: directory.file("a.mp4"), size: 100_000)
             let faults = SimulatorFaults(directUpload: DirectUploadFaults(pollsUntilReady: 0, completeErrors: 1))
             try await withSimulator(faults: faults) { sim in
                 let client = sim.client()
@@ -152,7 +152,7 @@ import TestSupport
 
     @Test func anAssetThatEndsFailedIsAClearRejectedError() async throws {
         try await withTemporaryDirectory { directory in
-            let file = try DirectUploadFile.write(to: directory.file("a.mp4"), size: 100_000)
+            let file = try await DirectUploadFile.write(to: directory.file("a.mp4"), size: 100_000)
             let faults = SimulatorFaults(directUpload: DirectUploadFaults(pollsUntilReady: 1, assetFailureRate: 1))
             try await withSimulator(faults: faults) { sim in
                 let client = sim.client()
@@ -170,7 +170,7 @@ import TestSupport
 
     @Test func waitingForAnAssetStillProcessingTimesOutRetryably() async throws {
         try await withTemporaryDirectory { directory in
-            let file = try DirectUploadFile.write(to: directory.file("a.mp4"), size: 100_000)
+            let file = try await DirectUploadFile.write(to: directory.file("a.mp4"), size: 100_000)
             try await withSimulator(faults: SimulatorFaults(directUpload: DirectUploadFaults(pollsUntilReady: 1_000_000))) { sim in
                 let client = sim.client()
                 let (grant, _) = try await client.directUpload(file)
@@ -186,7 +186,7 @@ import TestSupport
 
     @Test func statusesOfSeveralAssetsComeBackByID() async throws {
         try await withTemporaryDirectory { directory in
-            let file = try DirectUploadFile.write(to: directory.file("a.mp4"), size: 100_000)
+            let file = try await DirectUploadFile.write(to: directory.file("a.mp4"), size: 100_000)
             let small = directory.file("pixel.png")
             try MediaTypeSamples.write(MediaTypeSamples.png, to: small)
             try await withSimulator(faults: SimulatorFaults(directUpload: DirectUploadFaults(pollsUntilReady: 5))) { sim in
@@ -222,7 +222,7 @@ import TestSupport
 
     @Test func anUploadMovingTooSlowlyIsAbortedAsARetryableNetworkError() async throws {
         try await withTemporaryDirectory { directory in
-            let file = try DirectUploadFile.write(to: directory.file("a.mp4"), size: 16 * 1024 * 1024)
+            let file = try await DirectUploadFile.write(to: directory.file("a.mp4"), size: 16 * 1024 * 1024)
             try await withSimulator { sim in
                 var configuration = sim.client().configuration
                 // No transfer moves a petabyte in a millisecond: the watchdog must abort.

@@ -12,8 +12,14 @@ struct DirectUploadFile {
     let size: Int64
     let sha256: String
 
-    /// Writes `size` bytes (at least 64) to `path`.
-    static func write(to path: String, size: Int64) throws -> DirectUploadFile {
+    /// Writes `size` bytes (at least 64) to `path`, on a thread of its own (the writing and hashing block).
+    static func write(to path: String, size: Int64) async throws -> DirectUploadFile {
+        try await withCheckedThrowingContinuation { continuation in
+            Thread { continuation.resume(with: Result { try writeBlocking(to: path, size: size) }) }.start()
+        }
+    }
+
+    private static func writeBlocking(to path: String, size: Int64) throws -> DirectUploadFile {
         let chunkSize = 1 << 20
         var pattern = [UInt8](repeating: 0, count: chunkSize)
         for index in pattern.indices { pattern[index] = UInt8(truncatingIfNeeded: (index &* 2_654_435_761) >> 13) }

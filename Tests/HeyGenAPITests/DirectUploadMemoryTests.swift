@@ -11,8 +11,8 @@ import TestSupport
         let executable = BuiltProducts.executable("upload-benchmark")
         try #require(FileManager.default.isExecutableFile(atPath: executable), "build upload-benchmark first: \(executable)")
         try await withTemporaryDirectory { directory in
-            let small = try DirectUploadFile.write(to: directory.file("small.mp4"), size: 1 << 20)
-            let large = try DirectUploadFile.write(to: directory.file("large.mp4"), size: 512 << 20)
+            let small = try await DirectUploadFile.write(to: directory.file("small.mp4"), size: 1 << 20)
+            let large = try await DirectUploadFile.write(to: directory.file("large.mp4"), size: 512 << 20)
             let baseline = try await runDirectUpload(executable, file: small.path)
             let measured = try await runDirectUpload(executable, file: large.path)
             #expect(baseline.sizeBytes == small.size)
