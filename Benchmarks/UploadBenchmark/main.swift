@@ -10,6 +10,7 @@ import NIOCore
 //
 //   upload-benchmark [--files N] [--concurrency N] [--size BYTES]
 //   upload-benchmark --one-upload FILE --base-url URL [--api-key KEY]
+//   upload-benchmark --one-direct-upload FILE [--base-url URL] [--api-key KEY]
 
 /// The command line as `--name value` pairs.
 struct Options {
@@ -172,6 +173,8 @@ do {
     if let file = options.values["one-upload"] {
         guard let baseURL = options.values["base-url"] else { throw BenchmarkError("--one-upload needs --base-url URL") }
         try await oneUpload(path: file, baseURL: baseURL, apiKey: options.values["api-key"] ?? "benchmark-key")
+    } else if let file = options.values["one-direct-upload"] {
+        try await oneDirectUpload(path: file, baseURL: options.values["base-url"], apiKey: options.values["api-key"] ?? "benchmark-key")
     } else {
         try await throughput(
             files: try options.int("files", default: 200),

@@ -55,6 +55,7 @@ public enum SampleMedia {
         case .mp3: Array("ID3".utf8) + [0x04, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00]
         case .wav: Array("RIFF".utf8) + [0x24, 0x08, 0, 0] + Array("WAVEfmt ".utf8)
         case .pdf: Array("%PDF-1.4\n".utf8)
+        case .srt: Array("1\n00:00:00,000 --> 00:00:02,000\n".utf8)
         }
     }
 }

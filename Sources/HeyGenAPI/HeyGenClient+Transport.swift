@@ -28,9 +28,17 @@ extension HeyGenClient {
     /// Sends `request`, reads the answer (at most `maxResponseBytes`) before `deadline`, and classifies it.
     /// The errors never contain the API key.
     func exchange(_ request: HTTPClientRequest, deadline: ContinuousClock.Instant, timeout: Duration) async -> Result<[String: JSONValue], HeyGenError> {
+        await exchange(request, deadline: deadline, timeout: timeout) { $0.classify() }
+    }
+
+    /// Like `exchange(_:deadline:timeout:)`, with the answer turned into a result by `classify`.
+    func exchange<T: Sendable>(
+        _ request: HTTPClientRequest, deadline: ContinuousClock.Instant, timeout: Duration,
+        classify: (APIResponse) -> Result<T, HeyGenError>
+    ) async -> Result<T, HeyGenError> {
         let started = ContinuousClock.now
         var metadata: Logger.Metadata = ["method": "\(request.method.rawValue)", "url": "\(request.url)"]
-        let result: Result<[String: JSONValue], HeyGenError>
+        let result: Result<T, HeyGenError>
         do {
             let remaining = max(deadline - started, .zero)
             let response = try await httpClient.execute(
@@ -40,7 +48,7 @@ extension HeyGenClient {
             let answer = APIResponse(status: Int(response.status.code), headers: response.headers, body: body)
             metadata["status"] = "\(answer.status)"
             if let requestID = answer.requestID { metadata["request_id"] = "\(requestID)" }
-            result = answer.classify()
+            result = classify(answer)
         } catch {
             result = .failure(HeyGenClient.transportError(error, timeout: timeout))
         }

@@ -5,7 +5,8 @@ import NIOCore
 import Crypto
 import NIOHTTP1
 
-/// A client for the HeyGen API calls the daemon makes: asset upload, Video Agent creation, session and video status.
+/// A client for the HeyGen API calls the daemon makes: asset upload (multipart, or direct to storage for large
+/// files), asset statuses, Video Agent creation, session and video status.
 ///
 /// Each call makes exactly ONE request and never retries; wrap calls in `withRetries`. Every failure is a
 /// `HeyGenError`. The `HTTPClient` given must not follow redirects (a redirect would forward the API key and

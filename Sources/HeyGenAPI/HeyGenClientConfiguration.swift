@@ -13,6 +13,8 @@ extension HeyGenClient {
         public var requestTimeout: Duration
         /// The largest answer body read, in bytes; a larger one is treated as unreadable.
         public var maxResponseBytes: Int
+        /// How long a direct upload's `PUT` to storage may take (a minimum transfer rate, not a fixed total).
+        public var directUploadTimeouts = DirectUploadTimeouts()
 
         /// The default `User-Agent`.
         public static let defaultUserAgent = "heygen-dropd/\(HeyGenClient.version)"

@@ -48,6 +48,9 @@ public struct HeyGenError: Error, CustomStringConvertible, Sendable {
     /// True when the request was cut short because its task was cancelled (see `HeyGenError.cancelled`): no
     /// verdict on the request, never retried; `surfacingCancellation` turns it into `CancellationError`.
     public var isCancellation: Bool = false
+    /// True when storage refused a direct upload's URL (HTTP 401/403: expired, or its signature no longer
+    /// matches): sending the same `PUT` again cannot help, starting again with `beginDirectUpload` can.
+    public var beginAgain: Bool = false
 
     /// Creates an error; the message is collapsed to one line.
     public init(

@@ -4,6 +4,8 @@
 /// and a `.bin` that starts with `%PDF-` is a PDF.
 public enum MediaType: String, Sendable, CaseIterable, Codable {
     case png, jpeg, mp4, webm, mp3, wav, pdf
+    /// SubRip subtitles (text): see `isSubRip(_:)`.
+    case srt
 
     /// The MIME type the API reports for this type.
     public var mimeType: String {
@@ -15,6 +17,7 @@ public enum MediaType: String, Sendable, CaseIterable, Codable {
         case .mp3: "audio/mpeg"
         case .wav: "audio/wav"
         case .pdf: "application/pdf"
+        case .srt: "application/x-subrip"
         }
     }
 
@@ -56,6 +59,7 @@ public enum MediaType: String, Sendable, CaseIterable, Codable {
         {
             return .mp3
         }
+        if isSubRip(b) { return .srt }
         return nil
     }
 

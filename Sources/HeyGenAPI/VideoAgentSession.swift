@@ -8,8 +8,9 @@ public struct VideoAgentSession: Sendable, Equatable {
     public var status: String
     /// The video being made, once the API knows it.
     public var videoID: String?
-    /// Progress as reported, when reported.
-    public var progress: Double?
+    /// Progress in percent (an integer 0–100), when reported. A fractional value is rounded and anything outside
+    /// 0–100 is clamped to it.
+    public var progress: Int?
     /// The `callback_id` the session was created with, when the answer carries it (the list does).
     public var callbackID: String?
     /// When the session was created (`created_at`, Unix seconds), when reported.
@@ -17,7 +18,7 @@ public struct VideoAgentSession: Sendable, Equatable {
 
     /// Creates a session description.
     public init(
-        sessionID: String, status: String, videoID: String? = nil, progress: Double? = nil, callbackID: String? = nil,
+        sessionID: String, status: String, videoID: String? = nil, progress: Int? = nil, callbackID: String? = nil,
         createdAt: Date? = nil
     ) {
         self.sessionID = sessionID
@@ -38,9 +39,15 @@ public struct VideoAgentSession: Sendable, Equatable {
             sessionID: id,
             status: status,
             videoID: json["video_id"]?.nonEmptyString,
-            progress: json["progress"]?.doubleValue,
+            progress: VideoAgentSession.percent(json["progress"]),
             callbackID: json["callback_id"]?.nonEmptyString,
             createdAt: json["created_at"]?.doubleValue.flatMap { $0.isFinite ? Date(timeIntervalSince1970: $0) : nil }
         )
+    }
+
+    /// An integer percentage 0–100 from a JSON number (or numeric string); nil for anything else.
+    static func percent(_ value: JSONValue?) -> Int? {
+        guard let number = value?.doubleValue, number.isFinite else { return nil }
+        return Int(min(max(number.rounded(), 0), 100))
     }
 }

@@ -18,7 +18,11 @@ extension HeyGenSimulator {
             throw SimulatorAPIError.badRequest("invalid_parameter", "invalid fault value: \(error)")
         }
         let updated = try state.withLock { state -> SimulatorFaults in
-            let faults = try state.faults.merging(patch, fields: Set(fields.keys))
+            var faults = try state.faults.merging(patch, fields: Set(fields.keys))
+            if let direct = fields["directUpload"]?.objectValue {
+                // Only the nested fields given change.
+                faults.directUpload = try state.faults.directUpload.merging(patch.directUpload, fields: Set(direct.keys))
+            }
             state.apply(faults, reseed: fields["seed"] != nil)
             return faults
         }
@@ -49,6 +53,7 @@ extension SimulatorFaults {
             case "agentCreateDropAfterCreateRate": merged.agentCreateDropAfterCreateRate = patch.agentCreateDropAfterCreateRate
             case "agentCreateDelayMs": merged.agentCreateDelayMs = patch.agentCreateDelayMs
             case "unauthorizedVideoPolls": merged.unauthorizedVideoPolls = patch.unauthorizedVideoPolls
+            case "directUpload": merged.directUpload = patch.directUpload
             case "seed": merged.seed = patch.seed
             default:
                 throw SimulatorAPIError.badRequest("invalid_parameter", "unknown fault field \(field)", param: field)

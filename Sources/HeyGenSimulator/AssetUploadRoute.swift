@@ -132,7 +132,7 @@ extension HeyGenSimulator {
         guard let mediaType = MediaType.detect(upload.prefix) else {
             throw SimulatorAPIError(
                 .unsupportedMediaType, code: "unsupported_media_type",
-                message: "unsupported file type; accepted: png, jpeg, mp4, webm, mp3, wav, pdf",
+                message: "unsupported file type; accepted: png, jpeg, mp4, webm, mp3, wav, pdf, srt",
                 param: "file"
             )
         }

@@ -7,7 +7,9 @@ import Synchronization
 ///
 /// It serves `POST /v3/assets`, `POST /v3/video-agents`, `GET /v3/video-agents/{id}` and
 /// `GET /v3/videos/{id}` like the real API (same JSON shapes, `X-Api-Key`, `Idempotency-Key`,
-/// `X-Request-Id`), keeps everything in memory, and misbehaves as its `SimulatorFaults` say.
+/// `X-Request-Id`), keeps everything in memory, and misbehaves as its `SimulatorFaults` say. Direct uploads
+/// (`POST /v3/assets/direct-uploads`, `POST /v3/assets/{id}/complete`, `GET /v3/assets/statuses`) send their bytes
+/// to its own signed `/_storage/…` path.
 /// `GET/PUT /_admin/faults` and `GET /_admin/stats` control and observe it over HTTP; the same is
 /// available from Swift through `faults`, `setFaults(_:)` and `stats`.
 public final class HeyGenSimulator: Sendable {
@@ -153,6 +155,13 @@ public final class HeyGenSimulator: Sendable {
         router.get("/v3/videos/:id") { request, context in
             try self.video(id: context.parameters.require("id"))
         }
+        // Direct uploads: begin, complete, statuses, and the storage path the bytes go to.
+        router.post("/v3/assets/direct-uploads") { request, _ in try await self.beginDirectUpload(request) }
+        router.post("/v3/assets/:id/complete") { request, context in
+            try await self.completeDirectUpload(id: context.parameters.require("id"), request)
+        }
+        router.get("/v3/assets/statuses") { request, _ in try self.assetStatuses(request) }
+        router.put("/_storage/:id") { request, context in try await self.storagePut(id: context.parameters.require("id"), request) }
         router.get("/_admin/faults") { _, _ in JSONResponse.make(self.faults) }
         router.put("/_admin/faults") { request, _ in try await self.replaceFaults(request) }
         router.get("/_admin/stats") { _, _ in JSONResponse.make(self.stats) }

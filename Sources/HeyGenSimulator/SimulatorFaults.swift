@@ -39,6 +39,8 @@ public struct SimulatorFaults: Sendable, Codable, Equatable {
     public var agentCreateDelayMs: Int
     /// The next this many `GET /v3/videos/{id}` are answered `401` (the count goes down with each).
     public var unauthorizedVideoPolls: Int
+    /// How direct uploads behave and misbehave (see `DirectUploadFaults`).
+    public var directUpload: DirectUploadFaults
     /// Seed for the random draws; the same seed and the same requests give the same faults.
     /// nil: seeded from the system's random source.
     public var seed: UInt64?
@@ -62,6 +64,7 @@ public struct SimulatorFaults: Sendable, Codable, Equatable {
         agentCreateDropAfterCreateRate: Double = 0,
         agentCreateDelayMs: Int = 0,
         unauthorizedVideoPolls: Int = 0,
+        directUpload: DirectUploadFaults = DirectUploadFaults(),
         seed: UInt64? = nil
     ) {
         self.errorRate = errorRate
@@ -81,6 +84,7 @@ public struct SimulatorFaults: Sendable, Codable, Equatable {
         self.agentCreateDropAfterCreateRate = agentCreateDropAfterCreateRate
         self.agentCreateDelayMs = agentCreateDelayMs
         self.unauthorizedVideoPolls = unauthorizedVideoPolls
+        self.directUpload = directUpload
         self.seed = seed
     }
 
@@ -89,6 +93,7 @@ public struct SimulatorFaults: Sendable, Codable, Equatable {
         case sessionNotFoundRate, errorBodyRate, pollsUntilVideoID, pollsUntilCompleted, maxConcurrentVideos
         case rejectedKeys, insufficientCreditKeys, seed
         case agentCreateErrorAfterCreateRate, agentCreateDropAfterCreateRate, agentCreateDelayMs, unauthorizedVideoPolls
+        case directUpload
     }
 
     /// Decodes the fields present; absent ones take their defaults.
@@ -115,6 +120,7 @@ public struct SimulatorFaults: Sendable, Codable, Equatable {
             try c.decodeIfPresent(Double.self, forKey: .agentCreateDropAfterCreateRate) ?? d.agentCreateDropAfterCreateRate
         agentCreateDelayMs = try c.decodeIfPresent(Int.self, forKey: .agentCreateDelayMs) ?? d.agentCreateDelayMs
         unauthorizedVideoPolls = try c.decodeIfPresent(Int.self, forKey: .unauthorizedVideoPolls) ?? d.unauthorizedVideoPolls
+        directUpload = try c.decodeIfPresent(DirectUploadFaults.self, forKey: .directUpload) ?? d.directUpload
         seed = try c.decodeIfPresent(UInt64.self, forKey: .seed)
     }
 
@@ -138,6 +144,7 @@ public struct SimulatorFaults: Sendable, Codable, Equatable {
         try c.encode(agentCreateDropAfterCreateRate, forKey: .agentCreateDropAfterCreateRate)
         try c.encode(agentCreateDelayMs, forKey: .agentCreateDelayMs)
         try c.encode(unauthorizedVideoPolls, forKey: .unauthorizedVideoPolls)
+        try c.encode(directUpload, forKey: .directUpload)
         try c.encode(seed, forKey: .seed)
     }
 }

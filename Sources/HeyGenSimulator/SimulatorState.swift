@@ -11,6 +11,9 @@ struct SimulatorState: Sendable {
     var idempotency: [String: IdempotencyEntry] = [:]
     var sessions: [String: AgentSession] = [:]
     var videos: [String: SimulatedVideo] = [:]
+    /// Direct uploads by asset id, and the per-run secret their storage URLs are signed with.
+    var directUploads: [String: DirectUploadRecord] = [:]
+    let storageSecret: [UInt8] = (0..<32).map { _ in UInt8.random(in: .min ... .max) }
     /// How much of the above is kept (see `prune`).
     var retention: SimulatorRetention
     /// When records were last pruned by age.

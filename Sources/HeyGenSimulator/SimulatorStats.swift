@@ -25,8 +25,25 @@ public struct SimulatorStats: Sendable, Codable, Equatable {
     public var videosFailed: Int = 0
     /// Injected faults per kind: `error`, `rate_limit`, `bad_gateway`, `session_not_found`,
     /// `error_body`, `video_failed`, `concurrency_limit`, `error_after_create`, `drop_after_create`,
-    /// `unauthorized_poll`.
+    /// `unauthorized_poll`, `direct_put_error`, `direct_put_cut`, `direct_put_expired`, `direct_complete_error`,
+    /// `direct_asset_failed`.
     public var faultsInjected: [String: Int] = [:]
+    /// Direct uploads begun (`POST /v3/assets/direct-uploads` answered with an upload URL).
+    public var directUploadsBegun: Int = 0
+    /// Requests to the storage path (`/_storage/…`), refused and faulted ones included.
+    public var directPuts: Int = 0
+    /// Storage requests per asset id, refused and faulted ones included (a resumed upload's "no second PUT").
+    public var directPutsByAsset: [String: Int] = [:]
+    /// Storage `PUT`s whose bytes were received in full and accepted.
+    public var directPutsAccepted: Int = 0
+    /// Bytes of the accepted storage `PUT`s.
+    public var directPutBytes: Int64 = 0
+    /// Direct uploads completed (`POST /v3/assets/{id}/complete`; a repeated complete is not counted again).
+    public var directUploadsCompleted: Int = 0
+    /// Storage requests that carried an `X-Api-Key` (refused: the key must never reach storage).
+    public var storageKeyLeaks: Int = 0
+    /// The header names (lowercased, sorted) of the last storage request, to check a client sends nothing more.
+    public var lastStorageHeaderNames: [String] = []
     /// The JSON body of the last accepted `POST /v3/video-agents`, exactly as received.
     public var lastAgentRequestBody: JSONValue? = nil
 

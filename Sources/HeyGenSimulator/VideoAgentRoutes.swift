@@ -164,17 +164,17 @@ extension HeyGenSimulator {
             return (session, session.videoID.flatMap { state.videos[$0] })
         }
         let status: String
-        let progress: Double
+        let progress: Int  // percent, an integer 0–100 as the API sends it
         switch video?.outcome {
-        case nil where video == nil: (status, progress) = ("thinking", 0.1)
-        case nil: (status, progress) = ("generating", 0.5)
-        case .completed?: (status, progress) = ("completed", 1.0)
-        case .failed?: (status, progress) = ("failed", 1.0)
+        case nil where video == nil: (status, progress) = ("thinking", 10)
+        case nil: (status, progress) = ("generating", 50)
+        case .completed?: (status, progress) = ("completed", 100)
+        case .failed?: (status, progress) = ("failed", 100)
         }
         return JSONResponse.data([
             "session_id": .string(session.id),
             "status": .string(status),
-            "progress": .number(progress),
+            "progress": .number(Double(progress)),
             "video_id": session.videoID.map(JSONValue.string) ?? .null,
             "created_at": .number(session.createdAt.timeIntervalSince1970.rounded(.down)),
         ])

@@ -63,6 +63,7 @@ extension HeyGenSimulator {
             members["failure_code"] = .string("video_generation_failed")
             members["failure_message"] = .string("the simulated renderer failed")
         }
+        members.merge(videoDetailMembers(video)) { current, _ in current }
         return members
     }
 }

@@ -20,6 +20,14 @@ struct SimulateCommand: AsyncParsableCommand {
     @Option(help: "Share of videos that fail.") var videoFailureRate: Double = 0
     @Option(help: "Share of session polls answered 404.") var sessionNotFoundRate: Double = 0
     @Option(help: "Share of video polls answered 200 with an error body.") var errorBodyRate: Double = 0
+    @Option(help: "Largest direct upload accepted (max_bytes), in bytes.") var directMaxBytes: Int64 = 5 * 1024 * 1024 * 1024
+    @Option(help: "Seconds a direct upload URL stays valid.") var directUrlExpires: Int = 3600
+    @Option(help: "Status polls a direct upload stays processing after complete.") var assetPollsUntilReady: Int = 1
+    @Option(help: "Answer the next N direct upload PUTs with 500.") var directPutErrors: Int = 0
+    @Option(help: "Cut the connection of the next N direct upload PUTs mid-body.") var directPutCuts: Int = 0
+    @Option(help: "Answer the next N direct upload PUTs 403 as expired.") var directPutExpired: Int = 0
+    @Option(help: "Answer the next N direct upload completes 500 (after completing).") var directCompleteErrors: Int = 0
+    @Option(help: "Share of direct uploads whose asset ends failed.") var directAssetFailureRate: Double = 0
     @Option(help: "Log level.") var logLevel: String = "info"
 
     func run() async throws {
@@ -37,6 +45,10 @@ struct SimulateCommand: AsyncParsableCommand {
             faults.videoFailureRate = videoFailureRate
             faults.sessionNotFoundRate = sessionNotFoundRate
             faults.errorBodyRate = errorBodyRate
+            faults.directUpload = DirectUploadFaults(
+                maxBytes: directMaxBytes, urlExpiresInSeconds: directUrlExpires, pollsUntilReady: assetPollsUntilReady,
+                putErrors: directPutErrors, putCuts: directPutCuts, putExpired: directPutExpired,
+                completeErrors: directCompleteErrors, assetFailureRate: directAssetFailureRate)
             let simulator = HeyGenSimulator(host: host, port: port, faults: faults, logger: logger)
             try await simulator.run { port in
                 print("simulator listening on http://\(host):\(port)")

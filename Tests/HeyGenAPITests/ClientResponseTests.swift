@@ -94,9 +94,9 @@ import Testing
     }
 
     @Test func sessionAndVideoAnswersAreReadTolerantly() throws {
-        let session = try answer(200, #"{"data":{"session_id":"s1","status":"generating","video_id":null,"progress":0.5,"new":true}}"#)
+        let session = try answer(200, #"{"data":{"session_id":"s1","status":"generating","video_id":null,"progress":50,"new":true}}"#)
             .classify().get()
-        #expect(VideoAgentSession(json: session, fallbackID: nil) == VideoAgentSession(sessionID: "s1", status: "generating", videoID: nil, progress: 0.5))
+        #expect(VideoAgentSession(json: session, fallbackID: nil) == VideoAgentSession(sessionID: "s1", status: "generating", videoID: nil, progress: 50))
         let video = try answer(200, #"{"data":{"id":"v1","status":"completed","video_url":"https://v","thumbnail_url":"https://t","duration":61.2}}"#)
             .classify().get()
         #expect(

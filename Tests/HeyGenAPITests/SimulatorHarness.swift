@@ -151,6 +151,7 @@ enum SimSampleMedia {
             case .mp3: Array("ID3".utf8) + [4, 0]
             case .wav: Array("RIFF".utf8) + [0x24, 0, 0, 0] + Array("WAVEfmt ".utf8)
             case .pdf: Array("%PDF-1.7\n".utf8)
+            case .srt: Array("1\r\n00:00:01,000 --> 00:00:02,500\r\n".utf8)
             }
         var bytes = magic
         while bytes.count < size { bytes.append(UInt8(truncatingIfNeeded: bytes.count &* 31)) }
