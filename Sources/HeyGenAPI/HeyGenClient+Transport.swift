@@ -26,9 +26,18 @@ extension HeyGenClient {
         return try await exchange(request, deadline: deadline, timeout: configuration.requestTimeout).get()
     }
 
-    /// Sends `request`, reads the answer (at most `maxResponseBytes`) before `deadline`, and classifies it.
-    /// The errors never contain the API key.
-    func exchange(_ request: HTTPClientRequest, deadline: ContinuousClock.Instant, timeout: Duration) async -> Result<[String: JSONValue], HeyGenError> {
+    /// Sends a request without a file under `configuration.requestTimeout` and returns the answer's whole
+    /// top-level object (for answers whose `data` is an array, such as the bulk statuses).
+    func sendReturningWholeAnswer(_ request: HTTPClientRequest) async throws(HeyGenError) -> [String: JSONValue] {
+        let deadline = ContinuousClock.now + configuration.requestTimeout
+        return try await exchange(request, deadline: deadline, timeout: configuration.requestTimeout, whole: true).get()
+    }
+
+    /// Sends `request`, reads the answer (at most `maxResponseBytes`) before `deadline`, and classifies it:
+    /// the `data` object, or with `whole` the top-level object. The errors never contain the API key.
+    func exchange(
+        _ request: HTTPClientRequest, deadline: ContinuousClock.Instant, timeout: Duration, whole: Bool = false
+    ) async -> Result<[String: JSONValue], HeyGenError> {
         let started = ContinuousClock.now
         var metadata: Logger.Metadata = ["method": "\(request.method.rawValue)", "url": "\(request.url)"]
         let result: Result<[String: JSONValue], HeyGenError>
@@ -41,7 +50,7 @@ extension HeyGenClient {
             let answer = APIResponse(status: Int(response.status.code), headers: response.headers, body: body)
             metadata["status"] = "\(answer.status)"
             if let requestID = answer.requestID { metadata["request_id"] = "\(requestID)" }
-            result = answer.classify()
+            result = whole ? answer.classifyWhole() : answer.classify()
         } catch {
             result = .failure(HeyGenClient.transportError(error, timeout: timeout))
         }

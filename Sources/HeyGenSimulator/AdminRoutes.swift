@@ -50,6 +50,7 @@ extension SimulatorFaults {
             case "agentCreateDelayMs": merged.agentCreateDelayMs = patch.agentCreateDelayMs
             case "unauthorizedVideoPolls": merged.unauthorizedVideoPolls = patch.unauthorizedVideoPolls
             case "seed": merged.seed = patch.seed
+            case _ where SimulatorOutputFaults.fieldNames.contains(field): merged.output.take(field, from: patch.output)
             default:
                 throw SimulatorAPIError.badRequest("invalid_parameter", "unknown fault field \(field)", param: field)
             }

@@ -39,6 +39,9 @@ public struct SimulatorFaults: Sendable, Codable, Equatable {
     public var agentCreateDelayMs: Int
     /// The next this many `GET /v3/videos/{id}` are answered `401` (the count goes down with each).
     public var unauthorizedVideoPolls: Int
+    /// The simulator's files and translations: sizes, link lifetime, file host faults, translation outcomes.
+    /// Encoded flat among the other fields (see `SimulatorOutputFaults`).
+    public var output: SimulatorOutputFaults
     /// Seed for the random draws; the same seed and the same requests give the same faults.
     /// nil: seeded from the system's random source.
     public var seed: UInt64?
@@ -62,6 +65,7 @@ public struct SimulatorFaults: Sendable, Codable, Equatable {
         agentCreateDropAfterCreateRate: Double = 0,
         agentCreateDelayMs: Int = 0,
         unauthorizedVideoPolls: Int = 0,
+        output: SimulatorOutputFaults = SimulatorOutputFaults(),
         seed: UInt64? = nil
     ) {
         self.errorRate = errorRate
@@ -81,6 +85,7 @@ public struct SimulatorFaults: Sendable, Codable, Equatable {
         self.agentCreateDropAfterCreateRate = agentCreateDropAfterCreateRate
         self.agentCreateDelayMs = agentCreateDelayMs
         self.unauthorizedVideoPolls = unauthorizedVideoPolls
+        self.output = output
         self.seed = seed
     }
 
@@ -116,6 +121,7 @@ public struct SimulatorFaults: Sendable, Codable, Equatable {
         agentCreateDelayMs = try c.decodeIfPresent(Int.self, forKey: .agentCreateDelayMs) ?? d.agentCreateDelayMs
         unauthorizedVideoPolls = try c.decodeIfPresent(Int.self, forKey: .unauthorizedVideoPolls) ?? d.unauthorizedVideoPolls
         seed = try c.decodeIfPresent(UInt64.self, forKey: .seed)
+        output = try SimulatorOutputFaults(from: decoder)
     }
 
     /// Encodes every field (`seed` as null when unset).
@@ -139,5 +145,6 @@ public struct SimulatorFaults: Sendable, Codable, Equatable {
         try c.encode(agentCreateDelayMs, forKey: .agentCreateDelayMs)
         try c.encode(unauthorizedVideoPolls, forKey: .unauthorizedVideoPolls)
         try c.encode(seed, forKey: .seed)
+        try output.encode(to: encoder)
     }
 }

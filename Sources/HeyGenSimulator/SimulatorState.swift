@@ -1,3 +1,4 @@
+import Crypto
 import Foundation
 import HeyGenAPI
 
@@ -11,6 +12,10 @@ struct SimulatorState: Sendable {
     var idempotency: [String: IdempotencyEntry] = [:]
     var sessions: [String: AgentSession] = [:]
     var videos: [String: SimulatedVideo] = [:]
+    /// Video translations, by id.
+    var translations: [String: SimulatedTranslation] = [:]
+    /// The key signing the file URLs the simulator hands out.
+    let fileSigningKey = SymmetricKey(size: .bits256)
     /// How much of the above is kept (see `prune`).
     var retention: SimulatorRetention
     /// When records were last pruned by age.
@@ -35,11 +40,12 @@ struct SimulatorState: Sendable {
         return true
     }
 
-    /// Sessions whose video is not finished yet (what the concurrency limit counts).
+    /// Sessions whose video is not finished yet, and translations not finished yet (what the concurrency
+    /// limit counts).
     var videosInProgress: Int {
         sessions.values.filter { session in
             guard let videoID = session.videoID, let video = videos[videoID] else { return true }
             return video.outcome == nil
-        }.count
+        }.count + translations.values.filter { $0.outcome == nil }.count
     }
 }
