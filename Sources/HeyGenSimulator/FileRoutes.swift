@@ -19,7 +19,7 @@ extension HeyGenSimulator {
         let path = FileLinks.path(ownerID: owner, kind: kind)
         let expires = query["expires"].flatMap { Int64(String($0)) }
         let signature = query["signature"].map(String.init) ?? ""
-        enum Plan { case error(Int), redirect(String), serve(SimulatedFile, cutAfter: Int64?, stall: Duration?) }
+        enum Plan { case error(Int), redirect(String), serve(size: Int64, cutAfter: Int64?, stall: Duration?) }
         let plan = try state.withLock { state -> Plan in
             if request.headers[.xAPIKey] != nil { state.stats.fileRequestsWithAPIKey += 1 }
             guard let expires, FileLinks.isValid(path: path, expires: expires, signature: signature, key: state.fileSigningKey) else {
@@ -58,15 +58,16 @@ extension HeyGenSimulator {
                 state.stats.faultsInjected["download_cut", default: 0] += 1
                 cutAfter = max(0, state.faults.output.downloadCutAfterBytes)
             }
-            let file = SimulatedFile(kind: kind, ownerID: owner, videoSize: state.faults.output.videoSizeBytes)
-            return .serve(file, cutAfter: cutAfter, stall: stall)
+            return .serve(size: state.faults.output.videoSizeBytes, cutAfter: cutAfter, stall: stall)
         }
         switch plan {
         case .error(let status):
             throw SimulatorAPIError(HTTPResponse.Status(code: status), code: "ServiceUnavailable", message: "simulated file host error")
         case .redirect(let location):
             return Response(status: .found, headers: [.location: location, .contentLength: "0"])
-        case .serve(let file, let cutAfter, let stall):
+        case .serve(let size, let cutAfter, let stall):
+            // Generated outside the lock: making a file's pattern takes a moment.
+            let file = SimulatedFile(kind: kind, ownerID: owner, videoSize: size)
             return try fileResponse(file, kind: kind, range: request.headers[.range], cutAfter: cutAfter, stall: stall)
         }
     }
