@@ -79,6 +79,26 @@ struct SimulatorFileHostTests {
         }
     }
 
+    @Test("a video of 5 GiB is served by ranges without being made whole: a 64-bit mdat box, the right length")
+    func hugeVideo() async throws {
+        try await withTemporaryDirectory { directory in
+            var faults = Self.faults
+            faults.output.videoSizeBytes = 5 << 30
+            try await withSimulator(faults: faults) { sim in
+                let videoID = try await sim.completedVideoID(in: directory)
+                let url = try await sim.fileURL("video_url", ofVideo: videoID)
+                let head = try await sim.rawGet(url, headers: [("Range", "bytes=0-39")])
+                #expect(head.status == 206)
+                #expect(head.headers.first(name: "Content-Range") == "bytes 0-39/\(Int64(5) << 30)")
+                #expect(Array(head.body[4..<8]) == Array("ftyp".utf8))
+                #expect(Array(head.body[24..<32]) == [0, 0, 0, 1] + Array("mdat".utf8))
+                let last = try await sim.rawGet(url, headers: [("Range", "bytes=-10")])
+                #expect(last.body.count == 10)
+                #expect(last.headers.first(name: "Content-Range") == "bytes \((Int64(5) << 30) - 10)-\((Int64(5) << 30) - 1)/\(Int64(5) << 30)")
+            }
+        }
+    }
+
     @Test("the output faults can be set through the admin route, flat among the others")
     func adminFaults() async throws {
         try await withSimHarness { sim in
