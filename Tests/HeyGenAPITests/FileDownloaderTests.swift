@@ -8,7 +8,7 @@ import TestSupport
 @Suite("FileDownloader", .timeLimit(.minutes(5)))
 struct FileDownloaderTests {
     /// A video size that is no multiple of any chunk size used.
-    static let oddSize: Int64 = 3 * 1024 * 1024 + 17
+    static let oddSize: Int64 = 1_572_864 + 17
 
     static func faults(_ change: (inout SimulatorOutputFaults) -> Void = { _ in }) -> SimulatorFaults {
         var output = SimulatorOutputFaults(videoSizeBytes: oddSize)
@@ -98,7 +98,7 @@ struct FileDownloaderTests {
         try await withTemporaryDirectory { directory in
             let faults = Self.faults {
                 $0.downloadCuts = 1
-                $0.downloadCutAfterBytes = 2_000_000
+                $0.downloadCutAfterBytes = 1_000_000
                 $0.downloadRangeSupport = false
             }
             try await withSimulator(faults: faults) { sim in
