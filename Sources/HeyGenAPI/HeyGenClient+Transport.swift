@@ -25,6 +25,13 @@ extension HeyGenClient {
         return try await exchange(request, deadline: deadline, timeout: configuration.requestTimeout).get()
     }
 
+    /// Sends a request without a file under `configuration.requestTimeout` and returns the answer's whole
+    /// top-level object (for answers whose `data` is an array, such as the bulk statuses).
+    func sendReturningWholeAnswer(_ request: HTTPClientRequest) async throws(HeyGenError) -> [String: JSONValue] {
+        let deadline = ContinuousClock.now + configuration.requestTimeout
+        return try await exchange(request, deadline: deadline, timeout: configuration.requestTimeout) { $0.classifyWhole() }.get()
+    }
+
     /// Sends `request`, reads the answer (at most `maxResponseBytes`) before `deadline`, and classifies it.
     /// The errors never contain the API key.
     func exchange(_ request: HTTPClientRequest, deadline: ContinuousClock.Instant, timeout: Duration) async -> Result<[String: JSONValue], HeyGenError> {

@@ -55,6 +55,7 @@ extension SimulatorFaults {
             case "unauthorizedVideoPolls": merged.unauthorizedVideoPolls = patch.unauthorizedVideoPolls
             case "directUpload": merged.directUpload = patch.directUpload
             case "seed": merged.seed = patch.seed
+            case _ where SimulatorOutputFaults.fieldNames.contains(field): merged.output.take(field, from: patch.output)
             default:
                 throw SimulatorAPIError.badRequest("invalid_parameter", "unknown fault field \(field)", param: field)
             }

@@ -5,11 +5,13 @@ import Synchronization
 
 /// A HeyGen-compatible API server for tests, benchmarks and the demo, with fault injection.
 ///
-/// It serves `POST /v3/assets`, `POST /v3/video-agents`, `GET /v3/video-agents/{id}` and
-/// `GET /v3/videos/{id}` like the real API (same JSON shapes, `X-Api-Key`, `Idempotency-Key`,
-/// `X-Request-Id`), keeps everything in memory, and misbehaves as its `SimulatorFaults` say. Direct uploads
-/// (`POST /v3/assets/direct-uploads`, `POST /v3/assets/{id}/complete`, `GET /v3/assets/statuses`) send their bytes
-/// to its own signed `/_storage/…` path.
+/// It serves `POST /v3/assets`, `POST /v3/video-agents`, `GET /v3/video-agents/{id}`,
+/// `GET /v3/videos/{id}`, `GET /v3/videos/statuses` and the video translation calls like the real API (same
+/// JSON shapes, `X-Api-Key`, `Idempotency-Key`, `X-Request-Id`), keeps everything in memory, and misbehaves as
+/// its `SimulatorFaults` say. Direct uploads (`POST /v3/assets/direct-uploads`, `POST /v3/assets/{id}/complete`,
+/// `GET /v3/assets/statuses`) send their bytes to its own signed `/_storage/…` path. The files a finished video
+/// or translation names are served by the simulator itself under `/files/` (presigned, expiring URLs; no
+/// `X-Api-Key`; `Range` honoured), generated on the fly.
 /// `GET/PUT /_admin/faults` and `GET /_admin/stats` control and observe it over HTTP; the same is
 /// available from Swift through `faults`, `setFaults(_:)` and `stats`.
 public final class HeyGenSimulator: Sendable {
@@ -162,6 +164,18 @@ public final class HeyGenSimulator: Sendable {
         }
         router.get("/v3/assets/statuses") { request, _ in try self.assetStatuses(request) }
         router.put("/_storage/:id") { request, context in try await self.storagePut(id: context.parameters.require("id"), request) }
+        // What HeyGen made: bulk statuses, video translations, and the file host.
+        router.get("/v3/videos/statuses") { request, _ in try self.videoStatuses(request) }
+        router.post("/v3/video-translations") { request, _ in try await self.createVideoTranslation(request) }
+        router.get("/v3/video-translations") { request, _ in try self.listVideoTranslations(request) }
+        router.get("/v3/video-translations/statuses") { request, _ in try self.videoTranslationStatuses(request) }
+        router.get("/v3/video-translations/languages") { _, _ in self.translationLanguages() }
+        router.get("/v3/video-translations/:id") { _, context in
+            try self.videoTranslation(id: context.parameters.require("id"))
+        }
+        router.get("/files/:owner/:name") { request, context in
+            try self.serveFile(request, owner: context.parameters.require("owner"), name: context.parameters.require("name"))
+        }
         router.get("/_admin/faults") { _, _ in JSONResponse.make(self.faults) }
         router.put("/_admin/faults") { request, _ in try await self.replaceFaults(request) }
         router.get("/_admin/stats") { _, _ in JSONResponse.make(self.stats) }

@@ -41,6 +41,9 @@ public struct SimulatorFaults: Sendable, Codable, Equatable {
     public var unauthorizedVideoPolls: Int
     /// How direct uploads behave and misbehave (see `DirectUploadFaults`).
     public var directUpload: DirectUploadFaults
+    /// The simulator's files and translations: sizes, link lifetime, file host faults, translation outcomes.
+    /// Encoded flat among the other fields (see `SimulatorOutputFaults`).
+    public var output: SimulatorOutputFaults
     /// Seed for the random draws; the same seed and the same requests give the same faults.
     /// nil: seeded from the system's random source.
     public var seed: UInt64?
@@ -65,6 +68,7 @@ public struct SimulatorFaults: Sendable, Codable, Equatable {
         agentCreateDelayMs: Int = 0,
         unauthorizedVideoPolls: Int = 0,
         directUpload: DirectUploadFaults = DirectUploadFaults(),
+        output: SimulatorOutputFaults = SimulatorOutputFaults(),
         seed: UInt64? = nil
     ) {
         self.errorRate = errorRate
@@ -85,6 +89,7 @@ public struct SimulatorFaults: Sendable, Codable, Equatable {
         self.agentCreateDelayMs = agentCreateDelayMs
         self.unauthorizedVideoPolls = unauthorizedVideoPolls
         self.directUpload = directUpload
+        self.output = output
         self.seed = seed
     }
 
@@ -122,6 +127,7 @@ public struct SimulatorFaults: Sendable, Codable, Equatable {
         unauthorizedVideoPolls = try c.decodeIfPresent(Int.self, forKey: .unauthorizedVideoPolls) ?? d.unauthorizedVideoPolls
         directUpload = try c.decodeIfPresent(DirectUploadFaults.self, forKey: .directUpload) ?? d.directUpload
         seed = try c.decodeIfPresent(UInt64.self, forKey: .seed)
+        output = try SimulatorOutputFaults(from: decoder)
     }
 
     /// Encodes every field (`seed` as null when unset).
@@ -146,5 +152,6 @@ public struct SimulatorFaults: Sendable, Codable, Equatable {
         try c.encode(unauthorizedVideoPolls, forKey: .unauthorizedVideoPolls)
         try c.encode(directUpload, forKey: .directUpload)
         try c.encode(seed, forKey: .seed)
+        try output.encode(to: encoder)
     }
 }

@@ -1,3 +1,4 @@
+import Crypto
 import Foundation
 import HeyGenAPI
 
@@ -14,6 +15,10 @@ struct SimulatorState: Sendable {
     /// Direct uploads by asset id, and the per-run secret their storage URLs are signed with.
     var directUploads: [String: DirectUploadRecord] = [:]
     let storageSecret: [UInt8] = (0..<32).map { _ in UInt8.random(in: .min ... .max) }
+    /// Video translations, by id.
+    var translations: [String: SimulatedTranslation] = [:]
+    /// The key signing the file URLs the simulator hands out.
+    let fileSigningKey = SymmetricKey(size: .bits256)
     /// How much of the above is kept (see `prune`).
     var retention: SimulatorRetention
     /// When records were last pruned by age.
@@ -38,11 +43,12 @@ struct SimulatorState: Sendable {
         return true
     }
 
-    /// Sessions whose video is not finished yet (what the concurrency limit counts).
+    /// Sessions whose video is not finished yet, and translations not finished yet (what the concurrency
+    /// limit counts).
     var videosInProgress: Int {
         sessions.values.filter { session in
             guard let videoID = session.videoID, let video = videos[videoID] else { return true }
             return video.outcome == nil
-        }.count
+        }.count + translations.values.filter { $0.outcome == nil }.count
     }
 }

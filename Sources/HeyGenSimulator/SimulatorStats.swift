@@ -26,7 +26,8 @@ public struct SimulatorStats: Sendable, Codable, Equatable {
     /// Injected faults per kind: `error`, `rate_limit`, `bad_gateway`, `session_not_found`,
     /// `error_body`, `video_failed`, `concurrency_limit`, `error_after_create`, `drop_after_create`,
     /// `unauthorized_poll`, `direct_put_error`, `direct_put_cut`, `direct_put_expired`, `direct_complete_error`,
-    /// `direct_asset_failed`.
+    /// `direct_asset_failed`; of the file host and translations: `download_cut`, `download_stall`,
+    /// `download_error`, `download_redirect`, `link_expired`, `translation_failed`.
     public var faultsInjected: [String: Int] = [:]
     /// Direct uploads begun (`POST /v3/assets/direct-uploads` answered with an upload URL).
     public var directUploadsBegun: Int = 0
@@ -46,6 +47,18 @@ public struct SimulatorStats: Sendable, Codable, Equatable {
     public var lastStorageHeaderNames: [String] = []
     /// The JSON body of the last accepted `POST /v3/video-agents`, exactly as received.
     public var lastAgentRequestBody: JSONValue? = nil
+    /// File responses that began sending a body (`200` or `206`), from the simulator's file host.
+    public var downloadsServed: Int = 0
+    /// Of those, the `206` answers to a `Range` request.
+    public var rangesServed: Int = 0
+    /// Body bytes the file host sent (a cut response counts what it sent).
+    public var downloadBytesServed: Int64 = 0
+    /// File requests that carried an `X-Api-Key` header (the file host must never get one).
+    public var fileRequestsWithAPIKey: Int = 0
+    /// Translations created, per output language as asked (one per language of each create).
+    public var translationsCreated: [String: Int] = [:]
+    /// The JSON body of the last accepted `POST /v3/video-translations`, exactly as received.
+    public var lastTranslationRequestBody: JSONValue? = nil
 
     /// Empty statistics.
     public init() {}

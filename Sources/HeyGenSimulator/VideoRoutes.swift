@@ -8,7 +8,7 @@ extension HeyGenSimulator {
     /// Now and then answers `200` with an `{"error": ...}` body when asked to.
     func video(id: String) throws -> Response {
         let video = try state.withLock { state -> SimulatedVideo in
-            guard var video = state.videos[id] else {
+            guard let video = state.videos[id] else {
                 throw SimulatorAPIError(.notFound, code: "video_not_found", message: "no video \(id)")
             }
             if state.faults.unauthorizedVideoPolls > 0 {
@@ -19,24 +19,13 @@ extension HeyGenSimulator {
             if state.inject("error_body", rate: state.faults.errorBodyRate) {
                 throw ErrorBodyFault()
             }
-            video.polls += 1
-            if video.outcome == nil, video.polls >= video.pollsUntilCompleted {
-                if state.inject("video_failed", rate: state.faults.videoFailureRate) {
-                    video.outcome = .failed
-                    state.stats.videosFailed += 1
-                } else {
-                    video.outcome = .completed
-                    state.stats.videosCompleted += 1
-                }
-            }
-            state.videos[id] = video
-            return video
+            return state.advanceVideo(id) ?? video
         }
-        return JSONResponse.data(Self.videoMembers(video))
+        return JSONResponse.data(Self.videoMembers(video, links: fileLinks()))
     }
 
-    /// The `data` members describing `video`.
-    static func videoMembers(_ video: SimulatedVideo) -> [String: JSONValue] {
+    /// The `data` members describing `video`; a completed one carries fresh `links` to its files.
+    static func videoMembers(_ video: SimulatedVideo, links: FileLinks) -> [String: JSONValue] {
         var members: [String: JSONValue] = [
             "id": .string(video.id),
             "video_id": .string(video.id),
@@ -44,6 +33,8 @@ extension HeyGenSimulator {
             "created_at": .number(video.createdAt.timeIntervalSince1970.rounded(.down)),
             "video_url": .null,
             "thumbnail_url": .null,
+            "captioned_video_url": .null,
+            "subtitle_url": .null,
             "duration": .null,
             "failure_code": .null,
             "failure_message": .null,
@@ -55,8 +46,10 @@ extension HeyGenSimulator {
             members["status"] = .string(pending ? "pending" : "processing")
         case .completed?:
             members["status"] = .string("completed")
-            members["video_url"] = .string("https://files.heygen-simulator.invalid/videos/\(video.id).mp4")
-            members["thumbnail_url"] = .string("https://files.heygen-simulator.invalid/videos/\(video.id).jpg")
+            members["video_url"] = links.url(.video, of: video.id)
+            members["captioned_video_url"] = links.url(.captionedVideo, of: video.id)
+            members["subtitle_url"] = links.url(.subtitles, of: video.id)
+            members["thumbnail_url"] = links.url(.thumbnail, of: video.id)
             members["duration"] = .number(61.2)
         case .failed?:
             members["status"] = .string("failed")

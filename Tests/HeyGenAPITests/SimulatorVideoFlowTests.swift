@@ -35,8 +35,8 @@ struct SimulatorVideoFlowTests {
             }
             #expect(states == ["pending", "processing", "completed"])
             let done = try #require(last)
-            #expect(done.data("video_url")?.stringValue?.hasPrefix("https://") == true)
-            #expect(done.data("thumbnail_url")?.stringValue?.hasPrefix("https://") == true)
+            #expect(done.data("video_url")?.stringValue?.hasPrefix("\(sim.baseURL)/files/") == true)
+            #expect(done.data("thumbnail_url")?.stringValue?.hasPrefix("\(sim.baseURL)/files/") == true)
             guard case .number(let duration)? = done.data("duration") else {
                 Issue.record("no duration in \(done.text)")
                 return
