@@ -3,6 +3,8 @@
 extension SettleTable {
     // MARK: - Events
 
+    /// A record of the inbox watch about its entry `name`: it leaves, is left alone, or starts, keeps or
+    /// stops settling.
     mutating func inboxEvent(_ name: String, mask: UInt32, now: Instant) {
         func has(_ bits: UInt32) -> Bool { mask & bits != 0 }
         if has(InotifyMask.delete | InotifyMask.movedFrom) {
@@ -132,6 +134,7 @@ extension SettleTable {
         awaitingInitial?.remove(name)
     }
 
+    /// `name` settles as a file from now (a bundle settling under that name before loses its watch).
     mutating func startSettling(_ name: String, now: Instant) {
         if let old = pending[name], let watch = old.watch { removeBundleWatch(watch) }
         pending[name] = Pending(kind: .file, deadline: now + settle, order: nextOrder())
@@ -178,6 +181,7 @@ extension SettleTable {
         }
     }
 
+    /// `name` stops settling, without a word.
     mutating func cancel(_ name: String) {
         if let entry = pending.removeValue(forKey: name), let watch = entry.watch {
             removeBundleWatch(watch)
@@ -185,6 +189,7 @@ extension SettleTable {
         awaitingInitial?.remove(name)
     }
 
+    /// The watch `watch` is no longer needed.
     mutating func removeBundleWatch(_ watch: Int32) {
         bundleWatches[watch] = nil
         emit(.removeWatch(watch))

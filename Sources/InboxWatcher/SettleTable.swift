@@ -208,6 +208,7 @@ package struct SettleTable {
         return !entry.createdEntries.isEmpty
     }
 
+    /// `name` is a drop, seen as `fingerprint`.
     mutating func report(_ name: String, kind: DropKind, fingerprint: DropFingerprint) {
         reported[name] = fingerprint
         awaitingInitial?.remove(name)
@@ -216,12 +217,16 @@ package struct SettleTable {
 
     // MARK: - Small steps
 
+    /// `lstat` of the inbox entry `name`.
     func status(of name: String) -> FileStatus? { look(name, nil) }
 
+    /// `lstat` of the entry `child` of the bundle `name`.
     func status(of name: String, child: [UInt8]) -> FileStatus? { look(name, child) }
 
+    /// Adds an action to the answer being built.
     mutating func emit(_ action: Action) { actions.append(action) }
 
+    /// The next tie-breaker among equal deadlines.
     mutating func nextOrder() -> UInt64 {
         sequence += 1
         return sequence
