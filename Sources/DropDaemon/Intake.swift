@@ -11,9 +11,13 @@ import Synchronization
 /// name is not valid UTF-8 an `unreadable_name` job (it fails and moves to failed/). The queue de-duplicates,
 /// so a drop reported twice (scan and event, rescan after an overflow) makes one job.
 ///
+/// Each job is queued under the fingerprint the watcher saw when the entry settled (`InboxDrop.fingerprint`):
+/// the intake does not look at the entry again, so it never records a newer version that has not settled.
+///
 /// A drop that cannot be queued (the database locked by another process past its busy timeout, its disk
 /// full) is kept and tried again every `retryInterval` by `runRetries` until it is queued or its entry has
-/// left the inbox: the watcher reports each drop once, so nothing else would bring it back before a restart.
+/// left the inbox or been replaced (a replacement is reported by the watcher when it settles): the watcher
+/// reports each drop once, so nothing else would bring it back before a restart.
 final class Intake: Sendable {
     let queue: JobQueue
     let inbox: String
@@ -35,10 +39,13 @@ final class Intake: Sendable {
         self.logger = logger
     }
 
-    /// Queues the job for one drop; a drop already gone is ignored; one that cannot be queued now is kept
-    /// for `runRetries`.
+    /// Queues the job for one drop, under the fingerprint the watcher saw it settle with (never a second
+    /// look, which could catch a newer version still being written); one that cannot be queued now is kept
+    /// for `runRetries`. A later report of a name supersedes a kept earlier one.
     func accept(_ drop: InboxDrop) {
-        if !enqueue(drop) {
+        if enqueue(drop) {
+            waiting.withLock { $0[drop.name] = nil }
+        } else {
             waiting.withLock { $0[drop.name] = drop }
         }
     }
@@ -56,6 +63,13 @@ final class Intake: Sendable {
             }
             let drops = waiting.withLock { Array($0.values) }
             for drop in drops.sorted(by: { $0.name < $1.name }) where !Task.isCancelled {
+                guard isStillThere(drop) else {
+                    // Gone, or replaced: a replacement is reported again by the watcher once it settles.
+                    waiting.withLock { current in
+                        if current[drop.name] == drop { current[drop.name] = nil }
+                    }
+                    continue
+                }
                 if enqueue(drop) {
                     waiting.withLock { current in
                         if current[drop.name] == drop { current[drop.name] = nil }
@@ -68,12 +82,19 @@ final class Intake: Sendable {
         }
     }
 
-    /// Enqueues `drop`; true when it is queued (or already was) or its entry is gone, false on failure.
-    private func enqueue(_ drop: InboxDrop) -> Bool {
-        let fingerprint =
+    /// True when the inbox entry under the drop's name is still the version the watcher reported (a kept
+    /// drop is only worth queueing while it is).
+    private func isStillThere(_ drop: InboxDrop) -> Bool {
+        let now =
             drop.rawName.map { sourceFingerprint(directory: inbox, rawName: $0) }
             ?? sourceFingerprint(path: "\(inbox)/\(drop.name)")
-        guard let fingerprint else { return true }
+        return now == drop.fingerprint.queueKey
+    }
+
+    /// Enqueues `drop` under the fingerprint the watcher saw; true when it is queued (or already was), false
+    /// on failure.
+    private func enqueue(_ drop: InboxDrop) -> Bool {
+        let fingerprint = drop.fingerprint.queueKey
         let kind: JobKind
         var notBefore: Date? = nil
         switch drop.kind {

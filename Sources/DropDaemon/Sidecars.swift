@@ -17,12 +17,13 @@ enum Sidecars {
     /// The largest `.agent.json` / `agent.json` read: 64 KiB.
     static let maxAgentJSONBytes = 64 * 1024
 
-    /// Names of sidecars inside a bundle; they are never uploaded.
-    static let bundleFiles: Set<String> = ["agent.json", "prompt.txt"]
+    /// Names of sidecars inside a bundle; they are never uploaded (`DropRules.bundleSidecarNames`).
+    static var bundleFiles: Set<String> { DropRules.bundleSidecarNames }
 
-    /// The sidecar names that may sit beside `name`, the one that takes precedence first.
+    /// The sidecar names that may sit beside `name`, the one that takes precedence first
+    /// (`DropRules.sidecarNames(for:)`).
     static func candidateNames(for name: String) -> [String] {
-        ["\(name).agent.json", "\(name).prompt"]
+        DropRules.sidecarNames(for: name)
     }
 
     /// The sidecars beside `name` in `inbox` now, opened; they move with their source. A sidecar that is a
@@ -34,18 +35,17 @@ enum Sidecars {
     /// The video request the sidecars make (those inside `bundle` first, then `beside`), nil when there are none.
     static func request(bundle: InboxEntry?, bundleName: String, beside: [InboxEntry]) throws -> VideoRequestSpec? {
         if let bundle {
-            if let agent = try openSidecar("agent.json", in: bundle, label: "\(bundleName)/agent.json") {
-                return try read(agent, label: "\(bundleName)/agent.json", json: true)
-            }
-            if let prompt = try openSidecar("prompt.txt", in: bundle, label: "\(bundleName)/prompt.txt") {
-                return try read(prompt, label: "\(bundleName)/prompt.txt", json: false)
+            for kind in DropRules.sidecarPrecedence {
+                let label = "\(bundleName)/\(kind.bundleName)"
+                if let sidecar = try openSidecar(kind.bundleName, in: bundle, label: label) {
+                    return try read(sidecar, label: label, json: kind.isJSON)
+                }
             }
         }
-        if let agent = beside.first(where: { $0.name.hasSuffix(".agent.json") }) {
-            return try read(agent, label: agent.name, json: true)
-        }
-        if let prompt = beside.first(where: { $0.name.hasSuffix(".prompt") }) {
-            return try read(prompt, label: prompt.name, json: false)
+        for kind in DropRules.sidecarPrecedence {
+            if let sidecar = beside.first(where: { $0.name.hasSuffix(kind.suffix) }) {
+                return try read(sidecar, label: sidecar.name, json: kind.isJSON)
+            }
         }
         return nil
     }

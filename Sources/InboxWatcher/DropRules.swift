@@ -1,21 +1,39 @@
 /// The kind of a sidecar file that travels with a dropped file.
-public enum SidecarKind: String, Sendable {
-    /// `NAME.prompt`: UTF-8 text, the Video Agent prompt.
+public enum SidecarKind: String, Sendable, CaseIterable {
+    /// `NAME.prompt` beside a file, `prompt.txt` inside a bundle: UTF-8 text, the Video Agent prompt.
     case prompt
-    /// `NAME.agent.json`: a JSON object of Video Agent fields (takes precedence over `.prompt`).
+    /// `NAME.agent.json` beside a file, `agent.json` inside a bundle: a JSON object of Video Agent fields
+    /// (takes precedence over the prompt).
     case agentJSON = "agent_json"
+
+    /// The name ending of this sidecar beside its file: `.prompt`, `.agent.json`.
+    public var suffix: String {
+        switch self {
+        case .prompt: ".prompt"
+        case .agentJSON: ".agent.json"
+        }
+    }
+
+    /// The name of this sidecar inside a bundle: `prompt.txt`, `agent.json`.
+    public var bundleName: String {
+        switch self {
+        case .prompt: "prompt.txt"
+        case .agentJSON: "agent.json"
+        }
+    }
+
+    /// True for the JSON kind (`agent.json`), false for prompt text.
+    public var isJSON: Bool { self == .agentJSON }
 }
 
-/// The naming rules of the inbox folder.
+/// The naming rules of the inbox folder: the names left alone, and how sidecars and bundle sidecars are
+/// named. The one place these rules live: the watcher, the intake and the sidecar reader all ask here.
 public enum DropRules {
     /// Name endings (compared without regard to case) that mark temporary or partial files.
     static let ignoredExtensions = [".tmp", ".part", ".partial", ".crdownload", ".swp"]
 
-    /// Sidecar name endings, most specific first.
-    static let sidecarSuffixes: [(suffix: String, kind: SidecarKind)] = [
-        (".agent.json", .agentJSON),
-        (".prompt", .prompt),
-    ]
+    /// The sidecar kinds, the one that takes precedence first (`.agent.json` before `.prompt`).
+    public static let sidecarPrecedence: [SidecarKind] = [.agentJSON, .prompt]
 
     /// True when an entry of this name must be left alone: an empty name, names starting with `.`
     /// (rsync/scp/editor temp files), ending in `~`, or ending in `.tmp`, `.part`, `.partial`,
@@ -32,10 +50,24 @@ public enum DropRules {
     /// `report.pdf.prompt` → (`report.pdf`, `.prompt`), `x.agent.json` → (`x`, `.agentJSON`).
     /// Nil for any other name (including a bare `.prompt` with nothing before it).
     public static func sidecarTarget(of name: String) -> (target: String, kind: SidecarKind)? {
-        for (suffix, kind) in sidecarSuffixes where name.hasSuffix(suffix) {
-            let target = String(name.dropLast(suffix.count))
+        for kind in sidecarPrecedence where name.hasSuffix(kind.suffix) {
+            let target = String(name.dropLast(kind.suffix.count))
             return target.isEmpty ? nil : (target, kind)
         }
         return nil
     }
+
+    /// The name of the sidecar of `kind` beside the entry `name`: `report.pdf` → `report.pdf.prompt`.
+    public static func sidecarName(for name: String, kind: SidecarKind) -> String {
+        name + kind.suffix
+    }
+
+    /// The sidecar names that may sit beside the entry `name`, the one that takes precedence first:
+    /// `x` → [`x.agent.json`, `x.prompt`].
+    public static func sidecarNames(for name: String) -> [String] {
+        sidecarPrecedence.map { sidecarName(for: name, kind: $0) }
+    }
+
+    /// The names of the sidecars inside a bundle (`agent.json`, `prompt.txt`): never uploaded as members.
+    public static let bundleSidecarNames: Set<String> = Set(SidecarKind.allCases.map(\.bundleName))
 }

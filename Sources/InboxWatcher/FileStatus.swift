@@ -1,13 +1,13 @@
 import Glibc
 
 /// What `lstat` says about one path, never following a symlink.
-struct FileStatus {
+package struct FileStatus: Equatable, Sendable {
     /// The type of the entry.
-    enum Kind: Equatable {
+    package enum Kind: Equatable, Sendable {
         case regular, directory, symlink, fifo, socket, characterDevice, blockDevice, unknown
 
         /// A short human word for logs ("fifo", "symlink", ...).
-        var label: String {
+        package var label: String {
             switch self {
             case .regular: "regular file"
             case .directory: "directory"
@@ -21,11 +21,22 @@ struct FileStatus {
         }
     }
 
-    var kind: Kind
-    var linkCount: UInt
-    var size: Int64
-    /// "dev:ino:size:mtime_ns"
-    var fingerprint: String
+    /// The type of the entry.
+    package var kind: Kind
+    /// How many names the entry has (1 for a file created in place, more for a hard link).
+    package var linkCount: UInt
+    /// The size in bytes.
+    package var size: Int64
+    /// Its identity and version.
+    package var fingerprint: DropFingerprint
+
+    /// A status from its parts (for tests).
+    package init(kind: Kind, linkCount: UInt, size: Int64, fingerprint: DropFingerprint) {
+        self.kind = kind
+        self.linkCount = linkCount
+        self.size = size
+        self.fingerprint = fingerprint
+    }
 
     /// The status of `path`, or nil when it does not exist (or cannot be examined).
     static func of(_ path: String) -> FileStatus? {
@@ -51,13 +62,11 @@ struct FileStatus {
             case S_IFBLK: .blockDevice
             default: .unknown
             }
-        let mtimeNanoseconds = Int64(info.st_mtim.tv_sec) * 1_000_000_000 + Int64(info.st_mtim.tv_nsec)
-        return FileStatus(
-            kind: kind,
-            linkCount: UInt(info.st_nlink),
-            size: Int64(info.st_size),
-            fingerprint: "\(info.st_dev):\(info.st_ino):\(info.st_size):\(mtimeNanoseconds)"
-        )
+        let fingerprint = DropFingerprint(
+            device: UInt64(info.st_dev), inode: UInt64(info.st_ino), size: Int64(info.st_size),
+            mtimeNanoseconds: Int64(info.st_mtim.tv_sec) * 1_000_000_000 + Int64(info.st_mtim.tv_nsec),
+            ctimeNanoseconds: Int64(info.st_ctim.tv_sec) * 1_000_000_000 + Int64(info.st_ctim.tv_nsec))
+        return FileStatus(kind: kind, linkCount: UInt(info.st_nlink), size: Int64(info.st_size), fingerprint: fingerprint)
     }
 }
 
@@ -65,11 +74,11 @@ struct FileStatus {
 /// Two calls give the same string exactly when the entry was not replaced, resized or re-stamped
 /// in between; the queue uses it as the identity of a source.
 public func sourceFingerprint(path: String) -> String? {
-    FileStatus.of(path)?.fingerprint
+    FileStatus.of(path)?.fingerprint.queueKey
 }
 
 /// `sourceFingerprint(path:)` of the entry `rawName` (raw bytes, e.g. a name that is not valid UTF-8) in
 /// the folder `directory`.
 public func sourceFingerprint(directory: String, rawName: [UInt8]) -> String? {
-    FileStatus.of(bytes: Array(directory.utf8) + [UInt8(ascii: "/")] + rawName)?.fingerprint
+    FileStatus.of(bytes: Array(directory.utf8) + [UInt8(ascii: "/")] + rawName)?.fingerprint.queueKey
 }

@@ -15,13 +15,16 @@ public struct InboxDrop: Sendable, Hashable {
     public var name: String
     /// Whether it is a file or a bundle directory.
     public var kind: DropKind
+    /// The entry as the watcher saw it when it settled: the version to queue (no second look needed).
+    public var fingerprint: DropFingerprint
     /// The entry's raw name when it is not valid UTF-8 (`name` is then its `NameRendering`); nil otherwise.
     public var rawName: [UInt8]?
 
-    /// Makes a drop for `name` of `kind`; `rawName` for a name that is not valid UTF-8.
-    public init(name: String, kind: DropKind, rawName: [UInt8]? = nil) {
+    /// Makes a drop for `name` of `kind`, seen as `fingerprint`; `rawName` for a name that is not valid UTF-8.
+    public init(name: String, kind: DropKind, fingerprint: DropFingerprint, rawName: [UInt8]? = nil) {
         self.name = name
         self.kind = kind
+        self.fingerprint = fingerprint
         self.rawName = rawName
     }
 }

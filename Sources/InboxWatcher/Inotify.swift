@@ -45,34 +45,34 @@ package struct InotifyEvent: Equatable, Sendable {
 }
 
 /// The IN_* masks the watcher uses, as UInt32.
-enum InotifyMask {
-    static let modify = UInt32(IN_MODIFY)
-    static let attrib = UInt32(IN_ATTRIB)
-    static let closeWrite = UInt32(IN_CLOSE_WRITE)
-    static let movedFrom = UInt32(IN_MOVED_FROM)
-    static let movedTo = UInt32(IN_MOVED_TO)
-    static let create = UInt32(IN_CREATE)
-    static let delete = UInt32(IN_DELETE)
-    static let deleteSelf = UInt32(IN_DELETE_SELF)
-    static let moveSelf = UInt32(IN_MOVE_SELF)
-    static let unmount = UInt32(IN_UNMOUNT)
-    static let queueOverflow = UInt32(IN_Q_OVERFLOW)
-    static let ignored = UInt32(IN_IGNORED)
-    static let onlyDirectory = UInt32(IN_ONLYDIR)
-    static let dontFollow = UInt32(IN_DONT_FOLLOW)
-    static let isDirectory = UInt32(IN_ISDIR)
+package enum InotifyMask {
+    package static let modify = UInt32(IN_MODIFY)
+    package static let attrib = UInt32(IN_ATTRIB)
+    package static let closeWrite = UInt32(IN_CLOSE_WRITE)
+    package static let movedFrom = UInt32(IN_MOVED_FROM)
+    package static let movedTo = UInt32(IN_MOVED_TO)
+    package static let create = UInt32(IN_CREATE)
+    package static let delete = UInt32(IN_DELETE)
+    package static let deleteSelf = UInt32(IN_DELETE_SELF)
+    package static let moveSelf = UInt32(IN_MOVE_SELF)
+    package static let unmount = UInt32(IN_UNMOUNT)
+    package static let queueOverflow = UInt32(IN_Q_OVERFLOW)
+    package static let ignored = UInt32(IN_IGNORED)
+    package static let onlyDirectory = UInt32(IN_ONLYDIR)
+    package static let dontFollow = UInt32(IN_DONT_FOLLOW)
+    package static let isDirectory = UInt32(IN_ISDIR)
 
     /// The watch on a directory that is gone or no longer ours.
-    static let lost = deleteSelf | moveSelf | ignored | unmount
+    package static let lost = deleteSelf | moveSelf | ignored | unmount
 
     /// Everything that tells about entries appearing, changing or leaving, and the directory itself going away.
-    static let contents =
+    package static let contents =
         closeWrite | movedTo | create | modify | delete | movedFrom | attrib | deleteSelf | moveSelf
 
     /// The inbox itself (may be reached through a symlink).
-    static let inbox = contents | onlyDirectory
+    package static let inbox = contents | onlyDirectory
     /// A bundle directory inside the inbox (never through a symlink).
-    static let bundle = contents | onlyDirectory | dontFollow
+    package static let bundle = contents | onlyDirectory | dontFollow
 }
 
 /// An inotify instance (non-blocking, close-on-exec).

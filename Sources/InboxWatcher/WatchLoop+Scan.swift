@@ -1,58 +1,23 @@
 import Glibc
 import Logging
 
-/// The watcher thread's scans of the inbox, its loss and return, and small helpers.
+/// The watcher thread's scanner: lists the inbox for the table, gives up and re-establishes the inbox
+/// watch, and reaches entries by their raw names.
 extension WatchLoop {
     // MARK: - Scans and the inbox watch
 
-    /// Lists the inbox and makes every entry not pending yet and not reported unchanged a pending
-    /// name with a settle deadline. After lost events, pending names that are gone are dropped and
-    /// writers are no longer waited for (their close may have been lost).
+    /// Lists the inbox and hands the names to the table (which decides what settles).
     func scan(_ reason: ScanReason) {
         guard inboxWatch != nil else { return }
         let now = clock.now
-        let names: [[UInt8]]
+        let listed: [[UInt8]]
         switch directoryEntries(inbox) {
-        case .success(let listed): names = listed
+        case .success(let names): listed = names
         case .failure(let failure):
             logger.error("cannot list the inbox (\(reason.rawValue)): \(errorText(failure.number))")
             return
         }
-        let eventsWereLost = reason != .startup
-        if eventsWereLost {
-            let present = Set(names.map { String(validating: $0, as: UTF8.self) ?? NameRendering.render($0) })
-            for name in pending.keys where !present.contains(name) {
-                cancel(name)
-            }
-        }
-        var added = 0
-        for raw in names {
-            guard let name = decodedName(raw) else { continue }
-            if DropRules.isIgnoredName(name) {
-                mention(raw, "ignoring \(name): name of a temporary or hidden file")
-                continue
-            }
-            guard let status = status(of: name) else { continue }
-            switch status.kind {
-            case .regular, .directory:
-                let kind: DropKind = status.kind == .regular ? .file : .directory
-                if var entry = pending[name], entry.kind == kind {
-                    if eventsWereLost {
-                        entry.deadline = now + settle
-                        entry.activeWriters = []
-                        pending[name] = entry
-                    }
-                    continue
-                }
-                if reported[name] == status.fingerprint { continue }
-                if kind == .file { startSettling(name, now: now) } else { beginBundle(name, now: now) }
-                if reason == .startup, pending[name] != nil { awaitingInitial?.insert(name) }
-                added += 1
-            default:
-                mention(raw, "ignoring \(name): a \(status.kind.label), not a regular file or directory")
-            }
-        }
-        logger.debug("scanned the inbox (\(reason.rawValue)): \(added) new entries settling")
+        apply(.listed(names: listed.map(decodedName), reason: reason), now: now)
     }
 
     /// The inbox was deleted, moved away or unmounted: forget everything and look for it again.
@@ -60,13 +25,9 @@ extension WatchLoop {
         guard let watch = inboxWatch else { return }
         inotify.removeWatch(watch)
         inboxWatch = nil
-        for bundleWatch in bundleWatches.keys { inotify.removeWatch(bundleWatch) }
-        bundleWatches = [:]
-        pending = [:]
-        reported = [:]
+        apply(.inboxLost, now: clock.now)
         rawNames = [:]
         mentioned.removeAll()
-        if awaitingInitial != nil { awaitingInitial = [] }
         nextReestablishAttempt = clock.now
         logger.warning("the inbox was removed or moved away; watching for it to come back")
     }
@@ -86,18 +47,13 @@ extension WatchLoop {
         }
     }
 
-    // MARK: - Helpers
+    // MARK: - Names and paths
 
     func path(_ name: String) -> String { inbox + "/" + name }
 
-    func nextOrder() -> UInt64 {
-        sequence += 1
-        return sequence
-    }
-
     /// The name as a String: itself when it is valid UTF-8, else its `NameRendering` (remembered with its
     /// raw bytes, and logged once as a warning): such an entry is a drop like any other and fails later.
-    func decodedName(_ raw: [UInt8]) -> String? {
+    func decodedName(_ raw: [UInt8]) -> String {
         if let name = String(validating: raw, as: UTF8.self) { return name }
         let rendering = NameRendering.render(raw)
         rawNames[rendering] = raw
@@ -105,11 +61,16 @@ extension WatchLoop {
         return rendering
     }
 
+    /// The raw bytes of the inbox entry `name`.
+    func rawName(_ name: String) -> [UInt8] {
+        rawNames[name] ?? Array(name.utf8)
+    }
+
     /// What `lstat` says about the inbox entry `name` (or its entry `child`), reached by its raw bytes.
     func status(of name: String, child: [UInt8]? = nil) -> FileStatus? {
         var bytes = Array(inbox.utf8)
         bytes.append(UInt8(ascii: "/"))
-        bytes += rawNames[name] ?? Array(name.utf8)
+        bytes += rawName(name)
         if let child {
             bytes.append(UInt8(ascii: "/"))
             bytes += child
@@ -122,12 +83,5 @@ extension WatchLoop {
         if mentioned.insert(raw) {
             logger.log(level: level, "\(message())")
         }
-    }
-
-    func finish() {
-        inotify.close()
-        readBuffer.deallocate()
-        output.finish()
-        control.markFinished()
     }
 }

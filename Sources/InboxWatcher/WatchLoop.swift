@@ -9,42 +9,15 @@ enum WatchOutput: Sendable {
     case ready
 }
 
-/// The state machine of the watcher thread: reads inotify records, keeps each pending name with its
-/// settle deadline, rescans when events were lost, and emits drops in the order they become ready.
+/// The watcher thread: waits on inotify and the run control, reads inotify records, lists the inbox
+/// when events were lost, and feeds all of it to the `SettleTable`, whose decisions it carries out
+/// (drops out, bundle watches added and removed, log lines).
 ///
-/// Lives on one thread only; every method is synchronous and may block briefly on syscalls.
+/// The syscalls are all here (and in the scanner, `WatchLoop+Scan.swift`); the decisions are all in the
+/// table. Lives on one thread only; every method is synchronous and may block briefly on syscalls.
 final class WatchLoop {
     typealias Instant = ContinuousClock.Instant
-
-    /// A name in the inbox that is not a drop yet.
-    struct Pending {
-        var kind: DropKind
-        /// When it becomes a drop if nothing else happens; nil while a writer is active.
-        var deadline: Instant?
-        /// Tie-breaker among equal deadlines: the order in which names started settling.
-        var order: UInt64
-        /// The watch on a bundle directory created in place or found by a scan.
-        var watch: Int32?
-        /// A file created in place with no write or close seen yet. When its deadline passes it is a
-        /// drop only if it has content (written before it got its name, e.g. O_TMPFILE + linkat);
-        /// while empty, its writer may not have started: it waits another settle window.
-        var justCreated = false
-        /// Entries of a bundle that are being written (modified, not closed yet): they hold it.
-        var activeWriters: Set<[UInt8]> = []
-        /// Entries of a bundle created with nothing written yet: like `justCreated` for files.
-        var createdEntries: Set<[UInt8]> = []
-
-        /// When it is due, if it can become due at all.
-        var dueAt: Instant? { activeWriters.isEmpty ? deadline : nil }
-    }
-
-    /// Why the inbox is being listed.
-    enum ScanReason: String {
-        case startup = "start-up"
-        case overflow = "inotify queue overflow"
-        case requested = "rescan requested"
-        case reestablished = "inbox re-established"
-    }
+    typealias ScanReason = SettleTable.ScanReason
 
     /// How often a lost inbox is looked for again.
     static let reestablishInterval: Duration = .milliseconds(250)
@@ -52,7 +25,6 @@ final class WatchLoop {
     static let readBufferSize = 64 * 1024
 
     let inbox: String
-    let settle: Duration
     let logger: Logger
     let inotify: InotifyDescriptor
     let control: RunControl
@@ -60,20 +32,14 @@ final class WatchLoop {
     let clock = ContinuousClock()
     let readBuffer: UnsafeMutableRawBufferPointer
 
+    var table: SettleTable
     var inboxWatch: Int32?
-    var bundleWatches: [Int32: String] = [:]
-    var pending: [String: Pending] = [:]
-    /// The fingerprint of every name reported and still in the inbox, so a rescan does not report it again.
-    var reported: [String: String] = [:]
     /// Names already logged as left alone: logged once per name, remembered across renames and rescans
     /// (bounded: the oldest are forgotten first), so a storm of events or rescans does not repeat them.
     var mentioned = BoundedNameSet(capacity: 4096)
     /// The raw bytes of names that are not valid UTF-8, by their `NameRendering` (the key used everywhere
     /// else), while they are pending or reported.
     var rawNames: [String: [UInt8]] = [:]
-    /// Names from the start-up scan not yet reported and untouched since; nil once `.ready` was emitted.
-    var awaitingInitial: Set<String>? = []
-    var sequence: UInt64 = 0
     var nextReestablishAttempt: Instant?
 
     init(
@@ -84,7 +50,7 @@ final class WatchLoop {
         logger[metadataKey: "inbox"] = "\(inbox)"
         self.inbox = inbox
         self.inboxWatch = inboxWatch
-        self.settle = settle
+        self.table = SettleTable(settle: settle)
         self.logger = logger
         self.inotify = inotify
         self.control = control
@@ -105,8 +71,7 @@ final class WatchLoop {
             if inboxWatch == nil, let attempt = nextReestablishAttempt, attempt <= now {
                 reestablish(now: now)
             }
-            emitDue(now: clock.now)
-            announceReadyIfDone()
+            apply(.deadlinesPassed, now: clock.now)
             waitForActivity(paused: requests.readingPaused)
         }
     }
@@ -137,7 +102,7 @@ final class WatchLoop {
 
     /// Milliseconds until the next deadline (or re-watch attempt); -1 when there is none.
     func pollTimeout(now: Instant) -> Int32 {
-        var earliest = pending.values.lazy.compactMap(\.dueAt).min()
+        var earliest = table.nextDeadline
         if inboxWatch == nil, let attempt = nextReestablishAttempt {
             earliest = min(earliest ?? attempt, attempt)
         }
@@ -171,168 +136,81 @@ final class WatchLoop {
         }
     }
 
-    // MARK: - Events
+    // MARK: - Events to the table
 
     func handle(_ event: InotifyEvent, now: Instant) {
         if event.has(InotifyMask.queueOverflow) {
             logger.warning("inotify event queue overflowed; rescanning the inbox")
             scan(.overflow)
         } else if let inboxWatch, event.watch == inboxWatch {
-            handleInboxEvent(event, now: now)
-        } else if let bundle = bundleWatches[event.watch] {
-            handleBundleEvent(event, bundle: bundle, now: now)
+            if event.has(InotifyMask.lost) {
+                inboxLost()
+            } else if !event.name.isEmpty {
+                handleInboxEvent(event, now: now)
+            }
+        } else {
+            apply(.watched(watch: event.watch, child: event.name, mask: event.mask), now: now)
         }
     }
 
     func handleInboxEvent(_ event: InotifyEvent, now: Instant) {
-        if event.has(InotifyMask.lost) {
-            inboxLost()
-            return
-        }
-        guard !event.name.isEmpty else { return }
         if event.has(InotifyMask.delete | InotifyMask.movedFrom) {
-            forget(event.name)
+            // The name left: no need to warn about its bytes; its raw name goes once nothing is pending.
+            let name = String(validating: event.name, as: UTF8.self) ?? NameRendering.render(event.name)
+            apply(.inbox(name: name, mask: event.mask), now: now)
+            if table.pending[name] == nil { rawNames[name] = nil }
             return
         }
-        guard let name = decodedName(event.name) else { return }
-        if DropRules.isIgnoredName(name) {
-            mention(event.name, "ignoring \(name): name of a temporary or hidden file")
-            return
-        }
-        // Changed since the start-up scan: reported when it settles, like any new drop; not waited for by onReady.
-        awaitingInitial?.remove(name)
-        let isDirectory = event.has(InotifyMask.isDirectory)
-        if event.has(InotifyMask.create) {
-            if isDirectory { beginBundle(name, now: now) } else { fileCreated(name, raw: event.name, now: now) }
-        }
-        if event.has(InotifyMask.movedTo) {
-            if isDirectory { bundleMovedIn(name, raw: event.name, now: now) } else { fileArrived(name, raw: event.name, now: now) }
-        }
-        if isDirectory {
-            // A directory's own changes (tar, for one, makes IN_MODIFY on it) only postpone a pending bundle.
-            if event.has(InotifyMask.modify | InotifyMask.attrib) { postpone(name, now: now) }
-            return
-        }
-        if event.has(InotifyMask.modify) {
-            writerActive(name, now: now)
-        }
-        if event.has(InotifyMask.closeWrite) {
-            fileArrived(name, raw: event.name, now: now)
-        }
-        if event.has(InotifyMask.attrib) {
-            postpone(name, now: now)
-        }
+        apply(.inbox(name: decodedName(event.name), mask: event.mask), now: now)
     }
 
-    /// Anything inside a bundle being filled in place postpones it; entries being written hold it.
-    func handleBundleEvent(_ event: InotifyEvent, bundle: String, now: Instant) {
-        guard var entry = pending[bundle], entry.watch == event.watch else { return }
-        if event.has(InotifyMask.lost) {
-            // Leaving the inbox is reported by the inbox watch; here only the watch's end matters.
-            if event.has(InotifyMask.ignored) {
-                bundleWatches[event.watch] = nil
-                entry.watch = nil
-                pending[bundle] = entry
-            }
-            return
-        }
-        entry.deadline = now + settle
-        awaitingInitial?.remove(bundle)
-        if !event.has(InotifyMask.isDirectory), !event.name.isEmpty {
-            let child = event.name
-            if event.has(InotifyMask.create),
-                let status = status(of: bundle, child: child),
-                status.kind == .regular, status.linkCount == 1
-            {
-                entry.createdEntries.insert(child)
-            }
-            if event.has(InotifyMask.modify) {
-                entry.createdEntries.remove(child)
-                entry.activeWriters.insert(child)
-            }
-            if event.has(InotifyMask.closeWrite | InotifyMask.delete | InotifyMask.movedFrom) {
-                entry.createdEntries.remove(child)
-                entry.activeWriters.remove(child)
+    /// Hands `event` to the table and carries out what it decides, in order.
+    func apply(_ event: SettleTable.Event, now: Instant) {
+        var queue = [event]
+        while !queue.isEmpty {
+            let actions = table.handle(queue.removeFirst(), now: now) { [self] name, child in status(of: name, child: child) }
+            for action in actions {
+                if let feedback = perform(action) { queue.append(feedback) }
             }
         }
-        pending[bundle] = entry
     }
 
-    // MARK: - Transitions
-
-    /// A name created in place: a file about to be written, a hard link (complete already) or
-    /// something to leave alone.
-    func fileCreated(_ name: String, raw: [UInt8], now: Instant) {
-        guard let status = status(of: name) else { return }
-        switch status.kind {
-        case .regular:
-            startSettling(name, now: now)
-            if status.linkCount == 1 {
-                pending[name]?.justCreated = true
-            }
-        case .directory:
-            beginBundle(name, now: now)
-        default:
-            mention(raw, "ignoring \(name): a \(status.kind.label), not a regular file or directory")
+    /// Carries out one action of the table; returns what the table must learn from it, if anything.
+    func perform(_ action: SettleTable.Action) -> SettleTable.Event? {
+        switch action {
+        case .drop(let name, let kind, let fingerprint):
+            logger.debug("drop ready: \(name) (\(kind.rawValue))")
+            output.yield(.drop(InboxDrop(name: name, kind: kind, fingerprint: fingerprint, rawName: rawNames[name])))
+        case .watchBundle(let name):
+            return watchBundle(name)
+        case .removeWatch(let watch):
+            inotify.removeWatch(watch)
+        case .leaveAlone(let name, .temporaryName):
+            mention(rawName(name), "ignoring \(name): name of a temporary or hidden file")
+        case .leaveAlone(let name, .notRegularOrDirectory(let kind)):
+            mention(rawName(name), "ignoring \(name): a \(kind.label), not a regular file or directory")
+        case .giveUp(let name, .leftInbox):
+            logger.debug("\(name) left the inbox before it settled")
+        case .giveUp(let name, .vanished):
+            logger.debug("\(name) vanished before it settled")
+        case .giveUp(let name, .changedType(let kind)):
+            logger.debug("\(name) changed type before it settled (now a \(kind.label))")
+        case .listed(let reason, let added):
+            logger.debug("scanned the inbox (\(reason.rawValue)): \(added) new entries settling")
+        case .ready:
+            output.yield(.ready)
         }
+        return nil
     }
 
-    /// A file closed after writing or moved in: it settles from now.
-    func fileArrived(_ name: String, raw: [UInt8], now: Instant) {
-        guard let status = status(of: name) else {
-            // Written under a name that never existed in the directory (an O_TMPFILE's "#ino").
-            cancel(name)
-            return
-        }
-        switch status.kind {
-        case .regular:
-            startSettling(name, now: now)
-        case .directory:
-            beginBundle(name, now: now)
-        default:
-            mention(raw, "ignoring \(name): a \(status.kind.label), not a regular file or directory")
-        }
-    }
-
-    /// A writer has the file open: it is not a drop before its next close.
-    func writerActive(_ name: String, now: Instant) {
-        if let entry = pending[name], entry.kind == .directory {
-            postpone(name, now: now)
-            return
-        }
-        if let entry = pending[name], entry.deadline == nil { return }
-        if pending[name] == nil, status(of: name)?.kind != .regular { return }
-        if let old = pending[name], let watch = old.watch { removeBundleWatch(watch) }
-        pending[name] = Pending(kind: .file, deadline: nil, order: nextOrder())
-        awaitingInitial?.remove(name)
-    }
-
-    func startSettling(_ name: String, now: Instant) {
-        if let old = pending[name], let watch = old.watch { removeBundleWatch(watch) }
-        pending[name] = Pending(kind: .file, deadline: now + settle, order: nextOrder())
-    }
-
-    /// Metadata changed (e.g. `cp -p` setting times after the close): a settling name waits longer.
-    func postpone(_ name: String, now: Instant) {
-        guard var entry = pending[name], entry.deadline != nil else { return }
-        entry.deadline = now + settle
-        pending[name] = entry
-    }
-
-    /// A directory created in place or found by a scan: watched (its top level only) until nothing
-    /// changed in it for the settle window.
-    func beginBundle(_ name: String, now: Instant) {
-        guard let status = status(of: name), status.kind == .directory else { return }
-        if var entry = pending[name], entry.kind == .directory {
-            entry.deadline = now + settle
-            pending[name] = entry
-            return
-        }
-        var entry = Pending(kind: .directory, deadline: now + settle, order: nextOrder())
-        switch rawNames[name] != nil ? .failure(SystemErrno(number: EILSEQ)) : inotify.addWatch(path(name), mask: InotifyMask.bundle) {
+    /// Watches the bundle `name` (its top level); the watch, or nil with a warning when it cannot be had
+    /// (the bundle is then reported after the settle window without watching its contents).
+    func watchBundle(_ name: String) -> SettleTable.Event? {
+        let result = rawNames[name] != nil
+            ? .failure(SystemErrno(number: EILSEQ)) : inotify.addWatch(path(name), mask: InotifyMask.bundle)
+        switch result {
         case .success(let watch):
-            entry.watch = watch
-            bundleWatches[watch] = name
+            return .bundleWatched(name: name, watch: watch)
         case .failure(let failure):
             let number = failure.number
             let limit =
@@ -341,107 +219,14 @@ final class WatchLoop {
             logger.warning(
                 "cannot watch bundle \(name): \(errorText(number))\(limit); it is reported after the settle window without watching its contents"
             )
-        }
-        pending[name] = entry
-    }
-
-    /// A directory moved in is complete: it is a drop at once.
-    func bundleMovedIn(_ name: String, raw: [UInt8], now: Instant) {
-        guard let status = status(of: name) else { return }
-        guard status.kind == .directory else {
-            fileArrived(name, raw: raw, now: now)
-            return
-        }
-        if let old = pending.removeValue(forKey: name), let watch = old.watch { removeBundleWatch(watch) }
-        emitDue(now: now)
-        report(name, kind: .directory, fingerprint: status.fingerprint)
-    }
-
-    /// The name left the inbox (deleted or moved away): nothing pending or remembered stays.
-    func forget(_ raw: [UInt8]) {
-        let name = String(validating: raw, as: UTF8.self) ?? NameRendering.render(raw)
-        defer { if pending[name] == nil { rawNames[name] = nil } }
-        reported[name] = nil
-        if pending[name] != nil {
-            logger.debug("\(name) left the inbox before it settled")
-            cancel(name)
+            return nil
         }
     }
 
-    func cancel(_ name: String) {
-        if let entry = pending.removeValue(forKey: name), let watch = entry.watch {
-            removeBundleWatch(watch)
-        }
-        awaitingInitial?.remove(name)
+    func finish() {
+        inotify.close()
+        readBuffer.deallocate()
+        output.finish()
+        control.markFinished()
     }
-
-    func removeBundleWatch(_ watch: Int32) {
-        bundleWatches[watch] = nil
-        inotify.removeWatch(watch)
-    }
-
-    // MARK: - Drops
-
-    /// Reports every pending name whose deadline has passed, earliest first, after checking it is
-    /// still what it was.
-    func emitDue(now: Instant) {
-        let due = pending.compactMap { name, entry -> (name: String, at: Instant, order: UInt64)? in
-            guard let at = entry.dueAt, at <= now else { return nil }
-            return (name, at, entry.order)
-        }
-        guard !due.isEmpty else { return }
-        for item in due.sorted(by: { ($0.at, $0.order) < ($1.at, $1.order) }) {
-            guard var entry = pending[item.name] else { continue }
-            if stillStarting(item.name, &entry) {
-                entry.deadline = now + settle
-                pending[item.name] = entry
-                continue
-            }
-            pending[item.name] = nil
-            if let watch = entry.watch { removeBundleWatch(watch) }
-            awaitingInitial?.remove(item.name)
-            guard let status = status(of: item.name) else {
-                logger.debug("\(item.name) vanished before it settled")
-                continue
-            }
-            switch (entry.kind, status.kind) {
-            case (.file, .regular), (.directory, .directory):
-                report(item.name, kind: entry.kind, fingerprint: status.fingerprint)
-            default:
-                logger.debug("\(item.name) changed type before it settled (now a \(status.kind.label))")
-            }
-        }
-    }
-
-    /// True when a just-created file, or an entry just created in a bundle, is still empty: its
-    /// writer may not have started yet. Entries that got content or left are forgotten.
-    func stillStarting(_ name: String, _ entry: inout Pending) -> Bool {
-        if entry.justCreated {
-            guard let status = status(of: name), status.kind == .regular, status.size == 0 else {
-                entry.justCreated = false
-                return false
-            }
-            return true
-        }
-        entry.createdEntries = entry.createdEntries.filter { child in
-            guard let status = status(of: name, child: child) else { return false }
-            return status.kind == .regular && status.size == 0
-        }
-        return !entry.createdEntries.isEmpty
-    }
-
-    func report(_ name: String, kind: DropKind, fingerprint: String) {
-        reported[name] = fingerprint
-        awaitingInitial?.remove(name)
-        logger.debug("drop ready: \(name) (\(kind.rawValue))")
-        output.yield(.drop(InboxDrop(name: name, kind: kind, rawName: rawNames[name])))
-    }
-
-    func announceReadyIfDone() {
-        if let awaiting = awaitingInitial, awaiting.isEmpty {
-            awaitingInitial = nil
-            output.yield(.ready)
-        }
-    }
-
 }

@@ -46,6 +46,27 @@ struct DropRulesTests {
         #expect(DropRules.sidecarTarget(of: name) == nil)
     }
 
+    @Test("the sidecars beside a name, the one that takes precedence first, map back to it")
+    func sidecarNames() throws {
+        #expect(DropRules.sidecarNames(for: "report.pdf") == ["report.pdf.agent.json", "report.pdf.prompt"])
+        #expect(DropRules.sidecarName(for: "a b.png", kind: .prompt) == "a b.png.prompt")
+        for name in ["report.pdf", "clip.mp4.prompt", "x"] {
+            for (sidecar, kind) in zip(DropRules.sidecarNames(for: name), DropRules.sidecarPrecedence) {
+                let target = try #require(DropRules.sidecarTarget(of: sidecar))
+                #expect(target.target == name)
+                #expect(target.kind == kind)
+            }
+        }
+    }
+
+    @Test("the sidecars inside a bundle")
+    func bundleSidecars() {
+        #expect(DropRules.bundleSidecarNames == ["agent.json", "prompt.txt"])
+        #expect(SidecarKind.agentJSON.bundleName == "agent.json")
+        #expect(SidecarKind.prompt.bundleName == "prompt.txt")
+        #expect(SidecarKind.agentJSON.isJSON && !SidecarKind.prompt.isJSON)
+    }
+
     @Test("kinds have their wire names")
     func rawValues() {
         #expect(SidecarKind.agentJSON.rawValue == "agent_json")
