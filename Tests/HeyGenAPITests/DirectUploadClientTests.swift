@@ -175,7 +175,7 @@ import TestSupport
                 let client = sim.client()
                 let (grant, _) = try await client.directUpload(file)
                 let error = await #expect(throws: HeyGenError.self) {
-                    try await client.waitForAsset(id: grant.assetID, timeout: .milliseconds(300), initialInterval: .milliseconds(20))
+                    try await client.waitForAsset(id: grant.assetID, timeout: .seconds(3), initialInterval: .milliseconds(20))
                 }
                 #expect(error?.isRetryable == true)
                 #expect(error?.message.contains("processing") == true)
