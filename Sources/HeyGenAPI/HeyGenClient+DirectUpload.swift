@@ -47,20 +47,6 @@ extension HeyGenClient {
         return CompletedDirectUpload(asset: asset, status: data["status"]?.nonEmptyString ?? "")
     }
 
-    /// A request to the API carrying `body` as JSON (keys sorted).
-    func jsonRequest(_ method: HTTPMethod, _ path: String, _ body: JSONValue) throws(HeyGenError) -> HTTPClientRequest {
-        var request = makeRequest(method, path)
-        request.headers.add(name: "Content-Type", value: "application/json")
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
-        do {
-            request.body = .bytes(ByteBuffer(bytes: try encoder.encode(body)))
-        } catch {
-            throw HeyGenError(category: .rejected, message: "the request cannot be encoded as JSON", isRetryable: false)
-        }
-        return request
-    }
-
     /// `checksum` when it is a SHA-256 as 64 hex digits (returned in lowercase); a rejected error otherwise.
     static func validChecksum(_ checksum: String) throws(HeyGenError) -> String {
         let lower = checksum.lowercased()

@@ -13,18 +13,7 @@ extension HeyGenClient {
         guard !request.outputLanguages.isEmpty else {
             throw HeyGenError(category: .rejected, message: "no output language given", isRetryable: false)
         }
-        var httpRequest = makeRequest(.POST, "/v3/video-translations")
-        httpRequest.headers.add(name: "Content-Type", value: "application/json")
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
-        let body: Data
-        do {
-            body = try encoder.encode(request.jsonBody)
-        } catch {
-            throw HeyGenError(category: .rejected, message: "the translation request cannot be encoded as JSON", isRetryable: false)
-        }
-        httpRequest.body = .bytes(ByteBuffer(bytes: body))
-        let data = try await send(httpRequest)
+        let data = try await send(jsonRequest(.POST, "/v3/video-translations", request.jsonBody))
         guard case .array(let items)? = data["video_translation_ids"] else {
             throw malformed("the translation answer has no video_translation_ids")
         }

@@ -95,18 +95,7 @@ public struct HeyGenClient: Sendable {
     /// `files: [{"type":"asset_id","asset_id":...}]` and the extra fields at the top level.
     /// Not idempotent: a retry after a lost answer may start a second session.
     public func createVideoAgent(_ request: VideoAgentRequest) async throws(HeyGenError) -> VideoAgentSession {
-        var httpRequest = makeRequest(.POST, "/v3/video-agents")
-        httpRequest.headers.add(name: "Content-Type", value: "application/json")
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
-        let body: Data
-        do {
-            body = try encoder.encode(request.jsonBody)
-        } catch {
-            throw HeyGenError(category: .rejected, message: "the Video Agent request cannot be encoded as JSON", isRetryable: false)
-        }
-        httpRequest.body = .bytes(ByteBuffer(bytes: body))
-        let data = try await send(httpRequest)
+        let data = try await send(jsonRequest(.POST, "/v3/video-agents", request.jsonBody))
         guard let session = VideoAgentSession(json: data, fallbackID: nil) else {
             throw malformed("the Video Agent answer has no session_id or status")
         }
