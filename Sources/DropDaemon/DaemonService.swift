@@ -76,15 +76,15 @@ public struct DaemonService: Service, CustomStringConvertible {
                 }
             }
             group.addTask {
-                try await cancelWhenGracefulShutdown { await intake.runRetries() }
+                await cancelWhenGracefulShutdown { await intake.runRetries() }
             }
             group.addTask {
-                try await cancelWhenGracefulShutdown {
+                await cancelWhenGracefulShutdown {
                     await StatusReporter(queue: queue, notifier: notifier, logger: logger).run()
                 }
             }
             group.addTask {
-                try await cancelWhenGracefulShutdown { await pruner.run() }
+                await cancelWhenGracefulShutdown { await pruner.run() }
             }
             if let notifier, let interval = notifier.watchdogInterval {
                 // WatchdogSec is twice the interval: a worker silent for that long (while not idle and not

@@ -16,7 +16,7 @@ enum NoReplaceRename {
 
     private typealias Function = @convention(c) (Int32, UnsafePointer<CChar>, Int32, UnsafePointer<CChar>, UInt32) -> Int32
     private static let noReplace: UInt32 = 1  // RENAME_NOREPLACE
-    private nonisolated(unsafe) static let function: Function? = dlsym(nil, "renameat2").map {
+    private static let function: Function? = dlsym(nil, "renameat2").map {
         unsafeBitCast($0, to: Function.self)
     }
 

@@ -171,7 +171,7 @@ final class DaemonProcess: Sendable {
         process.executableURL = URL(fileURLWithPath: BuiltProducts.executable("heygen-dropd"))
         process.arguments = arguments
         process.environment = environment
-        FileManager.default.createFile(atPath: log, contents: nil)
+        _ = FileManager.default.createFile(atPath: log, contents: nil)
         let handle = try FileHandle(forWritingTo: URL(fileURLWithPath: log))
         process.standardOutput = handle
         process.standardError = handle

@@ -60,8 +60,8 @@ final class DemoProcess: Sendable {
 
     static func start(in directory: String, log: String) throws -> DemoProcess {
         let out = "\(log).out", err = "\(log).err"
-        FileManager.default.createFile(atPath: out, contents: nil)
-        FileManager.default.createFile(atPath: err, contents: nil)
+        _ = FileManager.default.createFile(atPath: out, contents: nil)
+        _ = FileManager.default.createFile(atPath: err, contents: nil)
         let process = Process()
         process.executableURL = URL(fileURLWithPath: BuiltProducts.executable("heygen-dropd"))
         process.arguments = ["demo"]

@@ -19,7 +19,7 @@ struct RunRefusalTests {
             #expect(overlap.stderr.contains("overlap"))
             #expect(overlap.stderr.split(separator: "\n").count == 1)
 
-            FileManager.default.createFile(atPath: h.root.file("plain-file"), contents: Data("x".utf8))
+            _ = FileManager.default.createFile(atPath: h.root.file("plain-file"), contents: Data("x".utf8))
             let uncreatable = try await h.command("run", ["--outbox", h.root.file("plain-file/outbox")])
             #expect(uncreatable.status == 1)
             #expect(uncreatable.stderr.contains("plain-file/outbox"))

@@ -95,7 +95,7 @@ struct MigrationTests {
         try await withTemporaryDirectory(prefix: "dropqueue-test") { directory in
             let db = try SQLiteConnection.open(path: directory.file("tx.sqlite3"))
             try db.executeScript("CREATE TABLE t (v INTEGER)")
-            try db.transaction { () throws(QueueError) in try db.execute("INSERT INTO t VALUES (1)") }
+            _ = try db.transaction { () throws(QueueError) in try db.execute("INSERT INTO t VALUES (1)") }
             #expect(throws: QueueError.invalidArgument) {
                 try db.transaction { () throws(QueueError) in
                     try db.execute("INSERT INTO t VALUES (2)")

@@ -16,8 +16,8 @@ public func runProcess(
 {
     let scratch = try TemporaryDirectory(prefix: "dropd-cmd")
     defer { scratch.remove() }
-    FileManager.default.createFile(atPath: scratch.file("out"), contents: nil)
-    FileManager.default.createFile(atPath: scratch.file("err"), contents: nil)
+    _ = FileManager.default.createFile(atPath: scratch.file("out"), contents: nil)
+    _ = FileManager.default.createFile(atPath: scratch.file("err"), contents: nil)
     let process = Process()
     process.executableURL = URL(fileURLWithPath: path)
     process.arguments = arguments
