@@ -31,10 +31,13 @@ let package = Package(
             pkgConfig: "sqlite3",
             providers: [.apt(["libsqlite3-dev"])]
         ),
+        // Small helpers every module shares: units of a Duration, the text of an errno.
+        .target(name: "SystemSupport"),
         // The durable job queue and the asset table, on SQLite.
         .target(
             name: "DropQueue",
             dependencies: [
+                "SystemSupport",
                 "CSQLite",
                 .product(name: "Logging", package: "swift-log"),
             ]
@@ -43,6 +46,7 @@ let package = Package(
         .target(
             name: "HeyGenAPI",
             dependencies: [
+                "SystemSupport",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "Logging", package: "swift-log"),
@@ -55,6 +59,7 @@ let package = Package(
         .target(
             name: "HeyGenSimulator",
             dependencies: [
+                "SystemSupport",
                 "HeyGenAPI",
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "Hummingbird", package: "hummingbird"),
@@ -66,6 +71,7 @@ let package = Package(
         .target(
             name: "InboxWatcher",
             dependencies: [
+                "SystemSupport",
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),
@@ -73,6 +79,7 @@ let package = Package(
         .target(
             name: "DropDaemon",
             dependencies: [
+                "SystemSupport",
                 "DropQueue",
                 "HeyGenAPI",
                 "HeyGenSimulator",

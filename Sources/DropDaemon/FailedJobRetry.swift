@@ -1,5 +1,6 @@
 import DropQueue
 import Foundation
+import SystemSupport
 
 /// `heygen-dropd retry`: puts failed jobs back in the queue and brings their sources back from failed/.
 ///

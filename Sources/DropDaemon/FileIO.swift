@@ -1,6 +1,7 @@
 import Foundation
 #if canImport(Glibc)
 import Glibc
+import SystemSupport
 #endif
 
 /// A failed file operation, described in one line naming the path.
@@ -14,7 +15,7 @@ public struct FileIOError: Error, CustomStringConvertible, Sendable {
 enum FileIO {
     /// The text of the current `errno`.
     static func lastError() -> String {
-        String(cString: strerror(errno))
+        lastErrnoText()
     }
 
     /// Writes `data` to `path` (created or truncated, mode 0644) and flushes it to disk before returning.

@@ -2,6 +2,7 @@ import Crypto
 import HeyGenAPI
 #if canImport(Glibc)
 import Glibc
+import SystemSupport
 #endif
 
 /// What the local checks learned about one file before any upload.
@@ -51,7 +52,7 @@ enum FileInspector {
         case .symlink: LocalProblem(.unsupportedType, "\(label) is a symlink; symlinks are never followed")
         case .wrongType: LocalProblem(.unsupportedType, "\(label) is not a regular file")
         case .busy: LocalProblem(.unreadable, "\(label) is held by another program's lease")
-        case .failed(let code): LocalProblem(.unreadable, "cannot read \(label): \(String(cString: strerror(code)))")
+        case .failed(let code): LocalProblem(.unreadable, "cannot read \(label): \(errnoText(code))")
         }
     }
 

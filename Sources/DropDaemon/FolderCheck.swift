@@ -1,5 +1,6 @@
 #if canImport(Glibc)
 import Glibc
+import SystemSupport
 #elseif canImport(Darwin)
 import Darwin
 #endif
@@ -129,6 +130,6 @@ public enum FolderCheck {
     }
 
     private static func message(_ number: Int32) -> String {
-        String(cString: strerror(number))
+        errnoText(number)
     }
 }

@@ -1,5 +1,6 @@
 import DropQueue
 import Synchronization
+import SystemSupport
 
 /// The workers' sign of life, for the systemd watchdog: each job in hand has its own heartbeat, beaten at
 /// each step of the job (every check of a file, save, release or finish), and the API calls it waits on

@@ -3,6 +3,7 @@ import Foundation
 import InboxWatcher
 import Logging
 import Synchronization
+import SystemSupport
 
 /// Turns the watcher's drops into queued jobs.
 ///

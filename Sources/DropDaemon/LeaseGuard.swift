@@ -1,5 +1,6 @@
 import DropQueue
 import Synchronization
+import SystemSupport
 
 /// What a worker knows about its claim on the job in hand: when the lease was last known held (claimed or
 /// renewed), on the monotonic clock. Past three quarters of a lease without a renewal the claim may be lost

@@ -2,6 +2,7 @@ import DropQueue
 import Foundation
 import InboxWatcher
 import Logging
+import SystemSupport
 
 /// The end of a job: a sidecar left without its file, and the phase `finishing` (the outcome settled, the
 /// result written, the sources moved, the job closed).

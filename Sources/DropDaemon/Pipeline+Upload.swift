@@ -3,6 +3,7 @@ import Foundation
 import HeyGenAPI
 import InboxWatcher
 import Logging
+import SystemSupport
 
 /// The checks and uploads: the phases `checking` and `uploading`.
 extension Pipeline {

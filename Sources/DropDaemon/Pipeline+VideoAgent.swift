@@ -2,6 +2,7 @@ import DropQueue
 import Foundation
 import HeyGenAPI
 import Logging
+import SystemSupport
 
 /// The Video Agent create: the phases `awaitingSlot` and `creatingVideo`.
 extension Pipeline {

@@ -2,6 +2,7 @@ import DropQueue
 import Foundation
 import HeyGenAPI
 import Logging
+import SystemSupport
 
 /// The wait for the video: the phase `waitingForVideo`.
 extension Pipeline {

@@ -3,6 +3,7 @@ import Foundation
 import HeyGenAPI
 import InboxWatcher
 import Logging
+import SystemSupport
 
 /// Carries jobs through their lifecycle: local checks, uploads (or reuse), the Video Agent, the wait for the
 /// video, then the result and the move of the sources.

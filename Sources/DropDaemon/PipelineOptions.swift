@@ -1,5 +1,6 @@
 import Foundation
 import HeyGenAPI
+import SystemSupport
 
 /// The knobs of the pipeline, taken from the settings.
 public struct PipelineOptions: Sendable {
@@ -42,13 +43,5 @@ public struct PipelineOptions: Sendable {
         self.outbox = outbox
         self.archive = archive
         self.failed = failed
-    }
-}
-
-extension Duration {
-    /// The duration in seconds, as a floating-point number.
-    var seconds: Double {
-        let parts = components
-        return Double(parts.seconds) + Double(parts.attoseconds) / 1e18
     }
 }

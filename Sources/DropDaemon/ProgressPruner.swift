@@ -1,6 +1,7 @@
 import DropQueue
 import Foundation
 import Logging
+import SystemSupport
 
 /// Clears the progress records of jobs that finished more than `retention` ago (their rows stay, so `jobs`
 /// still lists them), at start and then every `interval`, a batch at a time, so the database does not grow

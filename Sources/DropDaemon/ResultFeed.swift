@@ -2,6 +2,7 @@ import Foundation
 import ServiceLifecycle
 #if canImport(Glibc)
 import Glibc
+import SystemSupport
 #endif
 
 /// Prints one short line for every result that appears in the outbox (new, or replaced by a later job of

@@ -1,5 +1,6 @@
 import Foundation
 import Logging
+import SystemSupport
 
 /// How one setting's text becomes its value, and how a value is written back (for the defaults in
 /// `--help`, the README and the shipped config file).

@@ -1,4 +1,5 @@
 import Logging
+import SystemSupport
 
 /// Everything the daemon and the operator commands are configured with, fully validated.
 ///

@@ -1,4 +1,5 @@
 import Logging
+import SystemSupport
 
 /// Every setting, once: key, flag, environment variable, parser, default, help and level.
 ///

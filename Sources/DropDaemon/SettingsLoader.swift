@@ -2,6 +2,7 @@ import Foundation
 
 #if canImport(Glibc)
 import Glibc
+import SystemSupport
 #elseif canImport(Darwin)
 import Darwin
 #endif
@@ -81,7 +82,7 @@ public enum SettingsLoader {
     /// Why a file could not be read: its errno.
     struct ReadFailure: Error {
         var number: Int32
-        var message: String { String(cString: strerror(number)) }
+        var message: String { errnoText(number) }
     }
 
     /// The whole content of the file at `path` (at most 16 MiB), or the errno of the failure.

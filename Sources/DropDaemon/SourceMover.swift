@@ -1,6 +1,7 @@
 import Foundation
 #if canImport(Glibc)
 import Glibc
+import SystemSupport
 #endif
 
 /// One planned move of a dropped entry (a file, a sidecar or a bundle directory).
@@ -137,7 +138,7 @@ enum SourceMover {
         case .failed(EXDEV):
             return try copyAcrossDevices(from: from, to: to, checked: checked)
         case .failed(let code):
-            throw FileIOError("cannot move \(from) to \(to): \(String(cString: strerror(code)))")
+            throw FileIOError("cannot move \(from) to \(to): \(errnoText(code))")
         case .unsupported:
             break
         }

@@ -1,6 +1,7 @@
 import DropQueue
 import Foundation
 import Logging
+import SystemSupport
 
 /// Tells systemd (`STATUS=`) how the queue stands whenever the counts change, checking every two seconds.
 struct StatusReporter: Sendable {

@@ -3,6 +3,7 @@ import Synchronization
 
 #if canImport(Glibc)
 import Glibc
+import SystemSupport
 #elseif canImport(Musl)
 import Musl
 #endif
@@ -140,7 +141,7 @@ public struct SystemdNotifier: Sendable {
     private func reportFailure(operation: String, errno code: Int32) {
         let metadata: Logger.Metadata = [
             "socket": "\(address)",
-            "error": "\(operation): \(String(cString: strerror(code)))",
+            "error": "\(operation): \(errnoText(code))",
         ]
         if failureReported.setOnce() {
             logger.warning("cannot notify systemd; further failures are logged at debug level", metadata: metadata)

@@ -2,6 +2,7 @@ import Logging
 import Synchronization
 #if canImport(FoundationEssentials)
 import FoundationEssentials
+import SystemSupport
 #else
 import Foundation
 #endif

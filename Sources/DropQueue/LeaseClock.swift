@@ -1,5 +1,6 @@
 #if canImport(FoundationEssentials)
 import FoundationEssentials
+import SystemSupport
 #else
 import Foundation
 #endif

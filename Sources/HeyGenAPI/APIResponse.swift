@@ -1,6 +1,7 @@
 import Foundation
 import NIOCore
 import NIOHTTP1
+import SystemSupport
 
 /// An HTTP answer from the API, read in full (bounded), and its classification into data or a `HeyGenError`.
 struct APIResponse: Sendable {

@@ -1,3 +1,4 @@
+import SystemSupport
 /// How long a direct upload's `PUT` to storage may take. A large body gets no fixed total: the upload is
 /// aborted when fewer than `minimumBytes` moved during any `window`, or when no answer came `answerTimeout`
 /// after the last byte was handed over; `maximumDuration` is only a last-resort ceiling.

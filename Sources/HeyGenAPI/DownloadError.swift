@@ -1,3 +1,4 @@
+import SystemSupport
 /// Why a download from a file host (a presigned `video_url`, `subtitle_url`, ...) failed, classified for the caller.
 ///
 /// After any `DownloadError` the file holds exactly `bytesOnDisk` bytes, a correct prefix of the body: pass that

@@ -3,6 +3,7 @@ import NIOCore
 import NIOPosix
 #if canImport(Glibc)
 import Glibc
+import SystemSupport
 #elseif canImport(Darwin)
 import Darwin
 #endif
@@ -143,7 +144,7 @@ struct DownloadSink: Sendable {
 
     /// The error for a failed system call: `ENOSPC`/`EDQUOT` are `diskFull`, the rest `localFile`.
     static func ioError(_ code: Int32, _ what: String, bytesOnDisk: Int64) -> DownloadError {
-        let reason = String(cString: strerror(code))
+        let reason = errnoText(code)
         if code == ENOSPC || code == EDQUOT {
             return DownloadError(kind: .diskFull, message: "no space left \(what): \(reason)", bytesOnDisk: bytesOnDisk)
         }

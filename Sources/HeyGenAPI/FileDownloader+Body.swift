@@ -1,6 +1,7 @@
 import AsyncHTTPClient
 import NIOCore
 import Synchronization
+import SystemSupport
 
 extension FileDownloader {
     /// Streams `body` into `sink` in writes of about `writeChunkBytes`, enforcing `maxBytes` and the minimum

@@ -4,6 +4,7 @@ import Logging
 import NIOCore
 import NIOHTTP1
 import NIOPosix
+import SystemSupport
 
 /// Downloads what HeyGen made (a presigned `video_url`, `captioned_video_url`, `subtitle_url`, `thumbnail_url`,
 /// or a translation's files) into a file descriptor the caller opened, streamed, never holding the body.

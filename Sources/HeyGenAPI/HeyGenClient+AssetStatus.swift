@@ -1,5 +1,6 @@
 import Foundation
 import Logging
+import SystemSupport
 
 extension HeyGenClient {
     /// The most ids `assetStatuses(ids:)` accepts in one call.

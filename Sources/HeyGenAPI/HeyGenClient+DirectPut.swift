@@ -3,6 +3,7 @@ import Foundation
 import Logging
 import NIOCore
 import NIOHTTP1
+import SystemSupport
 
 extension HeyGenClient {
     /// Sends a direct upload's bytes: `PUT url` with exactly `headers` (the grant's `uploadHeaders`) and a

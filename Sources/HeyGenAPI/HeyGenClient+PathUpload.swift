@@ -1,5 +1,6 @@
 #if canImport(Glibc)
 import Glibc
+import SystemSupport
 #endif
 
 extension HeyGenClient {
@@ -20,7 +21,7 @@ extension HeyGenClient {
                 throw HeyGenError(category: .vanished, message: "\(fileName) no longer exists", isRetryable: false)
             }
             throw HeyGenError(
-                category: .unreadable, message: "\(fileName) cannot be opened: \(String(cString: strerror(errno)))", isRetryable: false)
+                category: .unreadable, message: "\(fileName) cannot be opened: \(lastErrnoText())", isRetryable: false)
         }
         defer { close(fd) }
         var info = stat()

@@ -4,6 +4,7 @@ import NIOCore
 import NIOHTTP1
 #if canImport(Glibc)
 import Glibc
+import SystemSupport
 #endif
 
 extension HeyGenClient {

@@ -4,6 +4,7 @@ import Logging
 import NIOCore
 import Crypto
 import NIOHTTP1
+import SystemSupport
 
 /// A client for the HeyGen API calls the daemon makes: asset upload (multipart, or direct to storage for large
 /// files), asset statuses, Video Agent creation, session and video status.

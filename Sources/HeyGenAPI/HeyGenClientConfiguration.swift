@@ -1,3 +1,4 @@
+import SystemSupport
 extension HeyGenClient {
     /// Where and how the client talks to the API.
     public struct Configuration: Sendable {

@@ -1,3 +1,4 @@
+import SystemSupport
 /// Why a HeyGen API call failed, classified for the pipeline: what kind of failure, whether a retry can help,
 /// and what the server said (HTTP status, `error.code`, `error.message`, `X-Request-Id`, `Retry-After`).
 ///

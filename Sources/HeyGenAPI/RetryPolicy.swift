@@ -1,3 +1,4 @@
+import SystemSupport
 /// How often and how patiently a failed API request is repeated: up to `maxAttempts` requests in all,
 /// waiting a full-jitter exponential backoff between them (a random time between zero and
 /// `min(maxDelay, baseDelay * 2^(n-1))`), but never less than the server's `Retry-After`.
@@ -55,16 +56,5 @@ public struct RetryPolicy: Sendable, Equatable {
             return retryAfter
         }
         return jitter
-    }
-}
-
-extension Duration {
-    /// The duration in whole nanoseconds, saturating at the bounds of `Int64`.
-    var nanoseconds: Int64 {
-        let (seconds, attoseconds) = components
-        let (fromSeconds, overflow) = seconds.multipliedReportingOverflow(by: 1_000_000_000)
-        if overflow { return seconds < 0 ? .min : .max }
-        let (total, overflow2) = fromSeconds.addingReportingOverflow(attoseconds / 1_000_000_000)
-        return overflow2 ? (seconds < 0 ? .min : .max) : total
     }
 }

@@ -4,6 +4,7 @@ import NIOPosix
 import Synchronization
 #if canImport(Glibc)
 import Glibc
+import SystemSupport
 #endif
 
 /// A file the caller opened, to upload: its descriptor and the number of bytes to send from its start.
@@ -55,7 +56,7 @@ public struct UploadFile: Sendable {
                 }
                 if count < 0 {
                     if failure == EINTR { continue }
-                    throw ReadFailed(description: "reading the file failed: \(String(cString: strerror(failure)))")
+                    throw ReadFailed(description: "reading the file failed: \(errnoText(failure))")
                 }
                 if count == 0 { throw EndedEarly(expected: size, read: offset + Int64(done)) }
                 done += count

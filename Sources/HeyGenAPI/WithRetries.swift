@@ -1,4 +1,5 @@
 import Logging
+import SystemSupport
 
 /// Runs `operation` until it succeeds, fails with a permanent error, or `policy.maxAttempts` requests were made,
 /// waiting `policy.delay(afterAttempt:error:)` between attempts (so a server's `Retry-After` is never cut short).

@@ -1,6 +1,7 @@
 import Foundation
 import HeyGenAPI
 import Hummingbird
+import SystemSupport
 
 extension HeyGenSimulator {
     /// How many bytes one write of a file body carries.

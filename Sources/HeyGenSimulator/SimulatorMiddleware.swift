@@ -1,5 +1,6 @@
 import HeyGenAPI
 import Hummingbird
+import SystemSupport
 
 /// What every request goes through: a request id, counting, injected latency and faults, the API key
 /// check, and errors rendered in the API's JSON error shape.

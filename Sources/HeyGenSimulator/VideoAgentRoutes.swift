@@ -1,6 +1,7 @@
 import Foundation
 import HeyGenAPI
 import Hummingbird
+import SystemSupport
 
 extension HeyGenSimulator {
     /// The largest JSON body accepted by `POST /v3/video-agents`.

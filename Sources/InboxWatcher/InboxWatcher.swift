@@ -1,6 +1,7 @@
 import Foundation
 import Logging
 import Synchronization
+import SystemSupport
 
 /// Watches one inbox folder with inotify and reports each entry that has settled: a regular file
 /// whose writer is done, or a bundle directory.
@@ -112,12 +113,5 @@ public final class InboxWatcher: Sendable {
     /// Resumes reading inotify events after `pauseReading`.
     package func resumeReading() {
         activeRun.withLock { $0?.setReadingPaused(false) }
-    }
-}
-
-extension Duration {
-    /// Whole milliseconds.
-    fileprivate var milliseconds: Int64 {
-        components.seconds * 1000 + components.attoseconds / 1_000_000_000_000_000
     }
 }

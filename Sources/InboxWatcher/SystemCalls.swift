@@ -1,8 +1,9 @@
 import Glibc
+import SystemSupport
 
 /// The system's text for an errno value, with the number.
 func errorText(_ number: Int32) -> String {
-    "\(String(cString: strerror(number))) (errno \(number))"
+    "\(errnoText(number)) (errno \(number))"
 }
 
 /// The first line of a /proc file (e.g. an inotify limit), or "unknown".

@@ -1,5 +1,6 @@
 import Glibc
 import Logging
+import SystemSupport
 
 /// What the watcher thread hands to `run`, in order.
 enum WatchOutput: Sendable {

@@ -1,6 +1,7 @@
 import CSQLite
 #if canImport(Glibc)
 import Glibc
+import SystemSupport
 #elseif canImport(Darwin)
 import Darwin
 #endif
@@ -71,10 +72,10 @@ final class SQLiteConnection {
         var info = stat()
         if stat(path, &info) == 0 {
             if (info.st_mode & S_IFMT) == S_IFDIR { return "\(message) (it is a directory)" }
-            if access(path, R_OK | W_OK) != 0 { return "\(message) (\(String(cString: strerror(errno))))" }
+            if access(path, R_OK | W_OK) != 0 { return "\(message) (\(lastErrnoText()))" }
             return message
         }
-        let reason = String(cString: strerror(errno))
+        let reason = lastErrnoText()
         var parent = path
         if let slash = parent.lastIndex(of: "/") {
             parent = String(parent[..<slash])
@@ -83,10 +84,10 @@ final class SQLiteConnection {
             parent = "."
         }
         if stat(parent, &info) != 0 {
-            return "\(message) (folder \(parent): \(String(cString: strerror(errno))))"
+            return "\(message) (folder \(parent): \(lastErrnoText()))"
         }
         if access(parent, W_OK | X_OK) != 0 {
-            return "\(message) (folder \(parent): \(String(cString: strerror(errno))))"
+            return "\(message) (folder \(parent): \(lastErrnoText()))"
         }
         return "\(message) (\(reason))"
     }

@@ -33,11 +33,3 @@ extension SQLiteValue: ExpressibleByIntegerLiteral, ExpressibleByStringLiteral, 
     init(nilLiteral: ()) { self = .null }
     init(floatLiteral value: Double) { self = .real(value) }
 }
-
-extension Duration {
-    /// The duration in (fractional) seconds.
-    var seconds: Double {
-        let parts = components
-        return Double(parts.seconds) + Double(parts.attoseconds) / 1e18
-    }
-}
