@@ -110,6 +110,7 @@ let package = Package(
         // Test support: temp folders, the JSON Schema check, finding the built binaries.
         .target(
             name: "TestSupport",
+            dependencies: [.product(name: "Logging", package: "swift-log")],
             path: "Tests/TestSupport"
         ),
         // A child process for the queue's crash test: claims jobs, then waits to be killed.

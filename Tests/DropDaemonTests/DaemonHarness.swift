@@ -223,8 +223,3 @@ final class DaemonProcess: Sendable {
     }
 }
 
-/// A harness failure with a message.
-struct HarnessError: Error, CustomStringConvertible {
-    let description: String
-    init(_ description: String) { self.description = description }
-}

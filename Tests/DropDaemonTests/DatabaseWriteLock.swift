@@ -1,4 +1,5 @@
 import CSQLite
+import TestSupport
 
 /// A second connection to the daemon's queue database holding its write lock (`BEGIN EXCLUSIVE`), the way
 /// another process (an operator's `sqlite3`, a backup) can, until `release`.

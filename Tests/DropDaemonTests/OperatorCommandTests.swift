@@ -219,16 +219,3 @@ extension DaemonHarness {
         try JSONNode.parse(Data(try await succeeding(subcommand, extra).utf8))
     }
 }
-
-/// Checks `probe` every 100 ms until it returns a value, failing after `timeout`.
-func eventually<T>(
-    _ what: String, timeout: Duration = .seconds(60), _ probe: () async throws -> T?
-) async throws -> T {
-    let deadline = ContinuousClock.now + timeout
-    while ContinuousClock.now < deadline {
-        if let value = try? await probe() { return value }
-        try await Task.sleep(for: .milliseconds(100))
-    }
-    if let value = try await probe() { return value }
-    throw HarnessError("timed out waiting until \(what)")
-}

@@ -11,7 +11,7 @@ struct ProgressPrunerTests {
     @Test("records of jobs finished longer ago than the retention are cleared, in batches; the jobs stay")
     func prunesOldRecords() async throws {
         try await withTemporaryDirectory(prefix: "dropd-prune") { directory in
-            let logger = Logger(label: "test") { _ in SwiftLogNoOpLogHandler() }
+            let logger = quietLogger("test")
             let queue = try JobQueue(path: directory.file("queue.sqlite3"), logger: logger)
             let start = Date(timeIntervalSince1970: 1_800_000_000)
             let names = (0..<1203).map { "f\($0).pdf" }

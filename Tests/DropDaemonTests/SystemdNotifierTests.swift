@@ -139,7 +139,7 @@ struct SystemdNotifierTests {
             SystemdNotifier(environment: ["NOTIFY_SOCKET": socket.environmentValue, "WATCHDOG_USEC": "20000"])
         )
         #expect(notifier.watchdogInterval == .milliseconds(10))
-        let logger = Logger(label: "test") { _ in SwiftLogNoOpLogHandler() }
+        let logger = quietLogger("test")
         let group = ServiceGroup(services: [WatchdogService(notifier: notifier, logger: logger)], logger: logger)
         try await withThrowingTaskGroup(of: Void.self) { tasks in
             tasks.addTask { try await group.run() }
@@ -157,7 +157,7 @@ struct SystemdNotifierTests {
         let socket = try NotifySocket(directory.file("notify"))
         let notifier = try #require(SystemdNotifier(environment: ["NOTIFY_SOCKET": socket.environmentValue]))
         #expect(notifier.watchdogInterval == nil)
-        let logger = Logger(label: "test") { _ in SwiftLogNoOpLogHandler() }
+        let logger = quietLogger("test")
         let service = WatchdogService(notifier: notifier, interval: .milliseconds(5), logger: logger)
         try await withThrowingTaskGroup(of: Void.self) { tasks in
             tasks.addTask { await service.run() }
@@ -172,7 +172,7 @@ struct SystemdNotifierTests {
         defer { directory.remove() }
         let socket = try NotifySocket(directory.file("notify"))
         let notifier = try #require(SystemdNotifier(environment: ["NOTIFY_SOCKET": socket.environmentValue]))
-        let logger = Logger(label: "test") { _ in SwiftLogNoOpLogHandler() }
+        let logger = quietLogger("test")
         let group = ServiceGroup(services: [WatchdogService(notifier: notifier, logger: logger)], logger: logger)
         try await withThrowingTaskGroup(of: Void.self) { tasks in
             tasks.addTask { try await group.run() }

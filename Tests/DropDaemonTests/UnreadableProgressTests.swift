@@ -11,7 +11,7 @@ import Testing
 /// could upload again and create, and bill, a second Video Agent video).
 @Suite("unreadable progress", .serialized)
 struct UnreadableProgressTests {
-    static let logger = Logger(label: "test.progress", factory: { _ in SwiftLogNoOpLogHandler() })
+    static let logger = quietLogger("test.progress")
 
     @Test("decoding: damaged and newer records throw; none starts fresh; version 1 records get their phase")
     func decoding() throws {

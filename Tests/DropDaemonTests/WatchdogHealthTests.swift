@@ -77,7 +77,7 @@ struct WatchdogHealthTests {
         let socket = try NotifySocket(directory.file("notify"))
         let notifier = try #require(SystemdNotifier(environment: ["NOTIFY_SOCKET": socket.environmentValue]))
         let healthy = Atomic<Bool>(false)
-        let logger = Logger(label: "test") { _ in SwiftLogNoOpLogHandler() }
+        let logger = quietLogger("test")
         let service = WatchdogService(
             notifier: notifier, interval: .milliseconds(10), logger: logger,
             isHealthy: { healthy.load(ordering: .relaxed) })

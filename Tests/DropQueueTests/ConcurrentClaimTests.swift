@@ -1,5 +1,6 @@
 import DropQueue
 import Foundation
+import TestSupport
 import Testing
 
 @Suite("Many workers claiming at once", .timeLimit(.minutes(5)))
@@ -36,7 +37,7 @@ struct ConcurrentClaimTests {
     @Test("two connections to one file (as two processes would) never hand out a job twice")
     func twoConnections() async throws {
         try await withQueue { queue, directory in
-            let other = try JobQueue(path: directory.file("queue.sqlite3"), logger: quietLogger)
+            let other = try JobQueue(path: directory.file("queue.sqlite3"), logger: quietLogger())
             let created = try queue.enqueue((0..<800).map { newJob("job-\($0)") }).map(\.job.id)
             let handedOut = try await withThrowingTaskGroup(of: [JobID].self) { group in
                 for worker in 0..<4 {

@@ -58,7 +58,7 @@ struct CrashRecoveryTests {
             process.waitUntilExit()
             #expect(process.terminationReason == .uncaughtSignal)
 
-            let reopened = try JobQueue(path: directory.file("queue.sqlite3"), logger: quietLogger)
+            let reopened = try JobQueue(path: directory.file("queue.sqlite3"), logger: quietLogger())
             let before = try reopened.counts()
             #expect(before.leased == 20)
             #expect(before[.queued] == 50)

@@ -9,7 +9,7 @@ struct MigrationTests {
     func freshDatabase() async throws {
         try await withTemporaryDirectory(prefix: "dropqueue-test") { directory in
             let path = directory.file("queue.sqlite3")
-            _ = try JobQueue(path: path, logger: quietLogger)
+            _ = try JobQueue(path: path, logger: quietLogger())
             let db = try SQLiteConnection.open(path: path)
             #expect(try db.userVersion() == QueueSchema.migrations.count)
             #expect(try db.queryFirst("PRAGMA journal_mode") { $0.string(0) } == "wal")
@@ -30,7 +30,7 @@ struct MigrationTests {
             let progress = Data(#"{"asset_ids":["a1"]}"#.utf8)
             let original: Job
             do {
-                let queue = try JobQueue(path: path, logger: quietLogger)
+                let queue = try JobQueue(path: path, logger: quietLogger())
                 let job = try queue.enqueue(newJob("report.pdf"), now: t0).job
                 _ = try queue.claim(owner: "w1", lease: .seconds(60), now: t0)
                 try queue.save(job.id, token: queue.heldToken(job.id), stage: "uploading", progress: progress, attempts: 2, now: at(1))
@@ -41,7 +41,7 @@ struct MigrationTests {
             #expect(try db.userVersion() == QueueSchema.migrations.count)
             db.close()
 
-            let reopened = try JobQueue(path: path, logger: quietLogger)
+            let reopened = try JobQueue(path: path, logger: quietLogger())
             let again = try #require(try reopened.job(original.id))
             #expect(again == original)
             #expect(again.progress == progress)
@@ -80,11 +80,11 @@ struct MigrationTests {
     func schemaTooNew() async throws {
         try await withTemporaryDirectory(prefix: "dropqueue-test") { directory in
             let path = directory.file("queue.sqlite3")
-            _ = try JobQueue(path: path, logger: quietLogger)
+            _ = try JobQueue(path: path, logger: quietLogger())
             let db = try SQLiteConnection.open(path: path)
             try db.setUserVersion(99)
             db.close()
-            let error = try #require(throws: QueueError.self) { try JobQueue(path: path, logger: quietLogger) }
+            let error = try #require(throws: QueueError.self) { try JobQueue(path: path, logger: quietLogger()) }
             #expect(error == .schemaTooNew)
             #expect(error.description.hasPrefix("cannot open queue database \(path): schema version 99"))
         }

@@ -11,7 +11,7 @@ struct OpenErrorTests {
             let path = directory.file("queue.sqlite3")
             let garbage = Data(String(repeating: "this is not an SQLite database at all. ", count: 200).utf8)
             try garbage.write(to: URL(fileURLWithPath: path))
-            let error = try #require(throws: QueueError.self) { try JobQueue(path: path, logger: quietLogger) }
+            let error = try #require(throws: QueueError.self) { try JobQueue(path: path, logger: quietLogger()) }
             #expect(error == .notADatabase)
             #expect(error.path == path)
             #expect(error.description == "cannot open queue database \(path): file is not a database")
@@ -24,7 +24,7 @@ struct OpenErrorTests {
     func corruptSchema() async throws {
         try await withTemporaryDirectory(prefix: "dropqueue-test") { directory in
             let path = directory.file("queue.sqlite3")
-            do { _ = try JobQueue(path: path, logger: quietLogger) }
+            do { _ = try JobQueue(path: path, logger: quietLogger()) }
             // Keep the 100-byte header, scribble over the rest of page 1 (the schema table).
             let handle = try FileHandle(forWritingTo: URL(fileURLWithPath: path))
             try handle.seek(toOffset: 100)
@@ -32,7 +32,7 @@ struct OpenErrorTests {
             try handle.close()
             try? FileManager.default.removeItem(atPath: path + "-wal")
             try? FileManager.default.removeItem(atPath: path + "-shm")
-            let error = try #require(throws: QueueError.self) { try JobQueue(path: path, logger: quietLogger) }
+            let error = try #require(throws: QueueError.self) { try JobQueue(path: path, logger: quietLogger()) }
             #expect(error == .notADatabase)
             #expect(error.description.hasPrefix("cannot open queue database \(path): "))
             #expect(!error.description.contains("\n"))
@@ -43,7 +43,7 @@ struct OpenErrorTests {
     func directoryInTheWay() async throws {
         try await withTemporaryDirectory(prefix: "dropqueue-test") { directory in
             let path = try directory.subdirectory("queue.sqlite3")
-            let error = try #require(throws: QueueError.self) { try JobQueue(path: path, logger: quietLogger) }
+            let error = try #require(throws: QueueError.self) { try JobQueue(path: path, logger: quietLogger()) }
             #expect(error == .cannotOpen)
             #expect(error.description.hasPrefix("cannot open queue database \(path): "))
             #expect(error.description.contains("directory"))
@@ -55,7 +55,7 @@ struct OpenErrorTests {
     func missingFolder() async throws {
         try await withTemporaryDirectory(prefix: "dropqueue-test") { directory in
             let path = directory.file("no-such-folder/queue.sqlite3")
-            let error = try #require(throws: QueueError.self) { try JobQueue(path: path, logger: quietLogger) }
+            let error = try #require(throws: QueueError.self) { try JobQueue(path: path, logger: quietLogger()) }
             #expect(error == .cannotOpen)
             #expect(error.description.hasPrefix("cannot open queue database \(path): "))
         }

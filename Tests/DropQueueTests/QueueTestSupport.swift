@@ -3,9 +3,6 @@ import Foundation
 import Logging
 import TestSupport
 
-/// A logger that drops everything (tests never bootstrap the logging system).
-let quietLogger = Logger(label: "DropQueueTests", factory: { _ in SwiftLogNoOpLogHandler() })
-
 /// A fixed, whole-second moment tests count from, so no test depends on the clock.
 let t0 = Date(timeIntervalSince1970: 1_800_000_000)
 
@@ -15,7 +12,7 @@ func at(_ seconds: Double) -> Date { t0.addingTimeInterval(seconds) }
 /// Runs `body` with a fresh queue in its own temporary folder.
 func withQueue<T>(_ body: (JobQueue, TemporaryDirectory) async throws -> T) async throws -> T {
     try await withTemporaryDirectory(prefix: "dropqueue-test") { directory in
-        let queue = try JobQueue(path: directory.file("queue.sqlite3"), logger: quietLogger)
+        let queue = try JobQueue(path: directory.file("queue.sqlite3"), logger: quietLogger())
         return try await body(queue, directory)
     }
 }

@@ -23,7 +23,7 @@ struct SchemaUpgradeTests {
                     """)
                 db.close()
             }
-            let queue = try JobQueue(path: path, logger: quietLogger)
+            let queue = try JobQueue(path: path, logger: quietLogger())
             let counts = try queue.counts(now: t0)
             #expect(counts[.queued] == 1 && counts[.succeeded] == 1 && counts[.failed] == 2 && counts.total == 4)
             #expect(try queue.recoverAbandonedLeases(now: t0) == 1)

@@ -3,6 +3,7 @@ import Foundation
 import HeyGenAPI
 import HeyGenSimulator
 import Logging
+import TestSupport
 
 /// A simulator listening on a free loopback port, and an HTTP client to reach it.
 struct ClientHarness: Sendable {
@@ -11,7 +12,7 @@ struct ClientHarness: Sendable {
     let httpClient: HTTPClient
 
     /// A logger that drops everything (tests never bootstrap logging).
-    static let quietLogger = Logger(label: "test.heygen", factory: { _ in SwiftLogNoOpLogHandler() })
+    static let quietLogger = TestSupport.quietLogger("test.heygen")
 
     /// A client for the simulator using `apiKey`.
     func client(apiKey: String = "test-key", requestTimeout: Duration = .seconds(20)) -> HeyGenClient {
@@ -38,11 +39,6 @@ struct ClientHarness: Sendable {
 
     /// An HTTP client with a short connect timeout (AsyncHTTPClient keeps retrying a refused connection until then).
     let fastFailingHTTPClient: HTTPClient
-}
-
-/// Errors the harness itself can raise.
-struct HarnessError: Error, CustomStringConvertible {
-    var description: String
 }
 
 /// Runs `body` against a fresh simulator on port 0, stopping it and the HTTP client afterwards.

@@ -1,6 +1,7 @@
 import Crypto
 import Foundation
 import HeyGenAPI
+import TestSupport
 #if canImport(Glibc)
 import Glibc
 #endif

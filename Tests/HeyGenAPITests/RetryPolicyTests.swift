@@ -1,6 +1,7 @@
 @testable import HeyGenAPI
 import Logging
 import Synchronization
+import TestSupport
 import Testing
 
 /// A deterministic generator for jitter draws (SplitMix64).
@@ -33,7 +34,7 @@ final class RequestCounter: Sendable {
 }
 
 @Suite(.timeLimit(.minutes(5))) struct RetryPolicyTests {
-    let logger = Logger(label: "test.retry", factory: { _ in SwiftLogNoOpLogHandler() })
+    let logger = quietLogger("test.retry")
     let serverError = HeyGenError(category: .serverError, httpStatus: 500, message: "boom", isRetryable: true)
     let permanent = HeyGenError(category: .rejected, httpStatus: 400, message: "bad", isRetryable: false)
 

@@ -4,6 +4,7 @@ import HeyGenAPI
 import HeyGenSimulator
 import Logging
 import NIOCore
+import TestSupport
 import Testing
 
 /// The simulator answers oversized Video Agent bodies as the API does, lists sessions with their
@@ -106,7 +107,7 @@ struct SimulatorHardeningTests {
 
     @Test("/_admin answers on loopback and is refused with 403 when the simulator is bound to another address")
     func adminOnlyOnLoopback() async throws {
-        let quiet = Logger(label: "sim") { _ in SwiftLogNoOpLogHandler() }
+        let quiet = quietLogger("sim")
         let wide = HeyGenSimulator(host: "0.0.0.0", port: 0, logger: quiet)
         try await wide.withRunning { port in
             for path in ["/_admin/stats", "/_admin/faults"] {
@@ -141,7 +142,7 @@ struct SimulatorHardeningTests {
 
     @Test("old assets, sessions and idempotency records expire, by count and by age", .timeLimit(.minutes(3)))
     func memoryStaysBounded() async throws {
-        let quiet = Logger(label: "sim") { _ in SwiftLogNoOpLogHandler() }
+        let quiet = quietLogger("sim")
         let simulator = HeyGenSimulator(retention: SimulatorRetention(maxCount: 3, maxAge: 3600), logger: quiet)
         try await simulator.withRunning { port in
             let sim = SimHarness(simulator: simulator, port: port)

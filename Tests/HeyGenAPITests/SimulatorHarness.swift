@@ -5,6 +5,7 @@ import HeyGenSimulator
 import Logging
 import NIOCore
 import NIOHTTP1
+import TestSupport
 import Testing
 
 /// A simulator running on a free loopback port for the duration of one test, and plain HTTP
@@ -89,7 +90,7 @@ func withSimHarness<T: Sendable>(
     faults: SimulatorFaults = SimulatorFaults(seed: 42),
     _ body: (SimHarness) async throws -> T
 ) async throws -> T {
-    let simulator = HeyGenSimulator(faults: faults, logger: Logger(label: "simulator-test") { _ in SwiftLogNoOpLogHandler() })
+    let simulator = HeyGenSimulator(faults: faults, logger: quietLogger("simulator-test"))
     return try await simulator.withRunning { port in
         try await body(SimHarness(simulator: simulator, port: port))
     }

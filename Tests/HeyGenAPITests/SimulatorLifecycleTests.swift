@@ -3,6 +3,7 @@ import HeyGenAPI
 import HeyGenSimulator
 import Logging
 import NIOCore
+import TestSupport
 import Testing
 
 #if canImport(Glibc)
@@ -13,7 +14,7 @@ import Glibc
 struct SimulatorLifecycleTests {
     @Test("run reports the real port, serves, and returns when cancelled")
     func runUntilCancelled() async throws {
-        let simulator = HeyGenSimulator(logger: Logger(label: "simulator-test") { _ in SwiftLogNoOpLogHandler() })
+        let simulator = HeyGenSimulator(logger: quietLogger("simulator-test"))
         #expect(simulator.port == nil)
         let port = try await withThrowingTaskGroup(of: Void.self) { group in
             let (ports, continuation) = AsyncStream.makeStream(of: Int.self)

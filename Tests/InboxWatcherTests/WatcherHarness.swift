@@ -2,6 +2,7 @@ import Foundation
 import Glibc
 import InboxWatcher
 import Logging
+import TestSupport
 import Testing
 
 /// A drop as it looked when `onDrop` was called.
@@ -35,7 +36,7 @@ private enum HarnessEvent: Sendable {
 let testLogger: Logger = {
     guard let level = ProcessInfo.processInfo.environment["INBOX_WATCHER_TEST_LOG"].flatMap(Logger.Level.init(rawValue:))
     else {
-        return Logger(label: "inbox-watcher-test", factory: { _ in SwiftLogNoOpLogHandler() })
+        return quietLogger("inbox-watcher-test")
     }
     var logger = Logger(label: "inbox-watcher-test", factory: { StreamLogHandler.standardError(label: $0) })
     logger.logLevel = level
