@@ -82,7 +82,6 @@ let package = Package(
                 "SystemSupport",
                 "DropQueue",
                 "HeyGenAPI",
-                "HeyGenSimulator",
                 "InboxWatcher",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "Configuration", package: "swift-configuration"),
@@ -94,10 +93,24 @@ let package = Package(
             ],
             exclude: ["result.schema.json"]
         ),
+        // The first run with no key: the simulator, a daemon on ./demo, sample drops, a feed of results.
+        .target(
+            name: "DropDemo",
+            dependencies: [
+                "DropDaemon",
+                "HeyGenAPI",
+                "HeyGenSimulator",
+                "SystemSupport",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ]
+        ),
         .executableTarget(
             name: "heygen-dropd",
             dependencies: [
                 "DropDaemon",
+                "DropDemo",
                 "HeyGenAPI",
                 "HeyGenSimulator",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),

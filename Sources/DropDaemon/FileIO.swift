@@ -8,18 +8,19 @@ import SystemSupport
 public struct FileIOError: Error, CustomStringConvertible, Sendable {
     /// The line to show.
     public let description: String
-    init(_ description: String) { self.description = description }
+    /// An error whose line is `description`.
+    public init(_ description: String) { self.description = description }
 }
 
-/// Small POSIX file helpers shared by the result writer and the source mover.
-enum FileIO {
+/// Small POSIX file helpers shared by the result writer, the source mover and the demo.
+public enum FileIO {
     /// The text of the current `errno`.
-    static func lastError() -> String {
+    public static func lastError() -> String {
         lastErrnoText()
     }
 
     /// Writes `data` to `path` (created or truncated, mode 0644) and flushes it to disk before returning.
-    static func writeDurably(_ data: Data, to path: String, mode: mode_t = 0o644) throws {
+    public static func writeDurably(_ data: Data, to path: String, mode: mode_t = 0o644) throws {
         let fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, mode)
         guard fd >= 0 else { throw FileIOError("cannot create \(path): \(lastError())") }
         defer { close(fd) }
@@ -58,7 +59,7 @@ enum FileIO {
     }
 
     /// True when anything (even a dangling symlink) exists at `path`.
-    static func exists(_ path: String) -> Bool {
+    public static func exists(_ path: String) -> Bool {
         kind(path) != nil
     }
 

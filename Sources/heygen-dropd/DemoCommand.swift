@@ -1,5 +1,6 @@
 import ArgumentParser
 import DropDaemon
+import DropDemo
 import Foundation
 import HeyGenAPI
 import Logging

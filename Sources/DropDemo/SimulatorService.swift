@@ -1,3 +1,4 @@
+import DropDaemon
 import HeyGenSimulator
 import ServiceLifecycle
 

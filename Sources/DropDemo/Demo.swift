@@ -1,3 +1,4 @@
+import DropDaemon
 import AsyncHTTPClient
 import Foundation
 import HeyGenSimulator

@@ -1,3 +1,4 @@
+import DropDaemon
 import Foundation
 import ServiceLifecycle
 #if canImport(Glibc)
