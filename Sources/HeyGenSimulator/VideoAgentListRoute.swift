@@ -7,21 +7,7 @@ extension HeyGenSimulator {
     /// page, as `{"data": {"sessions": [...], "has_more", "next_token"}}`; each session carries its
     /// `session_id`, `status`, `video_id`, `callback_id` and `created_at`.
     func listVideoAgents(_ request: Request) throws -> Response {
-        let query = request.uri.queryParameters
-        var limit = 20
-        if let text = query["limit"] {
-            guard let value = Int(String(text)), (1...100).contains(value) else {
-                throw SimulatorAPIError.badRequest("invalid_parameter", "limit must be 1 to 100", param: "limit")
-            }
-            limit = value
-        }
-        var offset = 0
-        if let text = query["token"] {
-            guard let value = Int(String(text)), value >= 0 else {
-                throw SimulatorAPIError.badRequest("invalid_parameter", "invalid token", param: "token")
-            }
-            offset = value
-        }
+        let (limit, offset) = try Self.pageParameters(request)
         let sessions = state.withLock { state in
             state.sessions.values.sorted { ($0.createdAt, $0.id) > ($1.createdAt, $1.id) }
         }
