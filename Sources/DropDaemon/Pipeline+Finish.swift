@@ -122,7 +122,8 @@ extension Pipeline {
         try? await enqueueLeftover(&run, mainLeftInPlace: mainLeft)
         var metadata: Logger.Metadata = ["status": "\(plan.result.status.rawValue)"]
         if let error = plan.result.error { metadata["error"] = "\(error.code.rawValue)" }
-        if let video = plan.result.videoAgent?.videoURL { metadata["video_url"] = "\(video)" }
+        // The video's id, not its URL: HeyGen's file URLs are presigned, and a log must not carry a credential.
+        if let video = plan.result.videoAgent?.videoID { metadata["video_id"] = "\(video)" }
         let level: Logger.Level = state == .succeeded ? .info : .warning
         run.logger(logger).log(level: level, "job finished\(plan.result.error.map { ": \($0.message)" } ?? "")", metadata: metadata)
     }

@@ -30,6 +30,10 @@ struct VideoWorkflowTests {
             #expect(h.list(h.inbox).isEmpty)
             #expect(h.resultNames() == ["report.pdf.json"])
             #expect(h.simulator.stats.lastAgentRequestBody?.objectValue?["prompt"] == .string("Explain this report in one minute."))
+            // The video's URL is presigned (a credential): the log names the video by its id only.
+            let videoURL = try #require(video["video_url"]?.string)
+            #expect(!daemon.logText.contains(videoURL))
+            #expect(daemon.logText.contains("video_id=\(video["video_id"]?.string ?? "-")"))
             #expect(try await daemon.stop() == 0)
         }
     }
