@@ -15,6 +15,8 @@ import DropSettings
 public struct FailedJobRetry: Sendable {
     let queue: JobQueue
     let inbox: String
+    /// Each profile's inbox, by profile name.
+    let inboxes: [String: String]
     let orphanSidecarTimeout: Duration
     /// How long after its files are back a requeued job becomes due.
     public var delay: Duration = .seconds(2)
@@ -25,6 +27,7 @@ public struct FailedJobRetry: Sendable {
     public init(queue: JobQueue, settings: Settings) {
         self.queue = queue
         self.inbox = settings.inbox
+        self.inboxes = Dictionary(settings.profiles.map { ($0.name, $0.inbox) }, uniquingKeysWith: { first, _ in first })
         self.orphanSidecarTimeout = settings.orphanSidecarTimeout
     }
 
@@ -54,6 +57,8 @@ public struct FailedJobRetry: Sendable {
             return Report(id: id, outcome: .refused, line: "job \(id): no such job")
         }
         let label = "job \(id) \(job.sourceName)"
+        // Back into the inbox of the job's profile.
+        let inbox = inboxes[job.profile] ?? self.inbox
         guard job.state == .failed else {
             return Report(id: id, outcome: .refused, line: "\(label): not retried: it is \(job.state.rawValue), not failed")
         }

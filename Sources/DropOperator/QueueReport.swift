@@ -20,6 +20,27 @@ public struct QueueReport: Sendable, Equatable {
     public var lastErrors: [RecentError]
     /// When the report was read.
     public var takenAt: Date
+    /// Queued jobs the spend guard holds, the first to go on first (up to `heldLimit`).
+    public var held: [HeldJob] = []
+    /// How many queued jobs the spend guard holds in all.
+    public var heldCount: Int = 0
+    /// Jobs per state, by profile (every profile that has jobs).
+    public var byProfile: [String: [String: Int]] = [:]
+
+    /// A job the spend guard holds: its profile reached `max_videos_per_day`.
+    public struct HeldJob: Sendable, Equatable {
+        /// The job.
+        public var id: JobID
+        /// Its source name.
+        public var name: String
+        /// Its profile.
+        public var profile: String
+        /// When it goes on (the spend window frees then).
+        public var until: Date
+    }
+
+    /// How many held jobs the report lists.
+    public static let heldLimit = 20
 
     /// Jobs by where they are: every job is in exactly one of these.
     public struct Counts: Sendable, Equatable {
@@ -79,9 +100,13 @@ public struct QueueReport: Sendable, Equatable {
             WaitingJob(id: $0.id, name: $0.sourceName, stage: $0.stage, since: $0.createdAt)
         }
         let errors = try queue.recentFailures(limit: errorLimit).map(RecentError.init(failedJob:))
+        let held = try queue.heldJobs(stage: JobStage.held.rawValue, limit: heldLimit).map {
+            HeldJob(id: $0.id, name: $0.sourceName, profile: $0.profile, until: $0.nextAttemptAt)
+        }
         return QueueReport(
             database: queue.path, daemonRunning: holder != nil, daemonPID: holder.flatMap { $0 > 0 ? $0 : nil },
-            counts: counts, oldestWaiting: oldest, lastErrors: errors, takenAt: now)
+            counts: counts, oldestWaiting: oldest, lastErrors: errors, takenAt: now, held: held,
+            heldCount: try queue.heldCount(stage: JobStage.held.rawValue), byProfile: try queue.countsByProfile())
     }
 
     /// The counts; a lease on a job waiting for its video (a poll in progress) does not make it in flight.
@@ -112,6 +137,21 @@ public struct QueueReport: Sendable, Equatable {
                 "oldest waiting:  job \(job.id) \(job.name), queued \(Self.age(from: job.since, to: takenAt)) ago\(stage)")
         } else {
             lines.append("oldest waiting:  none")
+        }
+        if byProfile.count > 1 || byProfile.keys.contains(where: { $0 != JobQueue.defaultProfile }) {
+            lines.append("profiles:")
+            for (profile, states) in byProfile.sorted(by: { $0.key < $1.key }) {
+                let text = JobState.allCases.map { "\($0.rawValue) \(states[$0.rawValue] ?? 0)" }.joined(separator: ", ")
+                lines.append("  \(profile): \(text)")
+            }
+        }
+        if heldCount > 0 {
+            lines.append("held:            \(heldCount) job(s) by the spend guard (max_videos_per_day)")
+            for job in held {
+                lines.append(
+                    "  job \(job.id) \(job.name) (profile \(job.profile)): held until \(Timestamp.rfc3339(job.until)) "
+                        + "(in \(Self.age(from: takenAt, to: job.until)))")
+            }
         }
         if lastErrors.isEmpty {
             lines.append("last errors:     none")
@@ -164,6 +204,19 @@ public struct QueueReport: Sendable, Equatable {
             "oldest_waiting": oldest,
             "last_errors": .array(errors),
             "generated_at": .string(Timestamp.rfc3339(takenAt)),
+            "held_count": .number(Double(heldCount)),
+            "held": .array(
+                held.map { job in
+                    .object([
+                        "job_id": .string(job.id.description),
+                        "name": .string(job.name),
+                        "profile": .string(job.profile),
+                        "held_until": .string(Timestamp.rfc3339(job.until)),
+                        "status": .string("held until \(Timestamp.rfc3339(job.until))"),
+                    ])
+                }),
+            "profiles": .object(
+                byProfile.mapValues { states in .object(states.mapValues { .number(Double($0)) }) }),
         ])
     }
 

@@ -22,19 +22,22 @@ import SystemSupport
 package final class Intake: Sendable {
     package let queue: JobQueue
     package let inbox: String
+    /// The profile whose inbox this is; its jobs are queued under it.
+    package let profile: String
     package let orphanSidecarTimeout: Duration
     package let retryInterval: Duration
     package let logger: Logger
     /// Drops whose enqueue failed, by name (the latest report of each name wins).
     private let waiting = Mutex<[String: InboxDrop]>([:])
 
-    /// An intake into `queue` for drops of `inbox`.
+    /// An intake into `queue` for drops of `inbox`, the inbox of `profile`.
     package init(
-        queue: JobQueue, inbox: String, orphanSidecarTimeout: Duration, retryInterval: Duration = .seconds(1),
-        logger: Logger
+        queue: JobQueue, inbox: String, profile: String = JobQueue.defaultProfile, orphanSidecarTimeout: Duration,
+        retryInterval: Duration = .seconds(1), logger: Logger
     ) {
         self.queue = queue
         self.inbox = inbox
+        self.profile = profile
         self.orphanSidecarTimeout = orphanSidecarTimeout
         self.retryInterval = retryInterval
         self.logger = logger
@@ -113,7 +116,7 @@ package final class Intake: Sendable {
         }
         do {
             let outcome = try queue.enqueue(
-                NewJob(sourceName: drop.name, kind: kind, fingerprint: fingerprint, notBefore: notBefore))
+                NewJob(sourceName: drop.name, kind: kind, fingerprint: fingerprint, notBefore: notBefore, profile: profile))
             if case .created(let job) = outcome {
                 logger.info("queued", metadata: ["job": "\(job.id.rawValue)", "file": "\(drop.name)", "kind": "\(kind)"])
             }

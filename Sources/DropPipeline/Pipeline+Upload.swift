@@ -1,3 +1,4 @@
+import DropSettings
 import DropQueue
 import Foundation
 import HeyGenAPI
@@ -26,7 +27,9 @@ extension Pipeline {
         run.openFile = isBundle ? nil : outcome.main
         run.bundle = isBundle ? outcome.main : nil
         if let problem = outcome.problem { throw problem }
-        run.progress.video = outcome.video
+        run.progress.video = try ProfileDefaults.video(
+            sidecar: outcome.video, profile: profile(of: run), name: name, fileCount: outcome.files.count,
+            maxVideoFiles: Self.maxVideoFiles)
         run.progress.files = outcome.files.map {
             JobProgress.FileProgress(name: $0.name, inspected: $0, mimeType: $0.mediaType.mimeType)
         }

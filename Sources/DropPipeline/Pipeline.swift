@@ -1,4 +1,5 @@
 import DropQueue
+import DropSettings
 import Foundation
 import HeyGenAPI
 import InboxWatcher
@@ -27,6 +28,17 @@ package final class Pipeline: Sendable {
     package let leaseClock: LeaseClock
     /// The workers' sign of life, for the systemd watchdog.
     package let heartbeat = Heartbeat()
+    /// The profile the job of `run` came from: its folders and defaults.
+    func profile(of run: JobRun) -> Settings.Profile {
+        options.profile(named: run.job.profile)
+    }
+
+    /// The writer of results into the outbox of the profile of `run`.
+    func resultWriter(for run: JobRun) -> ResultWriter {
+        let outbox = profile(of: run).outbox
+        return outbox == writer.outbox ? writer : ResultWriter(outbox: outbox)
+    }
+
     /// The most files one Video Agent request may carry.
     package static let maxVideoFiles = 20
 
@@ -126,6 +138,9 @@ package final class Pipeline: Sendable {
             return try await checkOrphan(&run)
         case .waitForVideo:
             try handToPoller(&run)
+            return .stop
+        case .hold:
+            try holdForSpend(&run)
             return .stop
         case .poll:
             return try await pollVideo(&run)

@@ -6,6 +6,7 @@ import HeyGenAPI
 import InboxWatcher
 import Logging
 import ServiceLifecycle
+import Synchronization
 import DropPipeline
 import DropSettings
 
@@ -60,26 +61,34 @@ public struct DaemonService: Service, CustomStringConvertible {
         let pipeline = Pipeline(
             options: PipelineOptions(settings), queue: queue, client: client, owner: Self.ownerName(), logger: logger)
         let pruner = ProgressPruner(queue: queue, retention: settings.progressRetention, logger: logger)
-        let intake = Intake(
-            queue: queue, inbox: settings.inbox, orphanSidecarTimeout: settings.orphanSidecarTimeout, logger: logger)
-        let watcher = InboxWatcher(directory: settings.inbox, settle: settings.settle, logger: logger)
+        let profiles = settings.profiles
+        let intakes = profiles.map { profile in
+            Intake(
+                queue: queue, inbox: profile.inbox, profile: profile.name,
+                orphanSidecarTimeout: settings.orphanSidecarTimeout, logger: logger)
+        }
         let notifier = self.notifier
         let logger = self.logger
-        let inbox = settings.inbox
+        // READY=1 once every inbox is watched.
+        let watching = ReadyCounter(count: profiles.count)
 
         try await withThrowingTaskGroup(of: Void.self) { group in
-            group.addTask {
-                try await cancelWhenGracefulShutdown {
-                    try await watcher.run(
-                        onReady: {
-                            logger.info("watching \(inbox)")
-                            notifier?.ready()
-                        },
-                        onDrop: { drop in intake.accept(drop) })
+            for (profile, intake) in zip(profiles, intakes) {
+                let watcher = InboxWatcher(directory: profile.inbox, settle: profile.settle, logger: logger)
+                let named = settings.declaredProfiles != nil
+                group.addTask {
+                    try await cancelWhenGracefulShutdown {
+                        try await watcher.run(
+                            onReady: {
+                                logger.info("watching \(profile.inbox)\(named ? " (profile \(profile.name))" : "")")
+                                if watching.arrived() { notifier?.ready() }
+                            },
+                            onDrop: { drop in intake.accept(drop) })
+                    }
                 }
-            }
-            group.addTask {
-                await cancelWhenGracefulShutdown { await intake.runRetries() }
+                group.addTask {
+                    await cancelWhenGracefulShutdown { await intake.runRetries() }
+                }
             }
             group.addTask {
                 await cancelWhenGracefulShutdown {
@@ -159,5 +168,23 @@ extension PipelineOptions {
         videoPollMax = settings.videoPollMax
         maxBundleFiles = settings.maxBundleFiles
         lease = settings.lease
+        profiles = Dictionary(uniqueKeysWithValues: settings.profiles.map { ($0.name, $0) })
+        spendWindow = settings.spend.window
+    }
+}
+
+/// Counts inboxes becoming watched; says when the last one did.
+final class ReadyCounter: Sendable {
+    private let remaining: Mutex<Int>
+
+    /// A counter of `count` inboxes.
+    init(count: Int) { remaining = Mutex(count) }
+
+    /// One more inbox is watched; true exactly once, when it was the last.
+    func arrived() -> Bool {
+        remaining.withLock { remaining in
+            remaining -= 1
+            return remaining == 0
+        }
     }
 }

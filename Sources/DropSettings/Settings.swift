@@ -1,6 +1,7 @@
+import DropLogging
+import HeyGenAPI
 import Logging
 import SystemSupport
-import DropLogging
 
 /// Everything the daemon and the operator commands are configured with, fully validated.
 ///
@@ -28,6 +29,15 @@ public struct Settings: Sendable, Equatable {
     public var retention = Retention()
     /// Log lines.
     public var log = Log()
+    /// The spend guard.
+    public var spend = Spend()
+    /// The profiles the config file declares (`profiles:`), in the order of their names; nil when it declares
+    /// none, and the top-level settings make the one profile `default` (see `profiles`).
+    public var declaredProfiles: [Profile]?
+    /// The Video Agent defaults of the top-level config file (`video_agent:`), for the profile `default`.
+    public var videoAgentDefaults: [String: JSONValue]?
+    /// The translation defaults of the top-level config file (`translate:`), for the profile `default`.
+    public var translateDefaults: [String: JSONValue]?
     /// The config file actually read (absolute path), or nil when none was.
     public var configFile: String?
 
@@ -37,6 +47,18 @@ public struct Settings: Sendable, Equatable {
     /// 10 min orphan sidecar timeout, 168 h asset reuse, 30 s shutdown grace, 1000 files per bundle,
     /// progress kept 30 days, 120 s leases, no config file.
     public init() {}
+
+    /// Every watched inbox with its folders and defaults: the declared profiles, or else the one profile
+    /// `default` made of the top-level folders and settings.
+    public var profiles: [Profile] {
+        if let declaredProfiles, !declaredProfiles.isEmpty { return declaredProfiles }
+        var profile = Profile(name: Profile.defaultName, inbox: inbox, outbox: outbox, archive: archive, failed: failed)
+        profile.settle = settle
+        profile.maxVideosPerDay = spend.maxVideosPerDay
+        profile.videoAgent = videoAgentDefaults
+        profile.translate = translateDefaults
+        return profile
+    }
 
     /// The queue database: `queue.sqlite3` in the state dir.
     public var databasePath: String {

@@ -19,19 +19,19 @@ public enum SettingsCatalogue {
     /// `inbox`.
     public static let inbox = Setting<String>(
         "inbox", .folders, parser: .folder, default: "/var/spool/heygen-dropd/inbox",
-        valueName: "dir", help: "Folder where files and bundles are dropped.")
+        valueName: "dir", help: "Folder where files and bundles are dropped.", level: .profile)
     /// `outbox`.
     public static let outbox = Setting<String>(
         "outbox", .folders, parser: .folder, default: "/var/spool/heygen-dropd/outbox",
-        valueName: "dir", help: "Folder for the result JSON files.")
+        valueName: "dir", help: "Folder for the result JSON files.", level: .profile)
     /// `archive`.
     public static let archive = Setting<String>(
         "archive", .folders, parser: .folder, default: "/var/spool/heygen-dropd/archive",
-        valueName: "dir", help: "Folder for sources of succeeded jobs.")
+        valueName: "dir", help: "Folder for sources of succeeded jobs.", level: .profile)
     /// `failed`.
     public static let failed = Setting<String>(
         "failed", .folders, parser: .folder, default: "/var/spool/heygen-dropd/failed",
-        valueName: "dir", help: "Folder for sources of failed jobs.")
+        valueName: "dir", help: "Folder for sources of failed jobs.", level: .profile)
     /// `state_dir`.
     public static let stateDir = Setting<String>(
         "state_dir", .folders, parser: .folder, default: "/var/lib/heygen-dropd",
@@ -87,7 +87,7 @@ public enum SettingsCatalogue {
     /// `settle_ms`.
     public static let settle = Setting<Duration>(
         "settle_ms", .intake, parser: .milliseconds(in: 0...3_600_000), default: .milliseconds(1000),
-        valueName: "ms", help: "Wait for a sidecar after a drop, in ms.")
+        valueName: "ms", help: "Wait for a sidecar after a drop, in ms.", level: .profile)
     /// `orphan_sidecar_timeout_minutes`.
     public static let orphanSidecarTimeout = Setting<Duration>(
         "orphan_sidecar_timeout_minutes", .intake, parser: .minutes, default: .seconds(600),
@@ -132,6 +132,18 @@ public enum SettingsCatalogue {
         "log_level", .log, parser: .logLevel, default: Logger.Level.info,
         valueName: "level", help: "trace, debug, info, notice, warning or error.")
 
+    // MARK: Spend guard
+
+    /// `max_videos_per_day`: no default (no cap); a profile's own, or the default of every profile.
+    public static let maxVideosPerDay = Setting<Int?>(
+        "max_videos_per_day", .spend, optional: .integer(in: 1...1_000_000), valueName: "n",
+        help: "Video Agent creates plus translation languages per profile in the spend window; more wait, held.",
+        level: .profile)
+    /// `spend_window_hours`: the rolling window `max_videos_per_day` counts in.
+    public static let spendWindow = Setting<Duration>(
+        "spend_window_hours", .spend, parser: .fractionalHours, default: .seconds(24 * 3600),
+        valueName: "hours", help: "The rolling window max_videos_per_day counts in; fractions allowed.")
+
     // MARK: Config file
 
     /// `config`: flags and environment only; when neither names one, `/etc/heygen-dropd/config.yaml`
@@ -146,7 +158,7 @@ public enum SettingsCatalogue {
         workers.spec, maxAttempts.spec, settle.spec, logFormat.spec, logLevel.spec, videoConcurrency.spec,
         videoTimeout.spec, orphanSidecarTimeout.spec, assetReuse.spec, shutdownGrace.spec,
         videoPollInitial.spec, videoPollMax.spec, retryBaseDelay.spec, maxRetryAfter.spec,
-        maxBundleFiles.spec, progressRetention.spec, lease.spec, config.spec,
+        maxBundleFiles.spec, progressRetention.spec, lease.spec, maxVideosPerDay.spec, spendWindow.spec, config.spec,
     ]
 
     /// The settings by config key.

@@ -86,6 +86,12 @@ struct SettingsOptions: ParsableArguments {
     @Option(name: SettingsCatalogue.lease.spec.optionName, help: SettingsCatalogue.lease.spec.optionHelp)
     var leaseSeconds: String?
 
+    @Option(name: SettingsCatalogue.maxVideosPerDay.spec.optionName, help: SettingsCatalogue.maxVideosPerDay.spec.optionHelp)
+    var maxVideosPerDay: String?
+
+    @Option(name: SettingsCatalogue.spendWindow.spec.optionName, help: SettingsCatalogue.spendWindow.spec.optionHelp)
+    var spendWindowHours: String?
+
     /// Each option with its catalogue entry.
     static var fields: [(spec: SettingSpec, value: KeyPath<SettingsOptions, String?>)] {
         [
@@ -114,6 +120,8 @@ struct SettingsOptions: ParsableArguments {
             (SettingsCatalogue.maxBundleFiles.spec, \.maxBundleFiles),
             (SettingsCatalogue.progressRetention.spec, \.progressRetentionDays),
             (SettingsCatalogue.lease.spec, \.leaseSeconds),
+            (SettingsCatalogue.maxVideosPerDay.spec, \.maxVideosPerDay),
+            (SettingsCatalogue.spendWindow.spec, \.spendWindowHours),
         ]
     }
 

@@ -27,9 +27,9 @@ import Testing
     static func claimed(_ kind: JobKind?, over: Bool = false) -> Event { .claimed(kind: kind, overClaimLimit: over) }
 
     /// The phases a job can be claimed in before it is finished.
-    static let open: [JobPhase] = [.checking, .uploading, .awaitingSlot, .creatingVideo, .waitingForVideo, .finishing]
+    static let open: [JobPhase] = [.checking, .uploading, .awaitingSlot, .held, .creatingVideo, .waitingForVideo, .finishing]
     /// The phases before the outcome.
-    static let undecided: [JobPhase] = [.checking, .uploading, .awaitingSlot, .creatingVideo, .waitingForVideo]
+    static let undecided: [JobPhase] = [.checking, .uploading, .awaitingSlot, .held, .creatingVideo, .waitingForVideo]
 
     static let table: [Row] = {
         var rows: [Row] = []
@@ -56,24 +56,28 @@ import Testing
             rows.append(Row(phase: .checking, event: claimed(kind), next: .checking, action: .check))
             rows.append(Row(phase: .uploading, event: claimed(kind), next: .uploading, action: .upload))
             rows.append(Row(phase: .awaitingSlot, event: claimed(kind), next: .awaitingSlot, action: .upload))
+            // Held by the spend guard: due again when the window frees, the uploads are verified, then the create.
+            rows.append(Row(phase: .held, event: claimed(kind), next: .held, action: .upload))
             rows.append(Row(phase: .creatingVideo, event: claimed(kind), next: .creatingVideo, action: .upload))
             rows.append(Row(phase: .waitingForVideo, event: claimed(kind), next: .waitingForVideo, action: .waitForVideo))
         }
         // The poller's claim.
         rows.append(Row(phase: .waitingForVideo, event: .pollDue, next: .waitingForVideo, action: .poll))
-        for phase in [JobPhase.checking, .uploading, .awaitingSlot, .creatingVideo] {
+        for phase in [JobPhase.checking, .uploading, .awaitingSlot, .held, .creatingVideo] {
             rows.append(Row(phase: phase, event: .pollDue, next: phase, action: .returnToWorkers))
         }
         // Checks and uploads.
         rows.append(Row(phase: .checking, event: .checksPassed, next: .uploading, action: .upload))
-        for phase in [JobPhase.checking, .uploading, .awaitingSlot, .creatingVideo] {
+        for phase in [JobPhase.checking, .uploading, .awaitingSlot, .held, .creatingVideo] {
             rows.append(Row(phase: phase, event: .sourceChanged, next: .checking, action: .recheck))
         }
-        for phase in [JobPhase.uploading, .awaitingSlot] {
+        for phase in [JobPhase.uploading, .awaitingSlot, .held] {
             rows.append(Row(phase: phase, event: .uploadsDone(wantsVideo: false), next: .finishing, action: .decide(.succeeded, nil)))
             rows.append(Row(phase: phase, event: .uploadsDone(wantsVideo: true), next: .awaitingSlot, action: .createVideo))
         }
         rows.append(Row(phase: .creatingVideo, event: .uploadsDone(wantsVideo: true), next: .creatingVideo, action: .createVideo))
+        // The spend guard: over the profile's cap, the create waits, held.
+        rows.append(Row(phase: .awaitingSlot, event: .spendCapReached, next: .held, action: .hold))
         // The Video Agent create.
         rows.append(Row(phase: .awaitingSlot, event: .createSent, next: .creatingVideo, action: .stop))
         rows.append(Row(phase: .creatingVideo, event: .createSent, next: .creatingVideo, action: .stop))
@@ -109,7 +113,7 @@ import Testing
         }
         events += [
             .pollDue, .checksPassed, .uploadsDone(wantsVideo: false), .uploadsDone(wantsVideo: true), .sourceChanged,
-            .createSent, .createNotReceived, .sessionKnown, .putBack, .verdict(.succeeded, nil),
+            .createSent, .createNotReceived, .sessionKnown, .spendCapReached, .putBack, .verdict(.succeeded, nil),
             .verdict(.failed, failure), .decided, .completed, .removed,
         ]
         return events
