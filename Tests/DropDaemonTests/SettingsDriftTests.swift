@@ -53,6 +53,8 @@ import TestSupport
             Sample(key: "max_bundle_files", text: "9") { s, _ in s.maxBundleFiles = 9 },
             Sample(key: "progress_retention_days", text: "10") { s, _ in s.progressRetention = .seconds(10 * 86_400) },
             Sample(key: "lease_seconds", text: "11") { s, _ in s.lease = .seconds(11) },
+            Sample(key: "max_videos_per_day", text: "7") { s, _ in s.spend.maxVideosPerDay = 7 },
+            Sample(key: "spend_window_hours", text: "0.5") { s, _ in s.spend.window = .seconds(1800) },
             Sample(key: "config", text: configFile) { s, _ in s.configFile = configFile },
         ]
     }
@@ -130,16 +132,18 @@ import TestSupport
     @Test func defaultTextsParseToTheDefaults() async throws {
         let flags = Dictionary(
             uniqueKeysWithValues: SettingsCatalogue.all.compactMap { spec in spec.defaultText.map { (spec.key, $0) } })
-        #expect(flags.count == SettingsCatalogue.all.count - 2)  // all but api_key_file and config
+        #expect(flags.count == SettingsCatalogue.all.count - 3)  // all but api_key_file, max_videos_per_day and config
         #expect(try await loadSettings(flags: flags) == Settings())
     }
 
-    @Test func namesAreUniqueAndEverySettingIsADaemonSetting() {
+    @Test func namesAreUniqueAndTheProfileSettingsAreMarked() {
         let all = SettingsCatalogue.all
         #expect(Set(all.map(\.key)).count == all.count)
         #expect(Set(all.map(\.flag)).count == all.count)
         #expect(Set(all.map(\.environment)).count == all.count)
-        #expect(all.allSatisfy { $0.level == .daemon })
+        #expect(
+            Set(all.filter { $0.level == .profile }.map(\.key))
+                == ["inbox", "outbox", "archive", "failed", "settle_ms", "max_videos_per_day"])
         for spec in all {
             #expect(spec.environment == (spec.key == "api_base_url" ? "HEYGEN_API_BASE_URL" : "HEYGEN_DROPD_" + spec.key.uppercased()))
             #expect(spec.flag == "--" + spec.key.replacingOccurrences(of: "_", with: "-"))
