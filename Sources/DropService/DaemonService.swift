@@ -61,14 +61,14 @@ public struct DaemonService: Service, CustomStringConvertible {
         let pipeline = Pipeline(
             options: PipelineOptions(settings), queue: queue, client: client, owner: Self.ownerName(), logger: logger)
         let pruner = ProgressPruner(queue: queue, retention: settings.progressRetention, logger: logger)
+        let notifier = self.notifier
+        let logger = self.logger
         let profiles = settings.profiles
         let intakes = profiles.map { profile in
             Intake(
                 queue: queue, inbox: profile.inbox, profile: profile.name,
                 orphanSidecarTimeout: settings.orphanSidecarTimeout, logger: logger)
         }
-        let notifier = self.notifier
-        let logger = self.logger
         // READY=1 once every inbox is watched.
         let watching = ReadyCounter(count: profiles.count)
 

@@ -57,7 +57,7 @@ public struct Settings: Sendable, Equatable {
         profile.maxVideosPerDay = spend.maxVideosPerDay
         profile.videoAgent = videoAgentDefaults
         profile.translate = translateDefaults
-        return profile
+        return [profile]
     }
 
     /// The queue database: `queue.sqlite3` in the state dir.
