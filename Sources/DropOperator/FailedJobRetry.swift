@@ -134,13 +134,14 @@ public struct FailedJobRetry: Sendable {
             line: "\(label): back in the queue; \(returned.joined(separator: ", ")) returned to the inbox")
     }
 
-    /// Retries every failed job, newest first. When several failed jobs share a source name, only the newest
-    /// is retried; the older ones are skipped.
-    public func retryAllFailed(now: Date = Date()) throws -> [Report] {
+    /// Retries every failed job (of `profile`, or of every profile when nil), newest first. When several
+    /// failed jobs of a profile share a source name, only the newest is retried; the older ones are skipped.
+    public func retryAllFailed(profile: String? = nil, now: Date = Date()) throws -> [Report] {
         var reports: [Report] = []
         var retriedNames: [String: JobID] = [:]
-        for job in try queue.jobs(state: .failed, limit: Int(Int32.max)) {
-            if let newer = retriedNames[job.sourceName] {
+        for job in try queue.jobs(state: .failed, limit: Int(Int32.max), profile: profile) {
+            let key = "\(job.profile)/\(job.sourceName)"
+            if let newer = retriedNames[key] {
                 reports.append(
                     Report(
                         id: job.id, outcome: .skipped,
@@ -148,7 +149,7 @@ public struct FailedJobRetry: Sendable {
                 continue
             }
             let report = try retry(job.id, now: now)
-            if case .retried = report.outcome { retriedNames[job.sourceName] = job.id }
+            if case .retried = report.outcome { retriedNames[key] = job.id }
             reports.append(report)
         }
         return reports

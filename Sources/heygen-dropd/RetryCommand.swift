@@ -20,6 +20,11 @@ struct RetryCommand: AsyncParsableCommand {
     @Flag(name: .customLong("all-failed"), help: "Retry every failed job (the newest of each name).")
     var allFailed = false
 
+    @Option(
+        name: .customLong("profile"),
+        help: ArgumentHelp("With --all-failed: only the failed jobs of this profile.", valueName: "profile"))
+    var profile: String?
+
     @OptionGroup var settingsOptions: SettingsOptions
 
     func run() async throws {
@@ -27,7 +32,7 @@ struct RetryCommand: AsyncParsableCommand {
             let ids = try parsedIDs()
             let (settings, queue) = try await OperatorCommand.openQueue(settingsOptions)
             let retry = FailedJobRetry(queue: queue, settings: settings)
-            let reports = allFailed ? try retry.retryAllFailed() : try ids.map { try retry.retry($0) }
+            let reports = allFailed ? try retry.retryAllFailed(profile: profile) : try ids.map { try retry.retry($0) }
             if reports.isEmpty {
                 OperatorCommand.print("no failed jobs")
             }
@@ -52,6 +57,7 @@ struct RetryCommand: AsyncParsableCommand {
         switch (allFailed, jobIDs.isEmpty) {
         case (true, false): throw OperatorError("give job ids or --all-failed, not both")
         case (false, true): throw OperatorError("give the ids of the failed jobs to retry, or --all-failed")
+        case (false, false) where profile != nil: throw OperatorError("--profile goes with --all-failed, not with job ids")
         default: break
         }
         return try jobIDs.map { text in

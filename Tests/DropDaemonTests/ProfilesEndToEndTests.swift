@@ -135,4 +135,36 @@ struct ProfilesEndToEndTests {
             #expect(try await daemon.stop() == 0)
         }
     }
+
+    @Test("retry --all-failed --profile brings back one profile's failed sources, into that profile's inbox")
+    func retryOneProfile() async throws {
+        try await DaemonHarness.with { h in
+            let (a, b) = (h.root.file("a"), h.root.file("b"))
+            let config = try h.writeConfig(
+                """
+                profiles:
+                  a:
+                    inbox: \(a)/inbox
+                  b:
+                    inbox: \(b)/inbox
+                """)
+            let daemon = try await h.startProfileDaemon(config: config, inboxes: ["\(a)/inbox", "\(b)/inbox"])
+            try h.drop("empty.png", Data(), into: "\(a)/inbox")
+            try h.drop("empty.png", Data(), into: "\(b)/inbox")
+            let failedA = try await h.waitForResults(["empty.png"], in: "\(a)/outbox")
+            let failedB = try await h.waitForResults(["empty.png"], in: "\(b)/outbox")
+            #expect(failedA["empty.png"]?.errorCode == "empty_file")
+            #expect(failedB["empty.png"]?.errorCode == "empty_file")
+            let retried = try await h.profileCommand("retry", config: config, ["--all-failed", "--profile", "b"])
+            #expect(retried.status == 0, "\(retried.stderr)")
+            #expect(retried.stdout.split(separator: "\n").count == 1, "\(retried.stdout)")
+            #expect(retried.stdout.contains("returned to the inbox"))
+            #expect(h.list("\(b)/inbox") == ["empty.png"])
+            #expect(h.list("\(a)/failed") == ["empty.png"])
+            #expect(h.list("\(a)/inbox").isEmpty)
+            let mixed = try await h.profileCommand("retry", config: config, ["1", "--profile", "b"])
+            #expect(mixed.status != 0)
+            #expect(try await daemon.stop() == 0)
+        }
+    }
 }
