@@ -27,13 +27,16 @@ package final class Pipeline: Sendable {
     package let leaseClock: LeaseClock
     /// The workers' sign of life, for the systemd watchdog.
     package let heartbeat = Heartbeat()
+    /// Rung when there may be new work: a drop queued, a job put back or finished.
+    package let bell: WorkBell
     /// The most files one Video Agent request may carry.
     package static let maxVideoFiles = 20
 
     package init(
         options: PipelineOptions, queue: JobQueue, client: HeyGenClient, owner: String,
-        leaseClock: LeaseClock = LeaseClock(), logger: Logger
+        leaseClock: LeaseClock = LeaseClock(), bell: WorkBell = WorkBell(), logger: Logger
     ) {
+        self.bell = bell
         self.options = options
         self.leaseClock = leaseClock
         self.queue = queue

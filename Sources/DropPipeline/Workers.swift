@@ -19,6 +19,7 @@ extension Pipeline {
         logger[metadataKey: "worker"] = "\(index)"
         while !draining.isSet && !Task.isCancelled {
             heartbeat.beat()
+            let ticket = bell.ticket
             let job: Job?
             do {
                 job = try queue.claim(
@@ -31,7 +32,7 @@ extension Pipeline {
             if let job {
                 await withLease(job) { await self.process(job) }
             } else {
-                try? await Task.sleep(for: options.idlePoll)
+                await idle(after: ticket, states: [.queued])
             }
         }
     }
@@ -41,6 +42,7 @@ extension Pipeline {
         let batch = max(4, options.workers)
         while !draining.isSet && !Task.isCancelled {
             heartbeat.beat()
+            let ticket = bell.ticket
             let jobs: [Job]
             do {
                 jobs = try queue.claim(
@@ -51,7 +53,7 @@ extension Pipeline {
                 jobs = []
             }
             if jobs.isEmpty {
-                try? await Task.sleep(for: options.idlePoll)
+                await idle(after: ticket, states: [.waitingVideo])
                 continue
             }
             await withDiscardingTaskGroup { group in
@@ -60,6 +62,23 @@ extension Pipeline {
                 }
             }
         }
+    }
+
+    /// Waits, with nothing to claim, until the next job in `states` may be due, the bell rings after
+    /// `ticket`, or `idleRecheck` passes (for work other processes may add); never less than `idlePoll`
+    /// when a job looks due but could not be claimed, so a loop never spins.
+    private func idle(after ticket: UInt64, states: Set<JobState>) async {
+        var wait = options.idleRecheck
+        do {
+            if let due = try queue.nextClaimableAt(states: states) {
+                let untilDue = Duration.seconds(max(0, due.timeIntervalSinceNow)) + .milliseconds(5)
+                wait = max(options.idlePoll, min(wait ?? untilDue, untilDue))
+            }
+        } catch {
+            logger.error("cannot read when the next job is due: \(error)")
+            wait = options.idlePoll
+        }
+        await bell.wait(after: ticket, upTo: wait)
     }
 
     /// Runs `body` while renewing the job's lease in the background, so a long upload keeps its claim.
@@ -79,6 +98,7 @@ extension Pipeline {
         let leaseClock = self.leaseClock
         let logger = JobRun(job: job).logger(self.logger)
         let guardian = LeaseGuard(lease: lease)
+        bell.ring()  // in flight now: the status line changes
         await heartbeat.holdingJob {
             await LeaseGuard.$current.withValue(guardian) {
                 await withTaskGroup(of: Void.self) { group in
@@ -127,5 +147,7 @@ extension Pipeline {
                 }
             }
         }
+        // The job was finished or put back, and its video slot, if any, is free: other loops look again.
+        bell.ring()
     }
 }
