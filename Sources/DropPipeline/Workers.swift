@@ -1,5 +1,6 @@
 import DropQueue
 import Foundation
+import HeyGenAPI
 import Logging
 
 extension Pipeline {
@@ -37,17 +38,17 @@ extension Pipeline {
         }
     }
 
-    /// Polls the videos that are due, a few at a time; polls are short, so the upload workers stay free.
+    /// Polls the videos that are due, up to 100 at a time with one bulk status request (videos due in the
+    /// next moments come along), a few jobs at a time; polls are short, so the upload workers stay free.
     private func pollerLoop(draining: DrainFlag) async {
-        let batch = max(4, options.workers)
         while !draining.isSet && !Task.isCancelled {
             heartbeat.beat()
             let ticket = bell.ticket
             let jobs: [Job]
             do {
                 jobs = try queue.claim(
-                    owner: owner, states: [.waitingVideo], lease: options.lease, limit: batch,
-                    leaseNow: leaseClock.now())
+                    owner: owner, states: [.waitingVideo], lease: options.lease, limit: HeyGenClient.maxBulkStatusIDs,
+                    now: Date().addingTimeInterval(pollLookAhead.seconds), leaseNow: leaseClock.now())
             } catch {
                 logger.error("cannot claim videos to poll: \(error)")
                 jobs = []
@@ -56,13 +57,13 @@ extension Pipeline {
                 await idle(after: ticket, states: [.waitingVideo])
                 continue
             }
-            await withDiscardingTaskGroup { group in
-                for job in jobs {
-                    group.addTask { await self.withLease(job) { await self.poll(job) } }
-                }
-            }
+            await pollBatch(jobs)
         }
     }
+
+    /// How far ahead of its due time a video is asked after, so that videos due close together share
+    /// one bulk status request: half the first poll delay, at most 2 s.
+    private var pollLookAhead: Duration { min(options.videoPollInitial / 2, .seconds(2)) }
 
     /// Waits, with nothing to claim, until the next job in `states` may be due, the bell rings after
     /// `ticket`, or `idleRecheck` passes (for work other processes may add); never less than `idlePoll`
