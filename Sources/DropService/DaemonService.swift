@@ -67,7 +67,7 @@ public struct DaemonService: Service, CustomStringConvertible {
         let intakes = profiles.map { profile in
             Intake(
                 queue: queue, inbox: profile.inbox, profile: profile.name,
-                orphanSidecarTimeout: settings.orphanSidecarTimeout, logger: logger)
+                orphanSidecarTimeout: settings.orphanSidecarTimeout, bell: pipeline.bell, logger: logger)
         }
         // READY=1 once every inbox is watched.
         let watching = ReadyCounter(count: profiles.count)
@@ -92,7 +92,7 @@ public struct DaemonService: Service, CustomStringConvertible {
             }
             group.addTask {
                 await cancelWhenGracefulShutdown {
-                    await StatusReporter(queue: queue, notifier: notifier, logger: logger).run()
+                    await StatusReporter(queue: queue, notifier: notifier, bell: pipeline.bell, logger: logger).run()
                 }
             }
             group.addTask {
@@ -142,6 +142,7 @@ public struct DaemonService: Service, CustomStringConvertible {
         } onGracefulShutdown: {
             logger.info("shutting down: finishing the jobs in hand, taking no new ones")
             draining.set()
+            pipeline.bell.ring()  // idle workers wake, see the flag and end
             notifier?.stopping()
         }
     }
