@@ -72,18 +72,23 @@ enum ProfileBuilder {
         _ fields: [String: JSONValue]?, profile: String?
     ) throws(SettingsError) -> [String: JSONValue]? {
         guard let fields else { return nil }
-        let place = profile == nil ? "video_agent" : "video_agent"
+        let name = profile ?? Settings.Profile.defaultName
         if fields["files"] != nil {
-            throw .profile(profile, key: place, "video_agent.files is not allowed: the daemon sends the files it uploaded")
+            throw .profile(name, key: "video_agent", "video_agent.files is not allowed: the daemon sends the files it uploaded")
+        }
+        if fields["callback_id"] != nil {
+            throw .profile(
+                name, key: "video_agent",
+                "video_agent.callback_id would be shared by every job: give it in a job's agent.json, or leave it to the daemon")
         }
         if let prompt = fields["prompt"] {
             guard let text = prompt.stringValue, !text.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty else {
-                throw .profile(profile, key: place, "video_agent.prompt must be a non-empty text")
+                throw .profile(name, key: "video_agent", "video_agent.prompt must be a non-empty text")
             }
             do {
                 _ = try PromptTemplate(text)
             } catch {
-                throw .profile(profile ?? Settings.Profile.defaultName, key: place, "video_agent.prompt: \(error)")
+                throw .profile(name, key: "video_agent", "video_agent.prompt: \(error)")
             }
         }
         return fields

@@ -73,6 +73,17 @@ import Testing
         }
     }
 
+    @Test func videoAgentFieldsAJobMustOwnAreRefused() async throws {
+        try await withTemporaryDirectory { dir in
+            for field in ["files: x", "callback_id: shared"] {
+                let file = dir.file("config.yaml")
+                try writeFile(file, "profiles:\n  p:\n    inbox: /srv/p/inbox\n    video_agent:\n      \(field)\n")
+                let error = try await settingsError { try await loadSettings(flags: ["config": file]) }
+                #expect(error.description.hasPrefix("profile p: video_agent."), "\(error)")
+            }
+        }
+    }
+
     @Test func templates() throws {
         let template = try PromptTemplate("{name} / {stem} / {profile} / {not a word} / {")
         #expect(template.render(name: "a.b.mp4", profile: "p") == "a.b.mp4 / a.b / p / {not a word} / {")
