@@ -134,12 +134,14 @@ import TestSupport
     }
 
     @Test func aFileOverTheLimitIsRejected() async throws {
+        // A small limit: what is tested is how the client takes a 413, not the 32 MiB itself.
+        let limits = SimulatorLimits(maxUploadBytes: 512 * 1024)
         try await withTemporaryDirectory { directory in
-            try await withSimulator { sim in
+            try await withSimulator(limits: limits) { sim in
                 let path = directory.file("huge.pdf")
                 try MediaTypeSamples.write(MediaTypeSamples.pdf, to: path)
                 let handle = try FileHandle(forWritingTo: URL(fileURLWithPath: path))
-                try handle.truncate(atOffset: UInt64(MediaType.maxUploadBytes + 1))
+                try handle.truncate(atOffset: UInt64(limits.maxUploadBytes + 1))
                 try handle.close()
                 let error = await uploadError(sim.client(), path: path, key: "too-large")
                 #expect(error?.category == .rejected)

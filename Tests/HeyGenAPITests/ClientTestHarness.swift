@@ -43,10 +43,10 @@ struct ClientHarness: Sendable {
 
 /// Runs `body` against a fresh simulator on port 0, stopping it and the HTTP client afterwards.
 func withSimulator<T: Sendable>(
-    faults: SimulatorFaults = SimulatorFaults(),
+    faults: SimulatorFaults = SimulatorFaults(), limits: SimulatorLimits = SimulatorLimits(),
     _ body: @Sendable (ClientHarness) async throws -> T
 ) async throws -> T {
-    let simulator = HeyGenSimulator(faults: faults, logger: ClientHarness.quietLogger)
+    let simulator = HeyGenSimulator(faults: faults, limits: limits, logger: ClientHarness.quietLogger)
     let httpClient = HeyGenClient.makeHTTPClient()
     let fastFailingHTTPClient = HTTPClient(
         eventLoopGroup: HTTPClient.defaultEventLoopGroup,

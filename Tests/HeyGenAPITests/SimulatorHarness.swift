@@ -87,10 +87,10 @@ struct SimHarness: Sendable {
 
 /// Runs `body` with a simulator bound to a free port on 127.0.0.1, then stops it.
 func withSimHarness<T: Sendable>(
-    faults: SimulatorFaults = SimulatorFaults(seed: 42),
+    faults: SimulatorFaults = SimulatorFaults(seed: 42), limits: SimulatorLimits = SimulatorLimits(),
     _ body: (SimHarness) async throws -> T
 ) async throws -> T {
-    let simulator = HeyGenSimulator(faults: faults, logger: quietLogger("simulator-test"))
+    let simulator = HeyGenSimulator(faults: faults, limits: limits, logger: quietLogger("simulator-test"))
     return try await simulator.withRunning { port in
         try await body(SimHarness(simulator: simulator, port: port))
     }

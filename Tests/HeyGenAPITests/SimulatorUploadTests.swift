@@ -2,6 +2,7 @@ import AsyncHTTPClient
 import HeyGenAPI
 import HeyGenSimulator
 import NIOCore
+import TestSupport
 import Testing
 
 @Suite("Simulator uploads", .timeLimit(.minutes(5)))
@@ -50,23 +51,55 @@ struct SimulatorUploadTests {
         }
     }
 
-    @Test("a file of exactly 32 MiB is accepted")
-    func acceptsExactLimit() async throws {
-        try await withSimHarness { sim in
-            let content = SimSampleMedia.bytes(for: .mp4, size: Int(MediaType.maxUploadBytes))
-            let reply = try await sim.upload(content, fileName: "limit.mp4")
+    @Test("by default the limits are HeyGen's: a file of at most 32 MiB")
+    func defaultLimits() {
+        let limits = SimulatorLimits()
+        #expect(limits.maxUploadBytes == MediaType.maxUploadBytes)
+        #expect(HeyGenSimulator(logger: quietLogger("simulator-test")).limits == limits)
+    }
+
+    /// Small limits, so the tests of how they apply need not send 32 MiB.
+    static let smallLimits = SimulatorLimits(maxUploadBytes: 256 * 1024, maxEnvelopeBytes: 4096)
+
+    @Test("a file of exactly the limit is accepted, with or without a Content-Length", arguments: [false, true])
+    func acceptsExactLimit(chunked: Bool) async throws {
+        try await withSimHarness(limits: Self.smallLimits) { sim in
+            let size = Int(Self.smallLimits.maxUploadBytes)
+            let reply = try await sim.upload(SimSampleMedia.bytes(for: .mp4, size: size), fileName: "limit.mp4", chunked: chunked)
             #expect(reply.status == 200)
-            #expect(reply.data("size_bytes") == .number(Double(MediaType.maxUploadBytes)))
+            #expect(reply.data("size_bytes") == .number(Double(size)))
+            #expect(sim.simulator.stats.uploadedBytes == Int64(size))
         }
     }
 
-    @Test("a file one byte over 32 MiB is refused with 413")
-    func rejectsOverLimit() async throws {
-        try await withSimHarness { sim in
-            let content = SimSampleMedia.bytes(for: .mp4, size: Int(MediaType.maxUploadBytes) + 1)
-            let reply = try await sim.upload(content, fileName: "big.mp4")
-            #expect(reply.status == 413)
-            #expect(reply.error("code") == .string("file_too_large"))
+    @Test("a file one byte over the limit, or far over it, is refused with 413, with or without a Content-Length",
+          arguments: [false, true])
+    func rejectsOverLimit(chunked: Bool) async throws {
+        try await withSimHarness(limits: Self.smallLimits) { sim in
+            let limit = Int(Self.smallLimits.maxUploadBytes)
+            for size in [limit + 1, limit + 100_000, 4 * limit] {
+                let reply = try await sim.upload(SimSampleMedia.bytes(for: .mp4, size: size), fileName: "big.mp4", chunked: chunked)
+                #expect(reply.status == 413, "\(size) bytes")
+                #expect(reply.error("code") == .string("file_too_large"))
+                #expect(reply.error("param") == .string("file"))
+            }
+            #expect(sim.simulator.stats.uploads == 0)
+            // The connection is still good: the refused bodies were read to their end.
+            let small = try await sim.upload(SimSampleMedia.bytes(for: .png), fileName: "a.png")
+            #expect(small.status == 200)
+        }
+    }
+
+    @Test("a part header block over the limit is a 400")
+    func rejectsHeaderFlood() async throws {
+        try await withSimHarness(limits: SimulatorLimits(maxPartHeaderBytes: 1024)) { sim in
+            let boundary = "flood"
+            let flood = "--flood\r\nContent-Disposition: form-data; name=\"file\"\r\nX-Pad: \(String(repeating: "a", count: 50_000))\r\n\r\n%PDF-1.7\r\n--flood--\r\n"
+            let reply = try await sim.send(
+                .POST, "/v3/assets", headers: [("Content-Type", "multipart/form-data; boundary=\(boundary)")],
+                body: .bytes(ByteBuffer(string: flood)))
+            #expect(reply.status == 400)
+            #expect(reply.error("code") == .string("invalid_multipart"))
             #expect(sim.simulator.stats.uploads == 0)
         }
     }
