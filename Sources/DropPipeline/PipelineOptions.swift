@@ -1,0 +1,50 @@
+import Foundation
+import HeyGenAPI
+import SystemSupport
+
+/// The knobs of the pipeline, taken from the settings.
+public struct PipelineOptions: Sendable {
+    /// Where drops arrive.
+    public var inbox: String
+    /// Where results are written.
+    public var outbox: String
+    /// Where sources of succeeded jobs go.
+    public var archive: String
+    /// Where sources of failed jobs go.
+    public var failed: String
+    /// Upload workers.
+    public var workers: Int = 4
+    /// How each API request is retried.
+    public var retryPolicy: RetryPolicy = RetryPolicy()
+    /// How long an earlier upload of the same bytes may be reused.
+    public var reuseWindow: Duration = .seconds(7 * 24 * 3600)
+    /// At most this many videos being made at once.
+    public var videoConcurrency: Int = 10
+    /// How long to wait for a video before giving up with `video_timeout`.
+    public var videoTimeout: Duration = .seconds(3600)
+    /// The first delay between video polls; it grows by half each poll up to `videoPollMax`.
+    public var videoPollInitial: Duration = .seconds(5)
+    /// The longest delay between video polls.
+    public var videoPollMax: Duration = .seconds(60)
+    /// How long a sidecar waits for its file before it fails with `orphan_sidecar`.
+    public var orphanSidecarTimeout: Duration = .seconds(600)
+    /// How long a worker's claim on a job lasts before it must be renewed.
+    public var lease: Duration = .seconds(120)
+    /// The shortest wait of an idle worker: when a job looks due but cannot be claimed yet.
+    public var idlePoll: Duration = .milliseconds(200)
+    /// How often an idle worker looks at the queue even though nothing told it of new work, for work that
+    /// other processes add (nil: never; with a queue of its own, the daemon hears of all its work).
+    public var idleRecheck: Duration? = nil
+    /// A job claimed this many times without finishing (a crash loop) fails instead of running again.
+    public var maxClaims: Int = 25
+    /// A bundle holding more files than this fails as `rejected` before anything is uploaded.
+    public var maxBundleFiles: Int = 1000
+
+    /// Options for the given folders, with defaults for the rest.
+    public init(inbox: String, outbox: String, archive: String, failed: String) {
+        self.inbox = inbox
+        self.outbox = outbox
+        self.archive = archive
+        self.failed = failed
+    }
+}
