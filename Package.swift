@@ -177,10 +177,10 @@ let package = Package(
             ]
         ),
 
-        // Test support: temp folders, the JSON Schema check, finding the built binaries.
+        // Test support: temp folders, files and digests, waiting, quiet loggers, the JSON Schema check, processes, built binaries.
         .target(
             name: "TestSupport",
-            dependencies: [.product(name: "Logging", package: "swift-log")],
+            dependencies: [.product(name: "Crypto", package: "swift-crypto"), .product(name: "Logging", package: "swift-log")],
             path: "Tests/TestSupport"
         ),
         // A child process for the queue's crash test: claims jobs, then waits to be killed.
@@ -221,7 +221,7 @@ let package = Package(
         .testTarget(
             name: "HeyGenAPITests",
             dependencies: [
-                "HeyGenAPI", "HeyGenSimulator", "TestSupport", "upload-benchmark",
+                "HeyGenAPI", "HeyGenSimulator", "SystemSupport", "TestSupport", "upload-benchmark",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "Logging", package: "swift-log"),

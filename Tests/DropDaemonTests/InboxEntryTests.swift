@@ -1,5 +1,6 @@
 import Crypto
 import Foundation
+import HeyGenAPI
 import TestSupport
 import Testing
 
@@ -191,7 +192,3 @@ struct InboxEntryTests {
     }
 }
 
-/// Lower-case hex SHA-256 of `data`.
-func sha256Hex(_ data: Data) -> String {
-    SHA256.hash(data: data).map { byte in byte < 16 ? "0" + String(byte, radix: 16) : String(byte, radix: 16) }.joined()
-}

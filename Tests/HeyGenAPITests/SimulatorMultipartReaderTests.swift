@@ -4,7 +4,7 @@ import NIOCore
 import Testing
 
 /// The simulator's upload reader: vapor/multipart-kit's parser under the simulator's bounds.
-@Suite("Simulator multipart reader")
+@Suite("Simulator multipart reader", .timeLimit(.minutes(2)))
 struct SimulatorMultipartReaderTests {
     typealias Failure = MultipartUploadReader.Failure
 
