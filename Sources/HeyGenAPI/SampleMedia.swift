@@ -9,15 +9,13 @@ public enum SampleMedia {
         var data = Data(signature(type))
         data.reserveCapacity(size)
         // Up to 1 KiB of pseudo-random bytes make each seed's content (and SHA-256) its own;
-        // the rest is a cheap fill, so even a 33 MB sample is made in a moment.
+        // the rest is zeros, so even a 33 MB sample is made in a moment.
         var random = SeededGenerator(seed: UInt64(bitPattern: Int64(seed)))
-        var last: UInt8 = 0
         while data.count < min(size, 1024) {
-            last = UInt8.random(in: .min ... .max, using: &random)
-            data.append(last)
+            data.append(UInt8.random(in: .min ... .max, using: &random))
         }
         if data.count < size {
-            data.append(Data(repeating: last, count: size - data.count))
+            data.append(Data(count: size - data.count))
         }
         return data
     }

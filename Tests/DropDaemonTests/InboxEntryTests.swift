@@ -17,7 +17,7 @@ import Glibc
 
 /// Inbox entries are opened once relative to their folder, never through a symlink, never blocking, and
 /// read through their descriptor only.
-@Suite("inbox entry")
+@Suite("inbox entry", .timeLimit(.minutes(5)))
 struct InboxEntryTests {
     @Test("a regular file opens relative to its folder; identity, type and bytes come from the descriptor")
     func regularFile() async throws {

@@ -85,12 +85,6 @@ func sha256sum(_ path: String) async throws -> String {
     return String(hex)
 }
 
-/// The size of the file at `path`.
-func fileSize(_ path: String) throws -> Int64 {
-    let attributes = try FileManager.default.attributesOfItem(atPath: path)
-    return (attributes[.size] as? NSNumber)?.int64Value ?? -1
-}
-
 /// The bytes of the file at `path`.
 func fileBytes(_ path: String) throws -> [UInt8] {
     Array(try Data(contentsOf: URL(fileURLWithPath: path)))
