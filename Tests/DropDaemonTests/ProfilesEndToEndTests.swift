@@ -1,4 +1,3 @@
-import DropDemo
 import Foundation
 import HeyGenAPI
 import HeyGenSimulator

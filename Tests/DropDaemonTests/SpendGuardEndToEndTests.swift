@@ -1,4 +1,4 @@
-import DropDemo
+import HeyGenAPI
 import Foundation
 import HeyGenSimulator
 import TestSupport
