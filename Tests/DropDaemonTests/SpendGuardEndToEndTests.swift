@@ -1,5 +1,5 @@
-import HeyGenAPI
 import Foundation
+import HeyGenAPI
 import HeyGenSimulator
 import TestSupport
 import Testing
