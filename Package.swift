@@ -31,6 +31,8 @@ let package = Package(
             pkgConfig: "sqlite3",
             providers: [.apt(["libsqlite3-dev"])]
         ),
+        // statfs(2), which Glibc's module does not export: the inbox watcher judges the inbox's file system.
+        .systemLibrary(name: "CStatfs"),
         // Small helpers every module shares: units of a Duration, the text of an errno.
         .target(name: "SystemSupport"),
         // The durable job queue and the asset table, on SQLite.
@@ -67,10 +69,11 @@ let package = Package(
                 .product(name: "NIOCore", package: "swift-nio"),
             ]
         ),
-        // inotify on the inbox, the start-up scan and the folder rules.
+        // inotify or polling on the inbox, the start-up scan and the folder rules.
         .target(
             name: "InboxWatcher",
             dependencies: [
+                "CStatfs",
                 "SystemSupport",
                 .product(name: "Logging", package: "swift-log"),
             ]
