@@ -135,11 +135,16 @@ let package = Package(
             dependencies: ["DropQueue", .product(name: "Logging", package: "swift-log")],
             path: "Tests/QueueCrashHelper"
         ),
-        // Benchmarks: `swift run -c release queue-benchmark`, `swift run -c release upload-benchmark`.
+        // Benchmarks: `swift run -c release queue-benchmark`, `… upload-benchmark`, `… poll-benchmark`.
         .executableTarget(
             name: "queue-benchmark",
             dependencies: ["DropQueue", .product(name: "Logging", package: "swift-log")],
             path: "Benchmarks/QueueBenchmark"
+        ),
+        .executableTarget(
+            name: "poll-benchmark",
+            dependencies: ["InboxWatcher", .product(name: "Logging", package: "swift-log")],
+            path: "Benchmarks/PollBenchmark"
         ),
         .executableTarget(
             name: "upload-benchmark",

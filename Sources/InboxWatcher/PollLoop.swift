@@ -89,7 +89,7 @@ final class PollLoop: InboxLoop {
 
     /// Lists the inbox for `reason` and lets the table decide; false when the inbox could not be listed
     /// (it is then scanned again for the same reason, or as re-established once it is back).
-    private func scan(_ reason: ScanReason, now: Instant) -> Bool {
+    func scan(_ reason: ScanReason, now: Instant) -> Bool {
         let fd = open(inbox, O_RDONLY | O_DIRECTORY | O_CLOEXEC | O_NONBLOCK)
         guard fd >= 0 else {
             let number = errno

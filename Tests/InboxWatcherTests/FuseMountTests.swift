@@ -1,0 +1,60 @@
+import Foundation
+import Glibc
+import InboxWatcher
+import Testing
+import TestSupport
+
+/// bindfs, the FUSE file system the test mounts (Debian: `apt-get install bindfs`).
+private let bindfs = "/usr/bin/bindfs"
+private let fusermount = ["/usr/bin/fusermount3", "/usr/bin/fusermount", "/bin/fusermount"].first {
+    FileManager.default.isExecutableFile(atPath: $0)
+}
+
+@Suite("watch mode on a real FUSE mount", .timeLimit(.minutes(5)))
+struct FuseMountTests {
+    @Test(
+        "auto judges a FUSE mount shared and polls there: files written behind the mount's back are taken once",
+        .enabled(if: FileManager.default.isExecutableFile(atPath: bindfs), "bindfs is not installed"),
+        .enabled(if: fusermount != nil, "fusermount is not installed"),
+        .enabled(if: access("/dev/fuse", R_OK | W_OK) == 0, "/dev/fuse is not usable here")
+    )
+    func autoPollsOnFuse() async throws {
+        try await withTemporaryDirectory { directory in
+            let backing = try directory.subdirectory("backing")
+            let mount = try directory.subdirectory("mnt")
+            let mounted = try await runProcess(bindfs, [backing, mount])
+            if mounted.status != 0 {
+                try Test.cancel("cannot mount a FUSE file system here: bindfs said \(mounted.stderr)")
+            }
+            var failure: (any Error)?
+            do {
+                let choice = try InboxWatcher.choice(for: mount, mode: .auto)
+                #expect(choice.method == .poll)
+                #expect(choice.fileSystem.name == "FUSE")
+                #expect(choice.reason.contains("FUSE"))
+
+                let outcome = try await watch(
+                    mount, settle: .seconds(1), mode: .auto, pollInterval: .milliseconds(100), expected: 2
+                ) { _ in
+                    // Another writer, below the FUSE daemon (as another host writes to a share): slowly.
+                    try await runScript(
+                        "exec 3>\"$1\"; for i in 1 2 3 4; do head -c 500 /dev/zero >&3; sleep 0.3; done",
+                        backing + "/behind.pdf")
+                    // And a bundle copied in through the mount itself.
+                    try await runScript("mkdir \"$1\" && head -c 70 /dev/zero > \"$1/a.png\"", mount + "/deck")
+                }
+                #expect(
+                    Set(outcome.drops) == [
+                        ObservedDrop(name: "behind.pdf", kind: .file, content: "size=2000"),
+                        ObservedDrop(name: "deck", kind: .directory, content: "a.png:70"),
+                    ])
+                #expect(outcome.drops.count == 2)
+            } catch {
+                failure = error
+            }
+            let unmounted = try await runProcess(fusermount!, ["-u", mount])
+            #expect(unmounted.status == 0, "fusermount -u: \(unmounted.stderr)")
+            if let failure { throw failure }
+        }
+    }
+}
