@@ -94,6 +94,7 @@ let package = Package(
                 "SystemSupport",
                 "DropLogging",
                 "HeyGenAPI",
+                "InboxWatcher",
                 .product(name: "Configuration", package: "swift-configuration"),
                 .product(name: "Logging", package: "swift-log"),
             ]
