@@ -22,9 +22,11 @@ struct FuseMountTests {
         try await withTemporaryDirectory { directory in
             let backing = try directory.subdirectory("backing")
             let mount = try directory.subdirectory("mnt")
-            let mounted = try await runProcess(bindfs, [backing, mount])
-            if mounted.status != 0 {
-                try Test.cancel("cannot mount a FUSE file system here: bindfs said \(mounted.stderr)")
+            // bindfs forks its daemon and the first process exits once the mount is in place.
+            let status = await spawnAndWait(["/bin/sh", "-c", "exec \"$1\" \"$2\" \"$3\" 2>\"$4\"", "sh", bindfs, backing, mount, directory.file("bindfs.err")])
+            if status != 0 {
+                let said = (try? String(contentsOfFile: directory.file("bindfs.err"), encoding: .utf8)) ?? ""
+                try Test.cancel("cannot mount a FUSE file system here (bindfs exited with \(status)): \(said)")
             }
             var failure: (any Error)?
             do {
@@ -56,5 +58,27 @@ struct FuseMountTests {
             #expect(unmounted.status == 0, "fusermount -u: \(unmounted.stderr)")
             if let failure { throw failure }
         }
+    }
+}
+
+/// Runs `arguments` (the program's path first) with `posix_spawn` and waits for that process alone on a
+/// thread of its own; its exit status (128 + the signal when killed, -1 when it could not be started).
+/// Unlike `Process`, it returns when the process exits even if a daemon it forked keeps running.
+private func spawnAndWait(_ arguments: [String]) async -> Int32 {
+    await withCheckedContinuation { (continuation: CheckedContinuation<Int32, Never>) in
+        let thread = Thread {
+            let argv: [UnsafeMutablePointer<CChar>?] = arguments.map { strdup($0) } + [nil]
+            defer { argv.forEach { free($0) } }
+            var pid: pid_t = 0
+            guard posix_spawn(&pid, arguments[0], nil, nil, argv, environ) == 0 else {
+                continuation.resume(returning: -1)
+                return
+            }
+            var status: Int32 = 0
+            while waitpid(pid, &status, 0) < 0 && errno == EINTR {}
+            let signal = status & 0x7F
+            continuation.resume(returning: signal == 0 ? (status >> 8) & 0xFF : 128 + signal)
+        }
+        thread.start()
     }
 }

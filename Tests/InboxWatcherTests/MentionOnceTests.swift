@@ -42,7 +42,9 @@ struct MentionOnceTests {
                 try await group.waitForAll()
             }
             #expect(captured.count(containing: "ignoring .hidden.pdf:") == 1)
-            #expect(captured.count(containing: "ignoring .hidden-away.pdf:") == 1)
+            // Polling sees only what is there at a scan: the name away between two scans may never be seen.
+            let away = captured.count(containing: "ignoring .hidden-away.pdf:")
+            #expect(mode == .inotify ? away == 1 : away <= 1)
             #expect(captured.count(containing: "ignoring pipe:") == 1)
         }
     }
