@@ -188,9 +188,8 @@ package struct SettleTable {
         guard !due.isEmpty else { return }
         for item in due.sorted(by: { ($0.at, $0.order) < ($1.at, $1.order) }) {
             guard var entry = pending[item.name] else { continue }
-            if stillStarting(item.name, &entry) || changedSinceScan(item.name, entry) {
+            if stillStarting(item.name, &entry) {
                 entry.deadline = now + settle
-                entry.observed = nil
                 pending[item.name] = entry
                 continue
             }
@@ -203,6 +202,13 @@ package struct SettleTable {
             }
             switch (entry.kind, status.kind) {
             case (.file, .regular), (.directory, .directory):
+                if let observed = entry.observed, !observed.isSameVersion(as: status) {
+                    // Polling: changed since the scan that found it settled; it settles again from the next scan.
+                    entry.deadline = now + settle
+                    entry.observed = nil
+                    pending[item.name] = entry
+                    continue
+                }
                 report(item.name, kind: entry.kind, fingerprint: status.fingerprint)
             default:
                 actions.append(.giveUp(name: item.name, .changedType(status.kind)))
@@ -225,12 +231,6 @@ package struct SettleTable {
             return status.kind == .regular && status.size == 0
         }
         return !entry.createdEntries.isEmpty
-    }
-
-    /// Polling: true when the entry is no longer what the scan just saw (it settles again from the next scan).
-    private func changedSinceScan(_ name: String, _ entry: Pending) -> Bool {
-        guard let observed = entry.observed, let status = look(name, nil) else { return false }
-        return !observed.isSameVersion(as: status)
     }
 
     /// `name` is a drop, seen as `fingerprint`.

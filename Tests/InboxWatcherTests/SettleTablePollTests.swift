@@ -176,10 +176,28 @@ struct SettleTablePollTests {
         _ = driver.poll(at: 0, reason: .startup)
         _ = driver.send(.polled(names: ["a"], reason: .poll), at: 100)
         driver.inbox.entries["a"] = regular(1, size: 20, version: 2)
-        #expect(driver.tick(100) == [])
-        #expect(driver.poll(at: 150) == [.ready])
+        #expect(driver.tick(100) == [.ready])  // changed since the start-up listing: not waited for
+        #expect(driver.poll(at: 150) == [])
         #expect(driver.deadlines == ["a": 250])
         #expect(driver.poll(at: 250) == [driver.drop("a")])
+    }
+}
+
+@Suite("settle table: poll scans without a settle window")
+struct SettleTablePollNoWindowTests {
+    @Test("with a settle window of zero, a name is still a drop only at the second scan that sees it unchanged")
+    func twoScansAtLeast() {
+        var table = SettleTable(settle: .zero)
+        let entries = ["a": regular(1)]
+        let start = ContinuousClock.now
+        func scan(_ reason: SettleTable.ScanReason, at milliseconds: Int) -> [SettleTable.Action] {
+            let now = start + .milliseconds(milliseconds)
+            let stat: SettleTable.Stat = { name, _ in entries[name] }
+            return table.handle(.polled(names: ["a"], reason: reason), now: now, stat: stat)
+                + table.handle(.deadlinesPassed, now: now, stat: stat)
+        }
+        #expect(scan(.startup, at: 0) == [.listed(reason: .startup, added: 1)])
+        #expect(scan(.poll, at: 1) == [.drop(name: "a", kind: .file, fingerprint: regular(1).fingerprint), .ready])
     }
 }
 
