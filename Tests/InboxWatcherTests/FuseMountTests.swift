@@ -35,8 +35,10 @@ struct FuseMountTests {
                 #expect(choice.fileSystem.name == "FUSE")
                 #expect(choice.reason.contains("FUSE"))
 
+                // The kernel caches a FUSE file's attributes for a second (libfuse's attr_timeout): a window
+                // shorter than that could see a file still being written behind the mount's back unchanged.
                 let outcome = try await watch(
-                    mount, settle: .seconds(1), mode: .auto, pollInterval: .milliseconds(100), expected: 2
+                    mount, settle: .milliseconds(2500), mode: .auto, pollInterval: .milliseconds(100), expected: 2
                 ) { _ in
                     // Another writer, below the FUSE daemon (as another host writes to a share): slowly.
                     try await runScript(
