@@ -74,7 +74,9 @@ public struct DaemonService: Service, CustomStringConvertible {
 
         try await withThrowingTaskGroup(of: Void.self) { group in
             for (profile, intake) in zip(profiles, intakes) {
-                let watcher = InboxWatcher(directory: profile.inbox, settle: profile.settle, logger: logger)
+                let watcher = InboxWatcher(
+                    directory: profile.inbox, settle: profile.settle, mode: profile.watchMode,
+                    pollInterval: profile.pollInterval, logger: logger)
                 let named = settings.declaredProfiles != nil
                 group.addTask {
                     try await cancelWhenGracefulShutdown {

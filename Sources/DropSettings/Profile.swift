@@ -1,4 +1,5 @@
 import HeyGenAPI
+import InboxWatcher
 
 extension Settings {
     /// One watched inbox with its own folders and the defaults of its jobs (an entry of `profiles:` in the
@@ -21,6 +22,10 @@ extension Settings {
         public var failed: String
         /// The settle window of its inbox.
         public var settle: Duration = SettingsCatalogue.settle.defaultValue
+        /// How its inbox is watched (`watch`).
+        public var watchMode: WatchMode = SettingsCatalogue.watch.defaultValue
+        /// When polling, how often its inbox is listed (`poll_interval_ms`).
+        public var pollInterval: Duration = SettingsCatalogue.pollInterval.defaultValue
         /// Video Agent creates plus translation languages started within the spend window; nil: no cap.
         public var maxVideosPerDay: Int?
         /// Video Agent fields under every job of this inbox (`prompt` is a template, see `PromptTemplate`);

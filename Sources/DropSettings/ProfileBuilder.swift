@@ -55,6 +55,8 @@ enum ProfileBuilder {
         var profile = Settings.Profile(name: name, inbox: inbox, outbox: paths[0], archive: paths[1], failed: paths[2])
         profile.values = entry.values
         profile.settle = try profile.value(SettingsCatalogue.settle, default: defaults.settle)
+        profile.watchMode = try profile.value(SettingsCatalogue.watch, default: defaults.watchMode)
+        profile.pollInterval = try profile.value(SettingsCatalogue.pollInterval, default: defaults.pollInterval)
         profile.maxVideosPerDay = try profile.value(SettingsCatalogue.maxVideosPerDay, default: defaults.spend.maxVideosPerDay)
         profile.videoAgent = try checkedVideoAgent(merged(defaults.videoAgentDefaults, entry.videoAgent), profile: name)
         profile.translate = merged(defaults.translateDefaults, entry.translate)

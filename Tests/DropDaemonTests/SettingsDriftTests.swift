@@ -39,6 +39,8 @@ import TestSupport
             Sample(key: "workers", text: "2") { s, _ in s.workers = 2 },
             Sample(key: "max_attempts", text: "3") { s, _ in s.maxAttempts = 3 },
             Sample(key: "settle_ms", text: "0") { s, _ in s.settle = .zero },
+            Sample(key: "watch", text: "poll") { s, _ in s.watchMode = .poll },
+            Sample(key: "poll_interval_ms", text: "250") { s, _ in s.pollInterval = .milliseconds(250) },
             Sample(key: "log_format", text: "json") { s, _ in s.logFormat = .json },
             Sample(key: "log_level", text: "warning") { s, _ in s.logLevel = .warning },
             Sample(key: "video_concurrency", text: "4") { s, _ in s.videoConcurrency = 4 },
@@ -143,7 +145,7 @@ import TestSupport
         #expect(Set(all.map(\.environment)).count == all.count)
         #expect(
             Set(all.filter { $0.level == .profile }.map(\.key))
-                == ["inbox", "outbox", "archive", "failed", "settle_ms", "max_videos_per_day"])
+                == ["inbox", "outbox", "archive", "failed", "settle_ms", "watch", "poll_interval_ms", "max_videos_per_day"])
         for spec in all {
             #expect(spec.environment == (spec.key == "api_base_url" ? "HEYGEN_API_BASE_URL" : "HEYGEN_DROPD_" + spec.key.uppercased()))
             #expect(spec.flag == "--" + spec.key.replacingOccurrences(of: "_", with: "-"))

@@ -20,6 +20,7 @@ import Testing
             "--max-retry-after-seconds", "13",
             "--outbox", "/o", "--archive", "/a", "--failed", "/f",
             "--max-bundle-files", "16", "--progress-retention-days", "14", "--lease-seconds", "15",
+            "--watch", "poll", "--poll-interval-ms", "17",
             "--max-videos-per-day", "17", "--spend-window-hours", "0.5",
         ])
         #expect(options.flagValues() == [
@@ -31,6 +32,7 @@ import Testing
             "video_poll_initial_ms": "10", "video_poll_max_ms": "11", "retry_base_delay_ms": "12",
             "max_retry_after_seconds": "13",
             "max_bundle_files": "16", "progress_retention_days": "14", "lease_seconds": "15",
+            "watch": "poll", "poll_interval_ms": "17",
             "max_videos_per_day": "17", "spend_window_hours": "0.5",
         ])
         // Every flag key is one the loader knows.
