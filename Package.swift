@@ -8,7 +8,9 @@ let package = Package(
         .executable(name: "heygen-dropd", targets: ["heygen-dropd"]),
         .library(
             name: "HeyGenDrop",
-            targets: ["DropQueue", "HeyGenAPI", "HeyGenSimulator", "InboxWatcher", "DropDaemon"]
+            targets: [
+                "DropQueue", "HeyGenAPI", "HeyGenSimulator", "InboxWatcher", "DropDaemon", "DropMetrics", "DropHTTP",
+            ]
         ),
     ],
     dependencies: [
@@ -23,6 +25,8 @@ let package = Package(
         .package(url: "https://github.com/swift-server/async-http-client.git", from: "1.37.0"),
         .package(url: "https://github.com/swift-server/swift-service-lifecycle.git", from: "2.8.0"),
         .package(url: "https://github.com/hummingbird-project/hummingbird.git", from: "2.28.0"),
+        .package(url: "https://github.com/apple/swift-metrics.git", from: "2.13.0"),
+        .package(url: "https://github.com/swift-server/swift-prometheus.git", from: "2.4.1"),
     ],
     targets: [
         // libsqlite3, used directly through its C API.
@@ -47,6 +51,7 @@ let package = Package(
             name: "HeyGenAPI",
             dependencies: [
                 "SystemSupport",
+                "DropMetrics",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "Logging", package: "swift-log"),
@@ -72,7 +77,26 @@ let package = Package(
             name: "InboxWatcher",
             dependencies: [
                 "SystemSupport",
+                "DropMetrics",
                 .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
+        // The series the daemon records (names, labels, buckets), through swift-metrics.
+        .target(
+            name: "DropMetrics",
+            dependencies: [
+                .product(name: "CoreMetrics", package: "swift-metrics"),
+            ]
+        ),
+        // The operator's HTTP endpoint: /metrics, /healthz, /api/jobs and the dashboard page.
+        .target(
+            name: "DropHTTP",
+            dependencies: [
+                "DropMetrics",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "Prometheus", package: "swift-prometheus"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ]
         ),
         // The daemon: settings, pipeline, workers, results, systemd integration, operator commands.
@@ -80,6 +104,7 @@ let package = Package(
             name: "DropDaemon",
             dependencies: [
                 "SystemSupport",
+                "DropHTTP",
                 "DropQueue",
                 "HeyGenAPI",
                 "InboxWatcher",
@@ -167,10 +192,24 @@ let package = Package(
             dependencies: ["InboxWatcher", "TestSupport", .product(name: "Logging", package: "swift-log")]
         ),
         .testTarget(
+            name: "DropHTTPTests",
+            dependencies: [
+                "DropHTTP", "DropMetrics", "TestSupport",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "Metrics", package: "swift-metrics"),
+                .product(name: "Prometheus", package: "swift-prometheus"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ]
+        ),
+        .testTarget(
             name: "DropDaemonTests",
             dependencies: [
                 "DropDaemon", "DropQueue", "TestSupport", "heygen-dropd",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "NIOCore", package: "swift-nio"),
             ]
         ),
     ],
