@@ -9,7 +9,8 @@ let package = Package(
         .library(
             name: "HeyGenDrop",
             targets: [
-                "DropQueue", "HeyGenAPI", "HeyGenSimulator", "InboxWatcher", "DropDaemon", "DropMetrics", "DropHTTP",
+                "DropQueue", "HeyGenAPI", "HeyGenSimulator", "InboxWatcher", "DropMetrics", "DropHTTP",
+                "DropLogging", "DropSettings", "DropPipeline", "DropService", "DropOperator",
             ]
         ),
     ],
@@ -93,36 +94,89 @@ let package = Package(
             name: "DropHTTP",
             dependencies: [
                 "DropMetrics",
+                "SystemSupport",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Prometheus", package: "swift-prometheus"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ]
         ),
-        // The daemon: settings, pipeline, workers, results, systemd integration, operator commands.
+        // Log lines: the text and JSON formats and their handlers.
         .target(
-            name: "DropDaemon",
+            name: "DropLogging",
+            dependencies: [.product(name: "Logging", package: "swift-log")]
+        ),
+        // Settings: the one catalogue, its sources (flags, environment, config file, defaults), the API key,
+        // the folder checks made before start.
+        .target(
+            name: "DropSettings",
+            dependencies: [
+                "SystemSupport",
+                "DropLogging",
+                "HeyGenAPI",
+                .product(name: "Configuration", package: "swift-configuration"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
+        // The job pipeline: the job lifecycle, intake, workers, local checks, sidecars, uploads, videos,
+        // results and source moves.
+        .target(
+            name: "DropPipeline",
+            dependencies: [
+                "SystemSupport",
+                "DropMetrics",
+                "DropQueue",
+                "DropSettings",
+                "HeyGenAPI",
+                "InboxWatcher",
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+            ],
+            exclude: ["result.schema.json"]
+        ),
+        // The daemon as a service: start-up, sd_notify, the watchdog, periodic status lines.
+        .target(
+            name: "DropService",
+            dependencies: [
+                "SystemSupport",
+                "DropHTTP",
+                "DropOperator",
+                "DropQueue",
+                "DropSettings",
+                "DropPipeline",
+                "HeyGenAPI",
+                "InboxWatcher",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ]
+        ),
+        // The operator commands' work: the status report, the job listing, retrying failed jobs, and the state
+        // directory's lock that the daemon holds and `status` reads.
+        .target(
+            name: "DropOperator",
             dependencies: [
                 "SystemSupport",
                 "DropHTTP",
                 "DropQueue",
+                "DropSettings",
+                "DropPipeline",
                 "HeyGenAPI",
-                "InboxWatcher",
-                .product(name: "AsyncHTTPClient", package: "async-http-client"),
-                .product(name: "Configuration", package: "swift-configuration"),
-                .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "Logging", package: "swift-log"),
-                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "NIOPosix", package: "swift-nio"),
-                .product(name: "_NIOFileSystem", package: "swift-nio"),
-            ],
-            exclude: ["result.schema.json"]
+            ]
         ),
         // The first run with no key: the simulator, a daemon on ./demo, sample drops, a feed of results.
         .target(
             name: "DropDemo",
             dependencies: [
-                "DropDaemon",
+                "DropHTTP",
+                "DropOperator",
+                "DropSettings",
+                "DropPipeline",
+                "DropService",
                 "HeyGenAPI",
                 "HeyGenSimulator",
                 "SystemSupport",
@@ -134,12 +188,18 @@ let package = Package(
         .executableTarget(
             name: "heygen-dropd",
             dependencies: [
-                "DropDaemon",
+                "DropHTTP",
+                "DropLogging",
+                "DropSettings",
+                "DropPipeline",
+                "DropService",
+                "DropOperator",
                 "DropDemo",
                 "HeyGenAPI",
                 "HeyGenSimulator",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "CoreMetrics", package: "swift-metrics"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ]
@@ -194,7 +254,7 @@ let package = Package(
         .testTarget(
             name: "DropHTTPTests",
             dependencies: [
-                "DropHTTP", "DropMetrics", "TestSupport",
+                "DropHTTP", "DropMetrics", "SystemSupport", "TestSupport",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "Logging", package: "swift-log"),
@@ -206,7 +266,8 @@ let package = Package(
         .testTarget(
             name: "DropDaemonTests",
             dependencies: [
-                "DropDaemon", "DropQueue", "TestSupport", "heygen-dropd",
+                "DropLogging", "DropSettings", "DropPipeline", "DropService", "DropOperator", "DropDemo",
+                "DropQueue", "TestSupport", "heygen-dropd",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "NIOCore", package: "swift-nio"),

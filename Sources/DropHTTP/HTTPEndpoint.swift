@@ -2,6 +2,7 @@ import Foundation
 import Hummingbird
 import Logging
 import ServiceLifecycle
+import SystemSupport
 
 /// The operator's HTTP endpoint (SPEC §7), one service of the daemon's service group: `GET /metrics`,
 /// `GET /healthz`, `GET /api/jobs` and the dashboard at `GET /`. Read-only: no route changes anything.
@@ -51,7 +52,13 @@ public struct HTTPEndpoint: Service, CustomStringConvertible {
             },
             logger: logger
         )
-        try await app.run()
+        do {
+            try await app.run()
+        } catch let error as CancellationError {
+            throw error
+        } catch {
+            throw HTTPEndpointError(description: "cannot serve the HTTP endpoint on \(address): \(error)")
+        }
     }
 
     /// The routes.
@@ -102,6 +109,12 @@ public struct HTTPEndpoint: Service, CustomStringConvertible {
         headers[HTTPFields.Element.Name("X-Content-Type-Options")!] = "nosniff"
         return Response(status: status, headers: headers, body: .init(byteBuffer: ByteBuffer(bytes: body)))
     }
+}
+
+/// The endpoint could not listen (the address is taken or not this machine's), in one line.
+public struct HTTPEndpointError: Error, CustomStringConvertible, Sendable {
+    /// The line.
+    public let description: String
 }
 
 /// The snapshot as JSON: snake_case keys, ISO 8601 dates, sorted keys.

@@ -1,5 +1,8 @@
 import ArgumentParser
-import DropDaemon
+import DropOperator
+import DropPipeline
+import DropService
+import DropSettings
 import Foundation
 import HeyGenAPI
 import Logging

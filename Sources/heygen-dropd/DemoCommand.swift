@@ -1,6 +1,12 @@
 import ArgumentParser
-import DropDaemon
+import DropLogging
+import DropOperator
+import DropPipeline
+import DropService
+import DropSettings
 import DropDemo
+import CoreMetrics
+import DropHTTP
 import Foundation
 import HeyGenAPI
 import Logging
@@ -29,8 +35,10 @@ struct DemoCommand: AsyncParsableCommand {
                 format: settings.logFormat, level: settings.logLevel, environment: ProcessInfo.processInfo.environment)
             let logger = Logger(label: "heygen-dropd")
             let httpClient = HeyGenClient.makeHTTPClient()
+            let metrics = MetricsRegistry()
+            MetricsSystem.bootstrap(metrics.factory)
             do {
-                try await demo.run(httpClient: httpClient, logger: logger) { line in
+                try await demo.run(httpClient: httpClient, logger: logger, metrics: metrics) { line in
                     FileHandle.standardOutput.write(Data((line + "\n").utf8))
                 }
             } catch {

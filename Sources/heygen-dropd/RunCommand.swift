@@ -1,10 +1,17 @@
 import ArgumentParser
 import AsyncHTTPClient
-import DropDaemon
+import CoreMetrics
+import DropHTTP
+import DropLogging
+import DropOperator
+import DropPipeline
+import DropService
+import DropSettings
 import Foundation
 import HeyGenAPI
 import Logging
 import ServiceLifecycle
+import SystemSupport
 
 /// `heygen-dropd run`: the daemon in the foreground, as systemd starts it.
 struct RunCommand: AsyncParsableCommand {
@@ -33,8 +40,16 @@ struct RunCommand: AsyncParsableCommand {
                 try? await httpClient.shutdown()
                 throw error
             }
+            var services: [any Service] = [daemon]
+            if let listen = settings.httpListen, let address = ListenAddress(parsing: listen) {
+                // The series recorded anywhere in the process go to the registry the endpoint prints.
+                let metrics = MetricsRegistry()
+                MetricsSystem.bootstrap(metrics.factory)
+                // First in the group, so it is shut down last: it shows the drain to the end.
+                services.insert(daemon.httpEndpoint(address: address, metrics: metrics), at: 0)
+            }
             let group = ServiceGroup(
-                services: [daemon], gracefulShutdownSignals: [.sigterm, .sigint], cancellationSignals: [],
+                services: services, gracefulShutdownSignals: [.sigterm, .sigint], cancellationSignals: [],
                 logger: logger)
             do {
                 try await group.run()

@@ -1,5 +1,9 @@
 import ArgumentParser
-import DropDaemon
+import DropLogging
+import DropOperator
+import DropPipeline
+import DropService
+import DropSettings
 
 /// The settings flags every subcommand accepts, one per entry of `SettingsCatalogue`: each flag's
 /// name, value name and help come from its entry. All values are plain strings: `SettingsLoader`
@@ -45,6 +49,12 @@ struct SettingsOptions: ParsableArguments {
 
     @Option(name: SettingsCatalogue.config.spec.optionName, help: SettingsCatalogue.config.spec.optionHelp)
     var config: String?
+
+    @Option(name: SettingsCatalogue.httpListen.spec.optionName, help: SettingsCatalogue.httpListen.spec.optionHelp)
+    var httpListen: String?
+
+    @Option(name: SettingsCatalogue.minFreeDisk.spec.optionName, help: SettingsCatalogue.minFreeDisk.spec.optionHelp)
+    var minFreeDiskMb: String?
 
     @Option(name: SettingsCatalogue.videoConcurrency.spec.optionName, help: SettingsCatalogue.videoConcurrency.spec.optionHelp)
     var videoConcurrency: String?
@@ -110,6 +120,8 @@ struct SettingsOptions: ParsableArguments {
             (SettingsCatalogue.maxBundleFiles.spec, \.maxBundleFiles),
             (SettingsCatalogue.progressRetention.spec, \.progressRetentionDays),
             (SettingsCatalogue.lease.spec, \.leaseSeconds),
+            (SettingsCatalogue.httpListen.spec, \.httpListen),
+            (SettingsCatalogue.minFreeDisk.spec, \.minFreeDiskMb),
         ]
     }
 

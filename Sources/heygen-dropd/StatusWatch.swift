@@ -1,4 +1,7 @@
-import DropDaemon
+import DropOperator
+import DropPipeline
+import DropService
+import DropSettings
 import DropQueue
 import Foundation
 import ServiceLifecycle

@@ -3,7 +3,12 @@ import Logging
 import Testing
 import TestSupport
 
-@testable import DropDaemon
+@testable import DropDemo
+@testable import DropLogging
+@testable import DropOperator
+@testable import DropPipeline
+@testable import DropService
+@testable import DropSettings
 
 /// Every entry of `SettingsCatalogue`, set from each source, lands where it belongs in `Settings`.
 @Suite(.timeLimit(.minutes(5))) struct SettingsDriftTests {
@@ -48,6 +53,8 @@ import TestSupport
             Sample(key: "max_bundle_files", text: "9") { s, _ in s.maxBundleFiles = 9 },
             Sample(key: "progress_retention_days", text: "10") { s, _ in s.progressRetention = .seconds(10 * 86_400) },
             Sample(key: "lease_seconds", text: "11") { s, _ in s.lease = .seconds(11) },
+            Sample(key: "http_listen", text: "127.0.0.1:9464") { s, _ in s.httpListen = "127.0.0.1:9464" },
+            Sample(key: "min_free_disk_mb", text: "7") { s, _ in s.minFreeDiskBytes = 7_000_000 },
             Sample(key: "config", text: configFile) { s, _ in s.configFile = configFile },
         ]
     }

@@ -1,4 +1,5 @@
-import DropDaemon
+import DropDemo
+import DropPipeline
 import Foundation
 import HeyGenSimulator
 import TestSupport

@@ -4,6 +4,7 @@ import Foundation
 import Logging
 import NIOCore
 import ServiceLifecycle
+import SystemSupport
 import TestSupport
 
 /// A fixed answer for the endpoint: a snapshot and a list of health problems.

@@ -1,6 +1,7 @@
 import DropHTTP
 import DropMetrics
 import Foundation
+import SystemSupport
 import Testing
 import TestSupport
 

@@ -1,0 +1,128 @@
+import DropMetrics
+import DropQueue
+import Foundation
+import InboxWatcher
+import Logging
+import Synchronization
+import SystemSupport
+
+/// Turns the watcher's drops into queued jobs.
+///
+/// A file becomes a `file` job, a directory a `bundle` job, a sidecar a `sidecar` job due after the orphan
+/// timeout (which fails with `orphan_sidecar` only if the sidecar is still alone by then), and an entry whose
+/// name is not valid UTF-8 an `unreadable_name` job (it fails and moves to failed/). The queue de-duplicates,
+/// so a drop reported twice (scan and event, rescan after an overflow) makes one job.
+///
+/// Each job is queued under the fingerprint the watcher saw when the entry settled (`InboxDrop.fingerprint`):
+/// the intake does not look at the entry again, so it never records a newer version that has not settled.
+///
+/// A drop that cannot be queued (the database locked by another process past its busy timeout, its disk
+/// full) is kept and tried again every `retryInterval` by `runRetries` until it is queued or its entry has
+/// left the inbox or been replaced (a replacement is reported by the watcher when it settles): the watcher
+/// reports each drop once, so nothing else would bring it back before a restart.
+package final class Intake: Sendable {
+    package let queue: JobQueue
+    package let inbox: String
+    package let orphanSidecarTimeout: Duration
+    package let retryInterval: Duration
+    package let logger: Logger
+    /// Drops whose enqueue failed, by name (the latest report of each name wins).
+    private let waiting = Mutex<[String: InboxDrop]>([:])
+
+    /// An intake into `queue` for drops of `inbox`.
+    package init(
+        queue: JobQueue, inbox: String, orphanSidecarTimeout: Duration, retryInterval: Duration = .seconds(1),
+        logger: Logger
+    ) {
+        self.queue = queue
+        self.inbox = inbox
+        self.orphanSidecarTimeout = orphanSidecarTimeout
+        self.retryInterval = retryInterval
+        self.logger = logger
+    }
+
+    /// Queues the job for one drop, under the fingerprint the watcher saw it settle with (never a second
+    /// look, which could catch a newer version still being written); one that cannot be queued now is kept
+    /// for `runRetries`. A later report of a name supersedes a kept earlier one.
+    package func accept(_ drop: InboxDrop) {
+        if enqueue(drop) {
+            waiting.withLock { $0[drop.name] = nil }
+        } else {
+            waiting.withLock { $0[drop.name] = drop }
+        }
+    }
+
+    /// How many drops wait to be queued again.
+    package var waitingCount: Int { waiting.withLock { $0.count } }
+
+    /// Tries the drops that could not be queued again, every `retryInterval`, until cancelled.
+    package func runRetries() async {
+        while !Task.isCancelled {
+            do {
+                try await Task.sleep(for: retryInterval)
+            } catch {
+                return
+            }
+            let drops = waiting.withLock { Array($0.values) }
+            for drop in drops.sorted(by: { $0.name < $1.name }) where !Task.isCancelled {
+                guard isStillThere(drop) else {
+                    // Gone, or replaced: a replacement is reported again by the watcher once it settles.
+                    waiting.withLock { current in
+                        if current[drop.name] == drop { current[drop.name] = nil }
+                    }
+                    continue
+                }
+                if enqueue(drop) {
+                    waiting.withLock { current in
+                        if current[drop.name] == drop { current[drop.name] = nil }
+                    }
+                    logger.info("queued after an earlier failure", metadata: ["file": "\(drop.name)"])
+                } else {
+                    break  // still failing: wait for the next round rather than hammer the database
+                }
+            }
+        }
+    }
+
+    /// True when the inbox entry under the drop's name is still the version the watcher reported (a kept
+    /// drop is only worth queueing while it is).
+    private func isStillThere(_ drop: InboxDrop) -> Bool {
+        let now =
+            drop.rawName.map { sourceFingerprint(directory: inbox, rawName: $0) }
+            ?? sourceFingerprint(path: "\(inbox)/\(drop.name)")
+        return now == drop.fingerprint.queueKey
+    }
+
+    /// Enqueues `drop` under the fingerprint the watcher saw; true when it is queued (or already was), false
+    /// on failure.
+    private func enqueue(_ drop: InboxDrop) -> Bool {
+        let fingerprint = drop.fingerprint.queueKey
+        let kind: JobKind
+        var notBefore: Date? = nil
+        switch drop.kind {
+        case _ where drop.rawName != nil:
+            kind = JobKind.unreadableName
+        case .directory:
+            kind = JobKind.bundle
+        case .file:
+            if DropRules.sidecarTarget(of: drop.name) != nil {
+                kind = JobKind.sidecar
+                notBefore = Date().addingTimeInterval(orphanSidecarTimeout.seconds)
+            } else {
+                kind = JobKind.file
+            }
+        }
+        do {
+            let outcome = try queue.enqueue(
+                NewJob(sourceName: drop.name, kind: kind, fingerprint: fingerprint, notBefore: notBefore))
+            if case .created(let job) = outcome {
+                DropMetrics.system.fileSeen(profile: "default")
+                logger.info("queued", metadata: ["job": "\(job.id.rawValue)", "file": "\(drop.name)", "kind": "\(kind)"])
+            }
+            return true
+        } catch {
+            logger.error("cannot queue \(drop.name) yet, will try again: \(error)", metadata: ["file": "\(drop.name)"])
+            return false
+        }
+    }
+}

@@ -1,0 +1,20 @@
+/// The stage labels shown by `jobs` and `status`; the raw values are what the queue stores in `stage`.
+package enum JobStage: String, Sendable, Codable, CaseIterable, CustomStringConvertible {
+    /// Being checked or uploaded.
+    case uploading
+    /// Waiting for a free Video Agent slot (or for the API's video limit).
+    case waitingSlot = "waiting_for_video_slot"
+    /// A Video Agent create is being sent.
+    case creatingVideo = "creating_video"
+    /// Looking for the session of a create whose answer was lost.
+    case reconcilingVideo = "reconciling_video"
+    /// The video is being made; the poller asks after it.
+    case waitingVideo = "waiting_for_video"
+    /// A sidecar waiting for its file.
+    case waitingFile = "waiting_for_file"
+    /// The outcome is decided: the result is written and the sources moved.
+    case finishing
+
+    /// The stored label.
+    package var description: String { rawValue }
+}

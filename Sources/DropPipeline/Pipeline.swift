@@ -1,0 +1,244 @@
+import DropMetrics
+import DropQueue
+import Foundation
+import HeyGenAPI
+import InboxWatcher
+import Logging
+import SystemSupport
+
+/// Carries jobs through their lifecycle: local checks, uploads (or reuse), the Video Agent, the wait for the
+/// video, then the result and the move of the sources.
+///
+/// Where a job is lives in one place, its `JobPhase`; what happens next is decided by the pure
+/// `JobLifecycle.transition(from:on:)`. The pipeline carries out each action and feeds back the event it
+/// ended in. Each step saves what it learned (with the phase) to the queue before the next begins, so a job
+/// interrupted at any point (crash, `kill -9`, shutdown) resumes where it stopped. The order of the last
+/// effects makes a crash safe there too: the outcome is saved, then the result written, then the sources
+/// moved, then the job closed.
+package final class Pipeline: Sendable {
+    package let options: PipelineOptions
+    package let queue: JobQueue
+    package let client: HeyGenClient
+    package let logger: Logger
+    /// This process's name on the leases it takes.
+    package let owner: String
+    let slots = VideoSlots()
+    package let writer: ResultWriter
+    /// The time leases are measured on (steps of the wall clock do not expire them).
+    package let leaseClock: LeaseClock
+    /// The workers' sign of life, for the systemd watchdog.
+    package let heartbeat = Heartbeat()
+    /// The transfers in flight, for the operator's views and the progress log lines.
+    package let transfers: LiveTransfers
+    /// Where the pipeline's events are counted.
+    let metrics: DropMetrics
+    /// The most files one Video Agent request may carry.
+    package static let maxVideoFiles = 20
+
+    package init(
+        options: PipelineOptions, queue: JobQueue, client: HeyGenClient, owner: String,
+        leaseClock: LeaseClock = LeaseClock(), transfers: LiveTransfers = LiveTransfers(),
+        metrics: DropMetrics = .system, logger: Logger
+    ) {
+        self.options = options
+        self.transfers = transfers
+        self.metrics = metrics
+        self.leaseClock = leaseClock
+        self.queue = queue
+        self.client = client
+        self.owner = owner
+        self.logger = logger
+        self.writer = ResultWriter(outbox: options.outbox)
+    }
+
+    // MARK: - Entry points
+
+    /// Works on one job claimed from the `queued` state until it is finished, waiting for its video, or put back.
+    package func process(_ job: Job) async {
+        var run = JobRun(job: job)
+        await handleFailures(of: &run) { run in
+            try await self.drive(
+                &run, .claimed(kind: job.jobKind, overClaimLimit: job.claims > self.options.maxClaims))
+        }
+    }
+
+    /// Polls the video of one job claimed from the `waiting_video` state once, then finishes it or puts it back.
+    package func poll(_ job: Job) async {
+        var run = JobRun(job: job)
+        await handleFailures(of: &run) { run in
+            try await self.drive(&run, .pollDue)
+        }
+    }
+
+    // MARK: - The lifecycle
+
+    /// Feeds `event` to the lifecycle, then carries out actions (each ending in the next event) until the job
+    /// is handed back to the queue or closed. A job whose saved progress cannot be read fails with a message
+    /// saying so: it is never started over.
+    private func drive(_ run: inout JobRun, _ event: JobLifecycle.Event) async throws {
+        var action: JobLifecycle.Action
+        // (An entry with a name that is not UTF-8 fails anyway, by its raw bytes: its progress does not matter.)
+        if let unreadable = run.progressUnreadable, run.job.jobKind != .unreadableName {
+            run.logger(logger).error("\(unreadable); failing the job instead of starting it over")
+            action = try enter(&run, .verdict(.failed, .init(code: .unreadable, message: Self.message(for: unreadable, job: run.job))))
+        } else {
+            action = try enter(&run, event)
+        }
+        while action != .stop {
+            action = try await step(action, &run)
+        }
+    }
+
+    /// The result's message for a job whose saved progress cannot be read.
+    package static func message(for unreadable: ProgressUnreadable, job: Job) -> String {
+        "\(unreadable); the job was not started again, so nothing was uploaded or created twice: check the HeyGen "
+            + "account for a video this job may have made, then run `heygen-dropd retry \(job.id.rawValue)` to start it over"
+    }
+
+    /// Feeds `event` to the lifecycle: the job takes the new phase; returns the action to carry out.
+    /// Throws `LifecycleViolation` for an event the job's phase does not allow.
+    func enter(_ run: inout JobRun, _ event: JobLifecycle.Event) throws(LifecycleViolation) -> JobLifecycle.Action {
+        let before = run.progress.phase
+        let transition = JobLifecycle.transition(from: before, on: event)
+        if case .invalid(let message) = transition.action { throw LifecycleViolation(message: message) }
+        if transition.phase == .finishing, before != .finishing { run.phaseBeforeVerdict = before }
+        run.progress.phase = transition.phase
+        return transition.action
+    }
+
+    /// Carries out `action`; returns the next one. The steps before the outcome turn what they find (a changed
+    /// source, a local problem, an API failure) into events here, in one place.
+    private func step(_ action: JobLifecycle.Action, _ run: inout JobRun) async throws -> JobLifecycle.Action {
+        switch action {
+        case .check, .upload, .createVideo:
+            do {
+                switch action {
+                case .check: return try await check(&run)
+                case .upload: return try await uploadAll(&run)
+                default: return try await createVideo(&run)
+                }
+            } catch is SourceChanged {
+                return try enter(&run, .sourceChanged)
+            } catch let problem as LocalProblem {
+                return try enter(&run, .verdict(.failed, .init(code: problem.code, message: problem.message)))
+            } catch let error as HeyGenError {
+                return try enter(&run, .verdict(.failed, try resultError(error)))
+            }
+        case .failUnreadableName:
+            try await failUnreadableName(&run)
+            return .stop
+        case .giveUp:
+            let message = "gave up on \(run.job.sourceName): it was started \(run.job.claims) times without finishing"
+            return try enter(&run, .verdict(.failed, .init(code: .unreadable, message: message)))
+        case .checkOrphan:
+            return try await checkOrphan(&run)
+        case .waitForVideo:
+            try handToPoller(&run)
+            return .stop
+        case .poll:
+            return try await pollVideo(&run)
+        case .returnToWorkers:
+            // Nothing to wait for: go back and create the session.
+            try release(&run, to: .queued, after: .zero, stage: .uploading)
+            return .stop
+        case .recheck:
+            try recheck(&run)
+            return .stop
+        case .decide(let status, let error):
+            try await decide(&run, status, error: error)
+            return try enter(&run, .decided)
+        case .complete:
+            try await complete(&run)
+            return .stop
+        case .stop:
+            return .stop
+        case .invalid(let message):
+            throw LifecycleViolation(message: message)
+        }
+    }
+
+    /// Runs `body`, turning what escapes it into the right queue transition.
+    private func handleFailures(of run: inout JobRun, _ body: (inout JobRun) async throws -> Void) async {
+        let logger = run.logger(self.logger)
+        do {
+            try await body(&run)
+        } catch is CancellationError {
+            // Shutdown, or a claim that may have lost its lease: leave the job queued, due at once, with
+            // everything it learned (a release under a lost claim changes nothing).
+            logger.notice("stopped; left queued with what it learned", metadata: ["stage": "\(run.stage ?? "-")"])
+            try? putBack(&run, after: .zero)
+        } catch let asked as ServerAskedToWait {
+            // Longer than a worker may wait: back to the queue, due when the server said.
+            logger.notice("the API asked to wait \(asked.wait.components.seconds) s; the job is due again then",
+                          metadata: ["error": "\(asked.error)"])
+            try? putBack(&run, after: asked.wait, lastError: asked.error.description)
+        } catch let error as QueueError where error == .leaseLost {
+            logger.error("lost the claim on this job: \(error)")
+        } catch let error as QueueError {
+            // A busy or failing database: hand the job back rather than hold it until its lease runs out.
+            logger.error("queue error: \(error); will try again in 30 s")
+            try? putBack(&run, after: .seconds(30), lastError: "\(error)")
+        } catch {
+            // Unexpected trouble (a full disk, a folder made read-only): try again later, keep the source.
+            logger.error("\(error); will try again in 30 s")
+            try? putBack(&run, after: .seconds(30), lastError: "\(error)")
+        }
+    }
+
+    // MARK: - Queue transitions
+
+    /// Saves the job's progress (with its phase) under `stage`.
+    func save(_ run: inout JobRun, stage: JobStage) throws {
+        run.stage = stage.rawValue
+        heartbeat.beat()
+        try queue.save(run.job.id, token: run.token, stage: stage.rawValue, progress: run.progressRecord(), attempts: run.attempts)
+    }
+
+    /// Hands the job back to the queue in `state`, due after `delay`, with its progress, under `stage`.
+    func release(
+        _ run: inout JobRun, to state: JobState, after delay: Duration, stage: JobStage?, lastError: String? = nil
+    ) throws {
+        try release(&run, to: state, after: delay, label: stage?.rawValue, lastError: lastError)
+    }
+
+    /// Hands the job back in the state it was claimed from, under the stage it had, due after `delay`.
+    private func putBack(_ run: inout JobRun, after delay: Duration, lastError: String? = nil) throws {
+        try release(&run, to: run.job.state, after: delay, label: run.stage, lastError: lastError)
+    }
+
+    private func release(
+        _ run: inout JobRun, to state: JobState, after delay: Duration, label: String?, lastError: String?
+    ) throws {
+        run.stage = label
+        let state: JobState = state == .waitingVideo ? .waitingVideo : .queued
+        heartbeat.beat()
+        try queue.release(
+            run.job.id, token: run.token, to: state, nextAttemptAt: Date().addingTimeInterval(delay.seconds), stage: label,
+            progress: run.progressRecord(), attempts: run.attempts, lastError: lastError)
+    }
+
+    /// The result's error for an API failure. One whose `Retry-After` is longer than a worker may wait is no
+    /// verdict: it throws `ServerAskedToWait`, which hands the job back to the queue, due then.
+    func resultError(_ error: HeyGenError) throws(ServerAskedToWait) -> JobResult.ResultError {
+        if let wait = options.retryPolicy.longWait(for: error) {
+            throw ServerAskedToWait(wait: wait, error: error)
+        }
+        return .init(code: FailureCode(error), message: error.message, httpStatus: error.httpStatus, requestID: error.requestID)
+    }
+
+    /// Makes one API call, counted as a call in flight for the watchdog. A call cut short by cancellation
+    /// throws `CancellationError` (never a `network_error`), any other failure its `HeyGenError`.
+    package func remote<T>(_ call: () async throws(HeyGenError) -> T) async throws -> T {
+        try await surfacingCancellation { () async throws(HeyGenError) -> T in
+            try await heartbeat.remoteCall(call)
+        }
+    }
+}
+
+/// An event the job's phase does not allow: a defect. The job is handed back and tried again later.
+package struct LifecycleViolation: Error, CustomStringConvertible {
+    /// Which event in which phase.
+    package var message: String
+
+    package var description: String { "job lifecycle: \(message)" }
+}

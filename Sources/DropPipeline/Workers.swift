@@ -1,0 +1,131 @@
+import DropQueue
+import Foundation
+import Logging
+
+extension Pipeline {
+    /// Runs the upload workers and the video poller until `draining` is set (each finishes the job in hand)
+    /// or the task is cancelled (a job in hand is put back in the queue).
+    package func runWorkers(draining: DrainFlag) async {
+        await withDiscardingTaskGroup { group in
+            for index in 0..<options.workers {
+                group.addTask { await self.workerLoop(index, draining: draining) }
+            }
+            group.addTask { await self.pollerLoop(draining: draining) }
+        }
+    }
+
+    private func workerLoop(_ index: Int, draining: DrainFlag) async {
+        var logger = self.logger
+        logger[metadataKey: "worker"] = "\(index)"
+        while !draining.isSet && !Task.isCancelled {
+            heartbeat.beat()
+            let job: Job?
+            do {
+                job = try queue.claim(
+                    owner: owner, states: [.queued], lease: options.lease, leaseNow: leaseClock.now()
+                ).first
+            } catch {
+                logger.error("cannot claim a job: \(error)")
+                job = nil
+            }
+            if let job {
+                await withLease(job) { await self.process(job) }
+            } else {
+                try? await Task.sleep(for: options.idlePoll)
+            }
+        }
+    }
+
+    /// Polls the videos that are due, a few at a time; polls are short, so the upload workers stay free.
+    private func pollerLoop(draining: DrainFlag) async {
+        let batch = max(4, options.workers)
+        while !draining.isSet && !Task.isCancelled {
+            heartbeat.beat()
+            let jobs: [Job]
+            do {
+                jobs = try queue.claim(
+                    owner: owner, states: [.waitingVideo], lease: options.lease, limit: batch,
+                    leaseNow: leaseClock.now())
+            } catch {
+                logger.error("cannot claim videos to poll: \(error)")
+                jobs = []
+            }
+            if jobs.isEmpty {
+                try? await Task.sleep(for: options.idlePoll)
+                continue
+            }
+            await withDiscardingTaskGroup { group in
+                for job in jobs {
+                    group.addTask { await self.withLease(job) { await self.poll(job) } }
+                }
+            }
+        }
+    }
+
+    /// Runs `body` while renewing the job's lease in the background, so a long upload keeps its claim.
+    ///
+    /// The claim's work stops (`body` is cancelled; nothing more is sent to the API for it, see
+    /// `LeaseGuard.checkHeld`) as soon as the claim is known lost — the renewal answers that the job is no
+    /// longer held under this claim's token — or may be lost: no renewal succeeded for three quarters of a
+    /// lease (measured on the monotonic clock), so another claim could take the job soon. Whatever the job
+    /// learned stays in the queue for the claim that takes it next.
+    package func withLease(_ job: Job, _ body: @escaping @Sendable () async -> Void) async {
+        guard let token = job.leaseToken else {
+            logger.error("claimed job \(job.id.rawValue) has no lease token; leaving it")
+            return
+        }
+        let lease = options.lease
+        let queue = self.queue
+        let leaseClock = self.leaseClock
+        let logger = JobRun(job: job).logger(self.logger)
+        let guardian = LeaseGuard(lease: lease)
+        await heartbeat.holdingJob {
+            await LeaseGuard.$current.withValue(guardian) {
+                await withTaskGroup(of: Void.self) { group in
+                    group.addTask { await body() }
+                    // Renews every third of a lease; ends when the claim is known lost.
+                    group.addTask {
+                        while !Task.isCancelled {
+                            do {
+                                try await Task.sleep(for: lease / 3)
+                            } catch {
+                                return
+                            }
+                            let attempt = guardian.reading()
+                            do {
+                                if try queue.renewLease(job.id, token: token, lease: lease, now: leaseClock.now()) {
+                                    guardian.renewed(at: attempt)
+                                    continue
+                                }
+                                guardian.markLost()
+                                logger.error("the job was claimed again elsewhere; stopping this claim's work")
+                                return
+                            } catch {
+                                // A busy database now and then is no reason to stop: the next try comes a third
+                                // of a lease later (the guard stops the work if the lease may run out meanwhile).
+                                logger.warning("cannot renew the claim on job \(job.id.rawValue): \(error)")
+                            }
+                        }
+                    }
+                    // Ends when the claim may be lost, even while a renewal is stuck waiting for the database.
+                    group.addTask {
+                        while !Task.isCancelled {
+                            do {
+                                try await Task.sleep(for: lease / 8)
+                            } catch {
+                                return
+                            }
+                            if !guardian.isHeld {
+                                logger.error("could not renew the claim for most of its lease; stopping this claim's work")
+                                return
+                            }
+                        }
+                    }
+                    // Whichever ends first ends the others: the work (done), or a guard (the claim is lost).
+                    await group.next()
+                    group.cancelAll()
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,185 @@
+import DropHTTP
+import DropOperator
+import AsyncHTTPClient
+import DropQueue
+import Foundation
+import HeyGenAPI
+import InboxWatcher
+import Logging
+import ServiceLifecycle
+import SystemSupport
+import DropPipeline
+import DropSettings
+
+/// The daemon (`heygen-dropd run`): watches the inbox, queues drops, and works them through the pipeline.
+///
+/// Start-up: take the state directory's lock, open the queue, make the previous process's jobs due again,
+/// watch then scan the inbox, then tell systemd it is ready. On graceful shutdown (SIGTERM/SIGINT) it stops
+/// taking new work, lets the jobs in hand finish within the grace period, leaves the rest queued, and returns.
+public struct DaemonService: Service, CustomStringConvertible {
+    let settings: Settings
+    let httpClient: HTTPClient
+    let notifier: SystemdNotifier?
+    let logger: Logger
+    let lock: DaemonLock
+    let queue: JobQueue
+    /// The uploads in flight, shown by the HTTP endpoint.
+    let transfers = LiveTransfers()
+    /// Set once the inbox is watched (for `/healthz`).
+    let watching = WatchingFlag()
+
+    /// A daemon for the given settings; `httpClient` is shared and shut down by the caller.
+    ///
+    /// Takes the state directory's lock and opens the queue at once, so that a second daemon, or a
+    /// database that is corrupt or unreadable, is refused with one line before anything starts.
+    public init(settings: Settings, httpClient: HTTPClient, notifier: SystemdNotifier?, logger: Logger) throws {
+        self.settings = settings
+        self.httpClient = httpClient
+        self.notifier = notifier
+        self.logger = logger
+        self.lock = try DaemonLock(stateDir: settings.stateDir)
+        do {
+            self.queue = try JobQueue(path: settings.databasePath, logger: logger)
+        } catch {
+            lock.release()
+            throw error
+        }
+    }
+
+    /// The operator's HTTP endpoint for this daemon on `address`: its queue, its transfers in flight and the
+    /// series in `metrics`. Run it as a service of the same group, before the daemon, so that it is shut
+    /// down after the daemon's drain and shows it to the end.
+    public func httpEndpoint(
+        address: ListenAddress, metrics: MetricsRegistry, onListening: @escaping @Sendable (Int) async -> Void = { _ in }
+    ) -> HTTPEndpoint {
+        let source = DaemonOperatorSource(
+            reader: DashboardReader(queue: queue, transfers: transfers), inbox: settings.inbox, watching: watching)
+        return HTTPEndpoint(
+            address: address, source: source, metrics: metrics, jobStates: DashboardReader.states, logger: logger,
+            onListening: onListening)
+    }
+
+    /// A short name for logs (the settings are logged separately, without the key).
+    public var description: String { "heygen-dropd daemon" }
+
+    /// Runs until graceful shutdown completes; throws a one-line error when it cannot start.
+    public func run() async throws {
+        defer { lock.release() }
+        let queue = self.queue
+        let recovered = try queue.recoverAbandonedLeases()
+        if recovered > 0 {
+            logger.notice("resuming \(recovered) job(s) the previous run left unfinished")
+        }
+        guard let apiKey = settings.apiKey else {
+            throw FileIOError("no API key: set HEYGEN_API_KEY, --api-key-file, or the systemd credential heygen-api-key")
+        }
+        let client = HeyGenClient(
+            configuration: .init(baseURL: settings.apiBaseURL, apiKey: apiKey.value, userAgent: Version.userAgent),
+            httpClient: httpClient, logger: logger)
+        let pipeline = Pipeline(
+            options: PipelineOptions(settings), queue: queue, client: client, owner: Self.ownerName(),
+            transfers: transfers, logger: logger)
+        let pruner = ProgressPruner(queue: queue, retention: settings.progressRetention, logger: logger)
+        let intake = Intake(
+            queue: queue, inbox: settings.inbox, orphanSidecarTimeout: settings.orphanSidecarTimeout, logger: logger)
+        let watcher = InboxWatcher(directory: settings.inbox, settle: settings.settle, logger: logger)
+        let notifier = self.notifier
+        let logger = self.logger
+        let inbox = settings.inbox
+        let watching = self.watching
+
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            group.addTask {
+                try await cancelWhenGracefulShutdown {
+                    try await watcher.run(
+                        onReady: {
+                            watching.set(true)
+                            logger.info("watching \(inbox)")
+                            notifier?.ready()
+                        },
+                        onDrop: { drop in intake.accept(drop) })
+                }
+            }
+            group.addTask {
+                await cancelWhenGracefulShutdown { await intake.runRetries() }
+            }
+            group.addTask {
+                await cancelWhenGracefulShutdown {
+                    await StatusReporter(queue: queue, notifier: notifier, logger: logger).run()
+                }
+            }
+            group.addTask {
+                await cancelWhenGracefulShutdown { await pruner.run() }
+            }
+            if let notifier, let interval = notifier.watchdogInterval {
+                // WatchdogSec is twice the interval: a worker silent for that long (while not idle and not
+                // waiting on the API) is stuck.
+                let heartbeat = pipeline.heartbeat
+                group.addTask {
+                    await WatchdogService(
+                        notifier: notifier, logger: logger, isHealthy: { heartbeat.isLive(within: interval * 2) }
+                    ).run()
+                }
+            }
+            group.addTask {
+                try await drain(pipeline)
+            }
+            try await group.waitForAll()
+        }
+        logger.info("stopped")
+    }
+
+    /// Runs the workers; on graceful shutdown they finish the jobs in hand, cut short when the grace period ends.
+    private func drain(_ pipeline: Pipeline) async throws {
+        let draining = DrainFlag()
+        let grace = settings.shutdownGrace
+        let notifier = self.notifier
+        let logger = self.logger
+        try await withGracefulShutdownHandler {
+            try await withThrowingTaskGroup(of: Bool.self) { group in
+                group.addTask {
+                    await pipeline.runWorkers(draining: draining)
+                    return true
+                }
+                group.addTask {
+                    try await gracefulShutdown()
+                    try await Task.sleep(for: grace)
+                    return false
+                }
+                let finishedInTime = try await group.next() ?? true
+                group.cancelAll()
+                if !finishedInTime {
+                    logger.notice("grace period of \(grace) is over; unfinished jobs stay queued for the next start")
+                }
+            }
+        } onGracefulShutdown: {
+            logger.info("shutting down: finishing the jobs in hand, taking no new ones")
+            draining.set()
+            notifier?.stopping()
+        }
+    }
+
+    /// This process's name on its leases: host, pid and a random part.
+    static func ownerName() -> String {
+        let host = ProcessInfo.processInfo.hostName
+        return "\(host):\(getpid()):\(UUID().uuidString.prefix(8))"
+    }
+}
+
+extension PipelineOptions {
+    /// The pipeline options the settings ask for.
+    init(_ settings: Settings) {
+        self.init(inbox: settings.inbox, outbox: settings.outbox, archive: settings.archive, failed: settings.failed)
+        workers = settings.workers
+        retryPolicy = RetryPolicy(
+            maxAttempts: settings.maxAttempts, baseDelay: settings.retryBaseDelay, maxRetryAfter: settings.maxRetryAfter)
+        reuseWindow = settings.reuseWindow
+        videoConcurrency = settings.videoConcurrency
+        videoTimeout = settings.videoTimeout
+        orphanSidecarTimeout = settings.orphanSidecarTimeout
+        videoPollInitial = settings.videoPollInitial
+        videoPollMax = settings.videoPollMax
+        maxBundleFiles = settings.maxBundleFiles
+        lease = settings.lease
+    }
+}
