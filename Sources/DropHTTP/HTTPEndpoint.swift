@@ -94,7 +94,7 @@ public struct HTTPEndpoint: Service, CustomStringConvertible {
         router.get("/") { _, _ -> Response in
             let snapshot = try? await source.snapshot()
             var response = Self.response(.ok, "text/html; charset=utf-8", DashboardPage.render(initial: snapshot))
-            response.headers[.contentSecurityPolicy] =
+            response.headers[HTTPFields.Element.Name("Content-Security-Policy")!] =
                 "default-src 'none'; script-src 'unsafe-inline'; style-src 'unsafe-inline'; img-src http: https: data:; connect-src 'self'"
             return response
         }

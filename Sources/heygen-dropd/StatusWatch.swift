@@ -51,7 +51,8 @@ enum StatusWatch {
     /// The terminal's width in columns (80 when it cannot be read).
     static func terminalWidth() -> Int {
         var size = winsize()
-        guard ioctl(STDOUT_FILENO, UInt(TIOCGWINSZ), &size) == 0, size.ws_col > 0 else { return 80 }
+        let status = withUnsafeMutablePointer(to: &size) { ioctl(STDOUT_FILENO, UInt(TIOCGWINSZ), $0) }
+        guard status == 0, size.ws_col > 0 else { return 80 }
         return Int(size.ws_col)
     }
 }
