@@ -17,6 +17,15 @@ public struct DropMetrics: Sendable {
     /// Series made in the process's `MetricsSystem` (bootstrapped by the executable, never by a library).
     public static var system: DropMetrics { DropMetrics(factory: MetricsSystem.factory) }
 
+    /// Makes the series without labels exist from the start (at 0), so a scrape lists them before their
+    /// first event: the byte counters, the video wait histogram, the oldest queued age.
+    public func declareUnlabeled() {
+        _ = Counter(label: Name.uploadBytes, factory: factory)
+        _ = Counter(label: Name.downloadBytes, factory: factory)
+        _ = Timer(label: Name.videoWait, factory: factory)
+        Gauge(label: Name.oldestQueuedAge, factory: factory).record(0)
+    }
+
     /// A file (or bundle) noticed in a profile's inbox.
     public func fileSeen(profile: String) {
         Counter(label: Name.filesSeen, dimensions: [("profile", profile)], factory: factory).increment()

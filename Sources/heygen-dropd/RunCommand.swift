@@ -45,6 +45,7 @@ struct RunCommand: AsyncParsableCommand {
                 // The series recorded anywhere in the process go to the registry the endpoint prints.
                 let metrics = MetricsRegistry()
                 MetricsSystem.bootstrap(metrics.factory)
+                metrics.metrics.declareUnlabeled()
                 // First in the group, so it is shut down last: it shows the drain to the end.
                 services.insert(daemon.httpEndpoint(address: address, metrics: metrics), at: 0)
             }

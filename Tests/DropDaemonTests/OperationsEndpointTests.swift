@@ -21,6 +21,8 @@ struct OperationsEndpointTests {
             let before = try await endpoint.metrics()
             #expect(before[#"heygen_dropd_jobs{profile="default",state="succeeded"}"#] == 0)
             #expect(before[#"heygen_dropd_inbox_rescans_total{reason="startup"}"#] == 1)
+            #expect(before["heygen_dropd_download_bytes_total"] == 0)
+            #expect(before["heygen_dropd_video_wait_seconds_count"] == 0)
 
             let files = [
                 ("one.png", SampleMedia.bytes(.png, size: 3000, seed: 1)),
