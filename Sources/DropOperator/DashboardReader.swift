@@ -31,9 +31,8 @@ public struct DashboardReader: Sendable {
     public func read(now: Date = Date()) throws -> DashboardSnapshot {
         let counts = try queue.counts(now: now)
         let oldest = try queue.oldestWaiting()
-        // Leased queued jobs are at most the workers; jobs waiting for their video at most the video slots.
-        let working = try queue.jobs(state: .queued, limit: max(listLimit, counts.leased + listLimit))
-            .filter { $0.isLeased(at: now) }
+        // Jobs in hand are at most the workers; jobs waiting for their video at most the video slots.
+        let working = try queue.jobsInHand(now: now, limit: listLimit)
         let waiting = try queue.jobs(state: .waitingVideo, limit: listLimit)
         let inFlight = (working + waiting).prefix(listLimit).map(inFlightJob)
         let results = try queue.jobs(state: .succeeded, limit: listLimit).map(result)

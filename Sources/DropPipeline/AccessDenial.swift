@@ -16,8 +16,11 @@ enum AccessDenial {
         }
         let mode = String(info.st_mode & 0o7777, radix: 8)
         let padded = String(repeating: "0", count: max(0, 4 - mode.count)) + mode
-        var owner = "uid \(info.st_uid)"
-        if let entry = getpwuid(info.st_uid), let user = entry.pointee.pw_name {
+        var owner = "owner uid \(info.st_uid)"
+        if info.st_uid == 65534 {
+            // Under the unit's PrivateUsers=yes every other user shows as the overflow id.
+            owner = "owner another user (the service's sandbox cannot name them)"
+        } else if let entry = getpwuid(info.st_uid), let user = entry.pointee.pw_name {
             owner = "owner \(String(cString: user)), uid \(info.st_uid)"
         }
         let groupReadable = info.st_mode & S_IRGRP != 0

@@ -101,6 +101,19 @@ succeeded() { inside grep -q '"status" *: *"succeeded"' /var/spool/heygen-dropd/
 for _ in $(seq 1 60); do succeeded && break; sleep 0.5; done
 check "a group member's drop succeeds" succeeded
 
+# A private file copied in keeps its 0600 mode (the default ACL's mask follows it): the daemon may not read
+# it, and the result says whose it is, its mode, and the fix.
+inside runuser -u alice -- sh -c 'umask 077; cp /var/tmp/sample.png /tmp/private.png; chmod 0600 /tmp/private.png; cp /tmp/private.png /var/spool/heygen-dropd/inbox/private.png'
+explained() {
+    inside grep -q '"code" *: *"unreadable"' /var/spool/heygen-dropd/outbox/private.png.json 2>/dev/null &&
+        inside grep -Eq 'owner (alice|another user)' /var/spool/heygen-dropd/outbox/private.png.json &&
+        inside grep -q 'mode 0600' /var/spool/heygen-dropd/outbox/private.png.json &&
+        inside grep -q 'chmod g+r' /var/spool/heygen-dropd/outbox/private.png.json
+}
+for _ in $(seq 1 60); do explained && break; sleep 0.5; done
+check "a private file fails as unreadable, naming its owner, mode and the fix" explained
+explained || inside cat /var/spool/heygen-dropd/outbox/private.png.json 2>/dev/null
+
 before=$(inside systemctl show -p MainPID --value heygen-dropd)
 inside kill -9 "$before"
 restarted() {
