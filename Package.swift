@@ -36,6 +36,8 @@ let package = Package(
             pkgConfig: "sqlite3",
             providers: [.apt(["libsqlite3-dev"])]
         ),
+        // System calls Glibc's module leaves out (getxattr, for the inbox's default ACL).
+        .target(name: "CSystemCalls"),
         // Small helpers every module shares: units of a Duration, the text of an errno.
         .target(name: "SystemSupport"),
         // The durable job queue and the asset table, on SQLite.
@@ -159,6 +161,7 @@ let package = Package(
             name: "DropOperator",
             dependencies: [
                 "SystemSupport",
+                "CSystemCalls",
                 "DropHTTP",
                 "DropQueue",
                 "DropSettings",
@@ -202,6 +205,7 @@ let package = Package(
                 .product(name: "CoreMetrics", package: "swift-metrics"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "UnixSignals", package: "swift-service-lifecycle"),
             ]
         ),
 

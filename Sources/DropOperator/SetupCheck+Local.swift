@@ -1,3 +1,4 @@
+import CSystemCalls
 import DropPipeline
 import DropSettings
 import DropQueue

@@ -4,7 +4,7 @@ import DropService
 import DropSettings
 import DropQueue
 import Foundation
-import ServiceLifecycle
+import UnixSignals
 #if canImport(Glibc)
 import Glibc
 #endif
