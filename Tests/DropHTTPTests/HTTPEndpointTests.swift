@@ -76,7 +76,7 @@ struct HTTPEndpointTests {
             #expect(page.status == 200)
             #expect(page.contentType.hasPrefix("text/html"))
             // The hostile name is in the embedded snapshot, escaped so that it cannot end the script element.
-            #expect(page.body.contains(#"\u003cscript\u003ealert(1)\u003c/script\u003e\u0026"#))
+            #expect(page.body.contains(#"\u003cscript\u003ealert(1)\u003c\/script\u003e\u0026"#))
             #expect(!page.body.contains("<script>alert"))
             #expect(!page.body.contains("<b>"))
             // Exactly the two inline script elements of the page itself; nothing loaded from elsewhere.
