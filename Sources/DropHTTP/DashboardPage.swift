@@ -98,7 +98,9 @@ enum DashboardPage {
           td.appendChild(bar);
           let label = String(p.step) + " ";
           if (p.unit === "bytes") label += p.total > 0 ? bytes(p.done) + " of " + bytes(p.total) : bytes(p.done);
-          else label += Math.round(p.total > 0 ? 100 * p.done / p.total : p.done) + "%";
+          else if (p.unit === "files") label += p.done + " of " + p.total + " files";
+          else if (p.total > 0) label += Math.round(100 * p.done / p.total) + "%";
+          else label += "in progress";
           td.appendChild(el("span", "muted", " " + label));
           return td;
         }
