@@ -82,7 +82,7 @@ struct CheckCommandTests {
     @Test("little free disk under the threshold fails; close to it warns")
     func diskThreshold() async throws {
         try await DaemonHarness.with { h in
-            let full = try await h.command("check", environment: ["HEYGEN_DROPD_MIN_FREE_DISK_MB": "900000000"])
+            let full = try await h.command("check", environment: ["HEYGEN_DROPD_MIN_FREE_DISK_MB": "90000000"])
             #expect(full.status == 1)
             let failures = Self.lines(full.stdout, "FAIL")
             #expect(failures.contains { $0.contains("disk space of outbox") && $0.contains("free some space") }, "\(full.stdout)")
