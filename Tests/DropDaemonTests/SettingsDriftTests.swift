@@ -132,7 +132,7 @@ import TestSupport
     @Test func defaultTextsParseToTheDefaults() async throws {
         let flags = Dictionary(
             uniqueKeysWithValues: SettingsCatalogue.all.compactMap { spec in spec.defaultText.map { (spec.key, $0) } })
-        #expect(flags.count == SettingsCatalogue.all.count - 2)  // all but api_key_file and config
+        #expect(flags.count == SettingsCatalogue.all.count - 3)  // all but api_key_file, http_listen and config
         #expect(try await loadSettings(flags: flags) == Settings())
     }
 
