@@ -139,11 +139,9 @@ private struct DemoDaemon: Service {
             output("  dashboard: http://\(ListenAddress(host: address.host, port: port))/  (metrics at /metrics)")
         }
         try await withThrowingTaskGroup(of: Void.self) { group in
+            // Both end on the group's graceful shutdown; a failure of either ends the other.
             group.addTask { try await endpoint.run() }
             group.addTask { try await daemon.run() }
-            // The daemon's end (graceful shutdown) ends the endpoint too.
-            try await group.next()
-            group.cancelAll()
             try await group.waitForAll()
         }
     }

@@ -54,9 +54,9 @@ public struct HTTPEndpoint: Service, CustomStringConvertible {
         )
         do {
             try await app.run()
-        } catch let error as CancellationError {
-            throw error
         } catch {
+            // Cancelled (not shut down gracefully): whatever the server threw says nothing about the address.
+            if Task.isCancelled { throw error }
             throw HTTPEndpointError(description: "cannot serve the HTTP endpoint on \(address): \(error)")
         }
     }
