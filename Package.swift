@@ -28,6 +28,7 @@ let package = Package(
         .package(url: "https://github.com/hummingbird-project/hummingbird.git", from: "2.28.0"),
         .package(url: "https://github.com/apple/swift-metrics.git", from: "2.13.0"),
         .package(url: "https://github.com/swift-server/swift-prometheus.git", from: "2.4.1"),
+        .package(url: "https://github.com/vapor/multipart-kit.git", from: "4.7.0"),
     ],
     targets: [
         // libsqlite3, used directly through its C API.
@@ -72,7 +73,9 @@ let package = Package(
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Logging", package: "swift-log"),
+                .product(name: "MultipartKit", package: "multipart-kit"),
                 .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
             ]
         ),
         // inotify on the inbox, the start-up scan and the folder rules.
@@ -209,10 +212,10 @@ let package = Package(
             ]
         ),
 
-        // Test support: temp folders, the JSON Schema check, finding the built binaries.
+        // Test support: temp folders, files and digests, waiting, quiet loggers, the JSON Schema check, processes, built binaries.
         .target(
             name: "TestSupport",
-            dependencies: [.product(name: "Logging", package: "swift-log")],
+            dependencies: [.product(name: "Crypto", package: "swift-crypto"), .product(name: "Logging", package: "swift-log")],
             path: "Tests/TestSupport"
         ),
         // A child process for the queue's crash test: claims jobs, then waits to be killed.
@@ -221,7 +224,7 @@ let package = Package(
             dependencies: ["DropQueue", .product(name: "Logging", package: "swift-log")],
             path: "Tests/QueueCrashHelper"
         ),
-        // Benchmarks: `swift run -c release queue-benchmark`, `swift run -c release upload-benchmark`.
+        // Benchmarks: `swift run -c release queue-benchmark`, `upload-benchmark`, `daemon-benchmark MODE`.
         .executableTarget(
             name: "queue-benchmark",
             dependencies: ["DropQueue", .product(name: "Logging", package: "swift-log")],
@@ -236,6 +239,14 @@ let package = Package(
             ],
             path: "Benchmarks/UploadBenchmark"
         ),
+        .executableTarget(
+            name: "daemon-benchmark",
+            dependencies: [
+                "HeyGenSimulator",
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            path: "Benchmarks/DaemonBenchmark"
+        ),
         .testTarget(
             name: "DropQueueTests",
             dependencies: [
@@ -245,7 +256,7 @@ let package = Package(
         .testTarget(
             name: "HeyGenAPITests",
             dependencies: [
-                "HeyGenAPI", "HeyGenSimulator", "TestSupport", "upload-benchmark",
+                "HeyGenAPI", "HeyGenSimulator", "SystemSupport", "TestSupport", "upload-benchmark",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "Logging", package: "swift-log"),

@@ -1,6 +1,7 @@
 import DropDemo
 import DropPipeline
 import Foundation
+import HeyGenAPI
 import HeyGenSimulator
 import TestSupport
 import Testing

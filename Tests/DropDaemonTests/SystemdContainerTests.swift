@@ -1,5 +1,6 @@
 import DropDemo
 import Foundation
+import HeyGenAPI
 import TestSupport
 import Testing
 #if canImport(Glibc)
