@@ -40,6 +40,8 @@ enum FileInspector {
             case .directory: throw LocalProblem(.unsupportedType, "\(label) is now a folder, not a regular file")
             case .other(let what): throw LocalProblem(.unsupportedType, "\(label) is \(what), not a regular file")
             }
+        case .failure(.failed(let code)) where code == EACCES || code == EPERM:
+            throw LocalProblem(.unreadable, AccessDenial.describe(name, in: folder, label: label))
         case .failure(let failure):
             throw problem(failure, label: label)
         }

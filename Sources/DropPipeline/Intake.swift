@@ -1,3 +1,4 @@
+import DropMetrics
 import DropQueue
 import Foundation
 import InboxWatcher
@@ -128,6 +129,7 @@ package final class Intake: Sendable {
             let outcome = try queue.enqueue(
                 NewJob(sourceName: drop.name, kind: kind, fingerprint: fingerprint, notBefore: notBefore))
             if case .created(let job) = outcome {
+                DropMetrics.system.fileSeen(profile: "default")
                 logger.info("queued", metadata: ["job": "\(job.id.rawValue)", "file": "\(drop.name)", "kind": "\(kind)"])
             }
             return true

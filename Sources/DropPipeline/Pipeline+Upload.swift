@@ -82,8 +82,11 @@ extension Pipeline {
         let key = IdempotencyKey.upload(job: run.job.id, run: run.progress.run, sha256: inspected.sha256, identity: identity)
         let counter = AttemptCounter()
         let client = self.client
-        let source = UploadFile(descriptor: entry.descriptor, size: inspected.sizeBytes)
         let (policy, logger) = (options.retryPolicy, run.logger(self.logger))
+        let progress = transfers.begin(
+            job: run.job.id, step: "upload", name: file.name, total: inspected.sizeBytes, logger: logger)
+        defer { transfers.end(job: run.job.id) }
+        let source = UploadFile(descriptor: entry.descriptor, size: inspected.sizeBytes, progress: progress)
         let asset: UploadedAsset
         do {
             asset = try await remote { () async throws(HeyGenError) -> UploadedAsset in
@@ -94,14 +97,18 @@ extension Pipeline {
             }
         } catch let error as HeyGenError where error.category == .unreadable {
             // It ended early or could not be read while it was sent: see what it is now.
+            metrics.upload(path: "multipart", outcome: "failed")
             run.attempts += counter.value
             logger.notice("\(file.name) could not be read whole while it was uploaded: \(error.message)")
             throw SourceChanged()
         } catch {
+            metrics.upload(path: "multipart", outcome: "failed")
             run.attempts += counter.value
             throw error
         }
         withExtendedLifetime(entry) {}
+        metrics.upload(path: "multipart", outcome: "ok")
+        metrics.uploadBytes(inspected.sizeBytes)
         run.attempts += counter.value
         guard asset.sentSHA256 == inspected.sha256 else {
             // The bytes sent are not the bytes checked (written in place meanwhile): that asset is never reused.

@@ -56,8 +56,10 @@ extension Pipeline {
                     duration: video.duration, failureCode: video.failureCode, failureMessage: video.failureMessage)
                 switch video.status {
                 case "completed":
+                    metrics.videoWait(.seconds(max(0, leaseClock.now().timeIntervalSince(started))))
                     return try enter(&run, .verdict(.succeeded, nil))
                 case "failed":
+                    metrics.videoWait(.seconds(max(0, leaseClock.now().timeIntervalSince(started))))
                     let reason = video.failureMessage ?? video.failureCode ?? "no reason given"
                     return try enter(
                         &run, .verdict(.failed, .init(code: .videoFailed, message: "video \(videoID) failed: \(reason)")))

@@ -1,3 +1,4 @@
+import DropMetrics
 import DropQueue
 import Foundation
 import HeyGenAPI
@@ -28,6 +29,10 @@ package final class Pipeline: Sendable {
     package let leaseClock: LeaseClock
     /// The workers' sign of life, for the systemd watchdog.
     package let heartbeat = Heartbeat()
+    /// The transfers in flight, for the operator's views and the progress log lines.
+    package let transfers: LiveTransfers
+    /// Where the pipeline's events are counted.
+    let metrics: DropMetrics
     /// Rung when there may be new work: a drop queued, a job put back or finished.
     package let bell: WorkBell
     /// Set once the API answered the bulk status request with 404 or 405 (an older API): videos are then
@@ -38,10 +43,13 @@ package final class Pipeline: Sendable {
 
     package init(
         options: PipelineOptions, queue: JobQueue, client: HeyGenClient, owner: String,
-        leaseClock: LeaseClock = LeaseClock(), bell: WorkBell = WorkBell(), logger: Logger
+        leaseClock: LeaseClock = LeaseClock(), bell: WorkBell = WorkBell(), transfers: LiveTransfers = LiveTransfers(),
+        metrics: DropMetrics = .system, logger: Logger
     ) {
         self.bell = bell
         self.options = options
+        self.transfers = transfers
+        self.metrics = metrics
         self.leaseClock = leaseClock
         self.queue = queue
         self.client = client

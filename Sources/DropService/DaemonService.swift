@@ -1,3 +1,4 @@
+import DropHTTP
 import DropOperator
 import AsyncHTTPClient
 import DropQueue
@@ -6,6 +7,7 @@ import HeyGenAPI
 import InboxWatcher
 import Logging
 import ServiceLifecycle
+import SystemSupport
 import DropPipeline
 import DropSettings
 
@@ -21,6 +23,10 @@ public struct DaemonService: Service, CustomStringConvertible {
     let logger: Logger
     let lock: DaemonLock
     let queue: JobQueue
+    /// The uploads in flight, shown by the HTTP endpoint.
+    let transfers = LiveTransfers()
+    /// Set once the inbox is watched (for `/healthz`).
+    let watching = WatchingFlag()
 
     /// A daemon for the given settings; `httpClient` is shared and shut down by the caller.
     ///
@@ -38,6 +44,19 @@ public struct DaemonService: Service, CustomStringConvertible {
             lock.release()
             throw error
         }
+    }
+
+    /// The operator's HTTP endpoint for this daemon on `address`: its queue, its transfers in flight and the
+    /// series in `metrics`. Run it as a service of the same group, before the daemon, so that it is shut
+    /// down after the daemon's drain and shows it to the end.
+    public func httpEndpoint(
+        address: ListenAddress, metrics: MetricsRegistry, onListening: @escaping @Sendable (Int) async -> Void = { _ in }
+    ) -> HTTPEndpoint {
+        let source = DaemonOperatorSource(
+            reader: DashboardReader(queue: queue, transfers: transfers), inbox: settings.inbox, watching: watching)
+        return HTTPEndpoint(
+            address: address, source: source, metrics: metrics, jobStates: DashboardReader.states, logger: logger,
+            onListening: onListening)
     }
 
     /// A short name for logs (the settings are logged separately, without the key).
@@ -58,7 +77,8 @@ public struct DaemonService: Service, CustomStringConvertible {
             configuration: .init(baseURL: settings.apiBaseURL, apiKey: apiKey.value, userAgent: Version.userAgent),
             httpClient: httpClient, logger: logger)
         let pipeline = Pipeline(
-            options: PipelineOptions(settings), queue: queue, client: client, owner: Self.ownerName(), logger: logger)
+            options: PipelineOptions(settings), queue: queue, client: client, owner: Self.ownerName(),
+            transfers: transfers, logger: logger)
         let pruner = ProgressPruner(queue: queue, retention: settings.progressRetention, logger: logger)
         let intake = Intake(
             queue: queue, inbox: settings.inbox, orphanSidecarTimeout: settings.orphanSidecarTimeout,
@@ -69,12 +89,14 @@ public struct DaemonService: Service, CustomStringConvertible {
         let notifier = self.notifier
         let logger = self.logger
         let inbox = settings.inbox
+        let watching = self.watching
 
         try await withThrowingTaskGroup(of: Void.self) { group in
             group.addTask {
                 try await cancelWhenGracefulShutdown {
                     try await watcher.run(
                         onReady: {
+                            watching.set(true)
                             logger.info("watching \(inbox)")
                             notifier?.ready()
                         },

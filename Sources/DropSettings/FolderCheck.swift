@@ -29,10 +29,10 @@ public enum FolderCheck {
     }
 
     /// One folder the daemon uses: its name in messages, its configured path and where it really is.
-    struct Folder {
-        var role: String
-        var path: String
-        var resolved: String
+    package struct Folder {
+        package var role: String
+        package var path: String
+        package var resolved: String
 
         /// `inbox /a/in`, or `inbox /b/in (resolves to /a/in)` when symlinks or `..` move it.
         var label: String {
@@ -40,7 +40,8 @@ public enum FolderCheck {
         }
     }
 
-    static func folders(of settings: Settings) -> [Folder] {
+    /// The daemon's folders (inbox, outbox, archive, failed, state dir), absolute, with where each resolves.
+    package static func folders(of settings: Settings) -> [Folder] {
         [
             ("inbox", settings.inbox), ("outbox", settings.outbox), ("archive", settings.archive),
             ("failed", settings.failed), ("state dir", settings.stateDir),

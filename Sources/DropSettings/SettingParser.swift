@@ -66,6 +66,22 @@ extension SettingParser where Value == String {
     }
 }
 
+extension SettingParser where Value == String {
+    /// `HOST:PORT` (`127.0.0.1:9464`, `[::1]:0`), written back as parsed.
+    static var listenAddress: Self {
+        Self(
+            parse: { found throws(SettingsError) in
+                guard let address = ListenAddress(parsing: found.value.trimmingCharacters(in: .whitespaces)) else {
+                    throw .invalidValue(
+                        key: found.key, value: found.value, origin: found.origin,
+                        requirement: "must be HOST:PORT, like 127.0.0.1:9464")
+                }
+                return address.description
+            },
+            format: { $0 })
+    }
+}
+
 extension SettingParser where Value == Int {
     /// A whole number of at least `range.lowerBound`.
     static func integer(in range: PartialRangeFrom<Int>) -> Self {

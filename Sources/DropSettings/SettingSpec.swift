@@ -25,6 +25,8 @@ public enum SettingGroup: String, Sendable, CaseIterable {
     case retention
     /// `Settings.Log`: format and level.
     case log
+    /// `Settings.Operations`: the HTTP endpoint, the free disk `check` wants.
+    case operations
     /// The config file itself (`config`): chosen by flag or environment, never by a config file.
     case configFile = "config_file"
 }

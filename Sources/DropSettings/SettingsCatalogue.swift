@@ -141,6 +141,17 @@ public enum SettingsCatalogue {
         "log_level", .log, parser: .logLevel, default: Logger.Level.info,
         valueName: "level", help: "trace, debug, info, notice, warning or error.")
 
+    // MARK: Operations
+
+    /// `http_listen`: no default (the endpoint is off).
+    public static let httpListen = Setting<String?>(
+        "http_listen", .operations, parser: .listenAddress, valueName: "host:port",
+        help: "Serve /metrics, /healthz, /api/jobs and the dashboard here (e.g. 127.0.0.1:9464); off when unset.")
+    /// `min_free_disk_mb`.
+    public static let minFreeDisk = Setting<Int>(
+        "min_free_disk_mb", .operations, parser: .integer(in: 0...100_000_000), default: 1024,
+        valueName: "mb", help: "`check` fails under this much free space in the outbox or state dir, warns under twice it.")
+
     // MARK: Config file
 
     /// `config`: flags and environment only; when neither names one, `/etc/heygen-dropd/config.yaml`
@@ -155,7 +166,8 @@ public enum SettingsCatalogue {
         workers.spec, maxAttempts.spec, settle.spec, logFormat.spec, logLevel.spec, videoConcurrency.spec,
         videoTimeout.spec, orphanSidecarTimeout.spec, assetReuse.spec, shutdownGrace.spec,
         videoPollInitial.spec, videoPollMax.spec, retryBaseDelay.spec, maxRetryAfter.spec,
-        maxBundleFiles.spec, progressRetention.spec, lease.spec, watch.spec, pollInterval.spec, config.spec,
+        maxBundleFiles.spec, progressRetention.spec, lease.spec, watch.spec, pollInterval.spec,
+        httpListen.spec, minFreeDisk.spec, config.spec,
     ]
 
     /// The settings by config key.

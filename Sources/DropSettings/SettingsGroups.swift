@@ -175,4 +175,21 @@ extension Settings {
             level = try reader.value(SettingsCatalogue.logLevel)
         }
     }
+
+    /// Operating the daemon (`http_listen`, `min_free_disk_mb`).
+    public struct Operations: Sendable, Equatable {
+        /// Where the HTTP endpoint listens (`HOST:PORT`); nil: no endpoint.
+        public var httpListen: String? = nil
+        /// `check` fails under this many MB free in the outbox or state dir.
+        public var minFreeDiskMB = SettingsCatalogue.minFreeDisk.defaultValue
+
+        /// No endpoint, 1024 MB.
+        public init() {}
+
+        /// The operations settings `reader` (scoped to `operations`) finds, defaults for the rest.
+        init(reader: SettingsReader) throws(SettingsError) {
+            httpListen = try reader.value(SettingsCatalogue.httpListen)
+            minFreeDiskMB = try reader.value(SettingsCatalogue.minFreeDisk)
+        }
+    }
 }

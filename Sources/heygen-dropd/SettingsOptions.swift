@@ -5,7 +5,9 @@ import DropPipeline
 import DropService
 import DropSettings
 
-/// The settings flags every subcommand accepts, one per entry of `SettingsCatalogue`: each flag's
+/// The settings flags every subcommand accepts, one per entry of `SettingsCatalogue` but the watcher's
+/// (`WatcherOptions`, taken only by the commands that watch an inbox, since `status --watch` is a flag of
+/// its own): each flag's
 /// name, value name and help come from its entry. All values are plain strings: `SettingsLoader`
 /// validates them, so a bad value gets the same one-line error whether it came from a flag, the
 /// environment or the config file. (Argument parser options must be stored properties, so each
@@ -41,12 +43,6 @@ struct SettingsOptions: ParsableArguments {
     @Option(name: SettingsCatalogue.settle.spec.optionName, help: SettingsCatalogue.settle.spec.optionHelp)
     var settleMs: String?
 
-    @Option(name: SettingsCatalogue.watch.spec.optionName, help: SettingsCatalogue.watch.spec.optionHelp)
-    var watch: String?
-
-    @Option(name: SettingsCatalogue.pollInterval.spec.optionName, help: SettingsCatalogue.pollInterval.spec.optionHelp)
-    var pollIntervalMs: String?
-
     @Option(name: SettingsCatalogue.logFormat.spec.optionName, help: SettingsCatalogue.logFormat.spec.optionHelp)
     var logFormat: String?
 
@@ -55,6 +51,12 @@ struct SettingsOptions: ParsableArguments {
 
     @Option(name: SettingsCatalogue.config.spec.optionName, help: SettingsCatalogue.config.spec.optionHelp)
     var config: String?
+
+    @Option(name: SettingsCatalogue.httpListen.spec.optionName, help: SettingsCatalogue.httpListen.spec.optionHelp)
+    var httpListen: String?
+
+    @Option(name: SettingsCatalogue.minFreeDisk.spec.optionName, help: SettingsCatalogue.minFreeDisk.spec.optionHelp)
+    var minFreeDiskMb: String?
 
     @Option(name: SettingsCatalogue.videoConcurrency.spec.optionName, help: SettingsCatalogue.videoConcurrency.spec.optionHelp)
     var videoConcurrency: String?
@@ -105,8 +107,6 @@ struct SettingsOptions: ParsableArguments {
             (SettingsCatalogue.workers.spec, \.workers),
             (SettingsCatalogue.maxAttempts.spec, \.maxAttempts),
             (SettingsCatalogue.settle.spec, \.settleMs),
-            (SettingsCatalogue.watch.spec, \.watch),
-            (SettingsCatalogue.pollInterval.spec, \.pollIntervalMs),
             (SettingsCatalogue.logFormat.spec, \.logFormat),
             (SettingsCatalogue.logLevel.spec, \.logLevel),
             (SettingsCatalogue.config.spec, \.config),
@@ -122,11 +122,20 @@ struct SettingsOptions: ParsableArguments {
             (SettingsCatalogue.maxBundleFiles.spec, \.maxBundleFiles),
             (SettingsCatalogue.progressRetention.spec, \.progressRetentionDays),
             (SettingsCatalogue.lease.spec, \.leaseSeconds),
+            (SettingsCatalogue.httpListen.spec, \.httpListen),
+            (SettingsCatalogue.minFreeDisk.spec, \.minFreeDiskMb),
         ]
     }
 
-    /// The flags given, keyed by config key (`state_dir`, `api_key_file`, ...), for `SettingsLoader.load(flags:environment:)`.
-    func flagValues() -> [String: String] {
+    /// The flags given, with the watcher's when the command takes them, keyed by config key (`state_dir`,
+    /// `api_key_file`, ...), for `SettingsLoader.load(flags:environment:)`.
+    func flagValues(with watcher: WatcherOptions? = nil) -> [String: String] {
+        var values = ownFlagValues()
+        if let watcher { values.merge(watcher.flagValues()) { own, _ in own } }
+        return values
+    }
+
+    private func ownFlagValues() -> [String: String] {
         Dictionary(
             uniqueKeysWithValues: Self.fields.compactMap { field in self[keyPath: field.value].map { (field.spec.key, $0) } })
     }

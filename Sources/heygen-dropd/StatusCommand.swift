@@ -14,12 +14,22 @@ struct StatusCommand: AsyncParsableCommand {
         commandName: "status",
         abstract: "Show queue counts by state, the oldest waiting job, the last errors, and whether a daemon runs.")
 
+    func validate() throws {
+        if json && watch { throw ValidationError("--json and --watch cannot be used together") }
+    }
+
     @Flag(help: "Print one JSON object (for scripts).") var json = false
+    @Flag(help: "Redraw every second with a progress bar per job in flight (plain lines when not a terminal).")
+    var watch = false
     @OptionGroup var settingsOptions: SettingsOptions
 
     func run() async throws {
         try await reportingFailure {
             let (settings, queue) = try await OperatorCommand.openQueue(settingsOptions)
+            if watch {
+                try await StatusWatch.run(settings: settings, queue: queue)
+                return
+            }
             let report = try QueueReport.read(queue: queue, stateDir: settings.stateDir)
             OperatorCommand.write(json ? report.jsonData() : Data((report.text() + "\n").utf8))
         }

@@ -55,6 +55,8 @@ import TestSupport
             Sample(key: "max_bundle_files", text: "9") { s, _ in s.maxBundleFiles = 9 },
             Sample(key: "progress_retention_days", text: "10") { s, _ in s.progressRetention = .seconds(10 * 86_400) },
             Sample(key: "lease_seconds", text: "11") { s, _ in s.lease = .seconds(11) },
+            Sample(key: "http_listen", text: "127.0.0.1:9464") { s, _ in s.httpListen = "127.0.0.1:9464" },
+            Sample(key: "min_free_disk_mb", text: "7") { s, _ in s.minFreeDiskBytes = 7_000_000 },
             Sample(key: "config", text: configFile) { s, _ in s.configFile = configFile },
         ]
     }
@@ -132,7 +134,7 @@ import TestSupport
     @Test func defaultTextsParseToTheDefaults() async throws {
         let flags = Dictionary(
             uniqueKeysWithValues: SettingsCatalogue.all.compactMap { spec in spec.defaultText.map { (spec.key, $0) } })
-        #expect(flags.count == SettingsCatalogue.all.count - 2)  // all but api_key_file and config
+        #expect(flags.count == SettingsCatalogue.all.count - 3)  // all but api_key_file, http_listen and config
         #expect(try await loadSettings(flags: flags) == Settings())
     }
 
