@@ -8,7 +8,7 @@ let package = Package(
         .executable(name: "heygen-dropd", targets: ["heygen-dropd"]),
         .library(
             name: "HeyGenDrop",
-            targets: ["DropQueue", "HeyGenAPI", "HeyGenSimulator", "InboxWatcher", "DropDaemon"]
+            targets: ["DropQueue", "DropQueuePostgres", "HeyGenAPI", "HeyGenSimulator", "InboxWatcher", "DropDaemon"]
         ),
     ],
     dependencies: [
@@ -23,6 +23,7 @@ let package = Package(
         .package(url: "https://github.com/swift-server/async-http-client.git", from: "1.37.0"),
         .package(url: "https://github.com/swift-server/swift-service-lifecycle.git", from: "2.8.0"),
         .package(url: "https://github.com/hummingbird-project/hummingbird.git", from: "2.28.0"),
+        .package(url: "https://github.com/vapor/postgres-nio.git", from: "1.33.0"),
     ],
     targets: [
         // libsqlite3, used directly through its C API.
@@ -33,13 +34,24 @@ let package = Package(
         ),
         // Small helpers every module shares: units of a Duration, the text of an errno.
         .target(name: "SystemSupport"),
-        // The durable job queue and the asset table, on SQLite.
+        // The durable job queue and the asset table: the `QueueStore` protocol and its SQLite backend.
         .target(
             name: "DropQueue",
             dependencies: [
                 "SystemSupport",
                 "CSQLite",
                 .product(name: "Logging", package: "swift-log"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+            ]
+        ),
+        // The queue and the asset table on PostgreSQL, shared by several hosts.
+        .target(
+            name: "DropQueuePostgres",
+            dependencies: [
+                "DropQueue",
+                "SystemSupport",
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "PostgresNIO", package: "postgres-nio"),
             ]
         ),
         // The HeyGen API: types, client, errors, retry policy, media type detection.
@@ -150,7 +162,8 @@ let package = Package(
         .testTarget(
             name: "DropQueueTests",
             dependencies: [
-                "DropQueue", "TestSupport", "queue-crash-helper", .product(name: "Logging", package: "swift-log"),
+                "DropQueue", "DropQueuePostgres", "TestSupport", "queue-crash-helper",
+                .product(name: "Logging", package: "swift-log"),
             ]
         ),
         .testTarget(
