@@ -8,7 +8,10 @@ let package = Package(
         .executable(name: "heygen-dropd", targets: ["heygen-dropd"]),
         .library(
             name: "HeyGenDrop",
-            targets: ["DropQueue", "DropQueuePostgres", "HeyGenAPI", "HeyGenSimulator", "InboxWatcher", "DropDaemon"]
+            targets: [
+                "DropQueue", "DropQueuePostgres", "HeyGenAPI", "HeyGenSimulator", "InboxWatcher",
+                "DropLogging", "DropSettings", "DropPipeline", "DropService", "DropOperator",
+            ]
         ),
     ],
     dependencies: [
@@ -87,29 +90,76 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),
-        // The daemon: settings, pipeline, workers, results, systemd integration, operator commands.
+        // Log lines: the text and JSON formats and their handlers.
         .target(
-            name: "DropDaemon",
+            name: "DropLogging",
+            dependencies: [.product(name: "Logging", package: "swift-log")]
+        ),
+        // Settings: the one catalogue, its sources (flags, environment, config file, defaults), the API key,
+        // the folder checks made before start.
+        .target(
+            name: "DropSettings",
+            dependencies: [
+                "SystemSupport",
+                "DropLogging",
+                "HeyGenAPI",
+                .product(name: "Configuration", package: "swift-configuration"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
+        // The job pipeline: the job lifecycle, intake, workers, local checks, sidecars, uploads, videos,
+        // results and source moves.
+        .target(
+            name: "DropPipeline",
             dependencies: [
                 "SystemSupport",
                 "DropQueue",
+                "DropSettings",
+                "HeyGenAPI",
+                "InboxWatcher",
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+            ],
+            exclude: ["result.schema.json"]
+        ),
+        // The daemon as a service: start-up, sd_notify, the watchdog, periodic status lines.
+        .target(
+            name: "DropService",
+            dependencies: [
+                "SystemSupport",
+                "DropOperator",
+                "DropQueue",
+                "DropSettings",
+                "DropPipeline",
                 "HeyGenAPI",
                 "InboxWatcher",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
-                .product(name: "Configuration", package: "swift-configuration"),
-                .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
-                .product(name: "NIOPosix", package: "swift-nio"),
-                .product(name: "_NIOFileSystem", package: "swift-nio"),
-            ],
-            exclude: ["result.schema.json"]
+            ]
+        ),
+        // The operator commands' work: the status report, the job listing, retrying failed jobs, and the state
+        // directory's lock that the daemon holds and `status` reads.
+        .target(
+            name: "DropOperator",
+            dependencies: [
+                "SystemSupport",
+                "DropQueue",
+                "DropSettings",
+                "DropPipeline",
+                "HeyGenAPI",
+                .product(name: "Logging", package: "swift-log"),
+            ]
         ),
         // The first run with no key: the simulator, a daemon on ./demo, sample drops, a feed of results.
         .target(
             name: "DropDemo",
             dependencies: [
-                "DropDaemon",
+                "DropOperator",
+                "DropSettings",
+                "DropPipeline",
+                "DropService",
                 "HeyGenAPI",
                 "HeyGenSimulator",
                 "SystemSupport",
@@ -121,7 +171,11 @@ let package = Package(
         .executableTarget(
             name: "heygen-dropd",
             dependencies: [
-                "DropDaemon",
+                "DropLogging",
+                "DropSettings",
+                "DropPipeline",
+                "DropService",
+                "DropOperator",
                 "DropDemo",
                 "HeyGenAPI",
                 "HeyGenSimulator",
@@ -182,7 +236,8 @@ let package = Package(
         .testTarget(
             name: "DropDaemonTests",
             dependencies: [
-                "DropDaemon", "DropQueue", "TestSupport", "heygen-dropd",
+                "DropLogging", "DropSettings", "DropPipeline", "DropService", "DropOperator", "DropDemo",
+                "DropQueue", "TestSupport", "heygen-dropd",
                 .product(name: "Crypto", package: "swift-crypto"),
             ]
         ),

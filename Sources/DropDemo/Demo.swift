@@ -1,4 +1,7 @@
-import DropDaemon
+import DropOperator
+import DropPipeline
+import DropService
+import DropSettings
 import AsyncHTTPClient
 import Foundation
 import HeyGenSimulator

@@ -1,4 +1,5 @@
-import DropDaemon
+import DropPipeline
+import DropService
 import Foundation
 import HeyGenAPI
 #if canImport(Glibc)

@@ -1,4 +1,4 @@
-import DropDaemon
+import DropService
 import HeyGenSimulator
 import ServiceLifecycle
 

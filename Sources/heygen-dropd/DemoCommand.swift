@@ -1,5 +1,9 @@
 import ArgumentParser
-import DropDaemon
+import DropLogging
+import DropOperator
+import DropPipeline
+import DropService
+import DropSettings
 import DropDemo
 import Foundation
 import HeyGenAPI

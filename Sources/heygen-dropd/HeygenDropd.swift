@@ -1,5 +1,9 @@
 import ArgumentParser
-import DropDaemon
+import DropLogging
+import DropOperator
+import DropPipeline
+import DropService
+import DropSettings
 
 /// `heygen-dropd`: turns a folder into a HeyGen upload queue.
 @main

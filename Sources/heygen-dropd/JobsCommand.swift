@@ -1,5 +1,9 @@
 import ArgumentParser
-import DropDaemon
+import DropLogging
+import DropOperator
+import DropPipeline
+import DropService
+import DropSettings
 import Foundation
 
 /// `heygen-dropd jobs`: one line per job, newest first.

@@ -1,4 +1,8 @@
-import DropDaemon
+import DropLogging
+import DropOperator
+import DropPipeline
+import DropService
+import DropSettings
 import Logging
 
 /// Installs the process-wide logging backend: every `Logger` writes `format` lines at `level` and above

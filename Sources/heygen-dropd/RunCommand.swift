@@ -1,6 +1,10 @@
 import ArgumentParser
 import AsyncHTTPClient
-import DropDaemon
+import DropLogging
+import DropOperator
+import DropPipeline
+import DropService
+import DropSettings
 import Foundation
 import HeyGenAPI
 import Logging

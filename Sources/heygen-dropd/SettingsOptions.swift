@@ -1,5 +1,9 @@
 import ArgumentParser
-import DropDaemon
+import DropLogging
+import DropOperator
+import DropPipeline
+import DropService
+import DropSettings
 
 /// The settings flags every subcommand accepts, one per entry of `SettingsCatalogue`: each flag's
 /// name, value name and help come from its entry. All values are plain strings: `SettingsLoader`

@@ -4,7 +4,12 @@ import HeyGenSimulator
 import TestSupport
 import Testing
 
-@testable import DropDaemon
+@testable import DropDemo
+@testable import DropLogging
+@testable import DropOperator
+@testable import DropPipeline
+@testable import DropService
+@testable import DropSettings
 #if canImport(Glibc)
 import Glibc
 #endif

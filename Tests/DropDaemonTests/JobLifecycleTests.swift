@@ -1,6 +1,11 @@
 import Testing
 
-@testable import DropDaemon
+@testable import DropDemo
+@testable import DropLogging
+@testable import DropOperator
+@testable import DropPipeline
+@testable import DropService
+@testable import DropSettings
 
 /// Every transition of the job lifecycle, as a table: the phase, the event, the phase entered and the action.
 /// Every pair of phase and event not in the table must be refused as invalid, leaving the phase as it was.

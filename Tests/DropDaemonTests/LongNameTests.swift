@@ -5,7 +5,12 @@ import Testing
 import Glibc
 #endif
 
-@testable import DropDaemon
+@testable import DropDemo
+@testable import DropLogging
+@testable import DropOperator
+@testable import DropPipeline
+@testable import DropService
+@testable import DropSettings
 
 /// Defect: a name over ~243 bytes looped forever (`File name too long` for `NAME.json.tmp-N`).
 @Suite("Long names", .serialized)

@@ -3,7 +3,12 @@ import Logging
 import Testing
 import TestSupport
 
-@testable import DropDaemon
+@testable import DropDemo
+@testable import DropLogging
+@testable import DropOperator
+@testable import DropPipeline
+@testable import DropService
+@testable import DropSettings
 
 /// Every entry of `SettingsCatalogue`, set from each source, lands where it belongs in `Settings`.
 @Suite(.timeLimit(.minutes(5))) struct SettingsDriftTests {

@@ -2,7 +2,12 @@ import Foundation
 import Testing
 import TestSupport
 
-@testable import DropDaemon
+@testable import DropDemo
+@testable import DropLogging
+@testable import DropOperator
+@testable import DropPipeline
+@testable import DropService
+@testable import DropSettings
 
 @Suite(.timeLimit(.minutes(5))) struct SettingsFolderCheckTests {
     /// Settings with every folder under `root` and a key.

@@ -3,7 +3,12 @@ import Logging
 import Testing
 import TestSupport
 
-@testable import DropDaemon
+@testable import DropDemo
+@testable import DropLogging
+@testable import DropOperator
+@testable import DropPipeline
+@testable import DropService
+@testable import DropSettings
 
 /// Loads settings with no default config file, so the machine's /etc is never read.
 func loadSettings(

@@ -1,6 +1,11 @@
 import Testing
 
-@testable import DropDaemon
+@testable import DropDemo
+@testable import DropLogging
+@testable import DropOperator
+@testable import DropPipeline
+@testable import DropService
+@testable import DropSettings
 @testable import heygen_dropd
 
 @Suite(.timeLimit(.minutes(5))) struct SettingsOptionsTests {

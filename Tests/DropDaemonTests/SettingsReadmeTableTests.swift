@@ -1,7 +1,12 @@
 import Foundation
 import Testing
 
-@testable import DropDaemon
+@testable import DropDemo
+@testable import DropLogging
+@testable import DropOperator
+@testable import DropPipeline
+@testable import DropService
+@testable import DropSettings
 
 /// The README's settings table and `SettingsCatalogue` agree.
 @Suite(.timeLimit(.minutes(5))) struct SettingsReadmeTableTests {

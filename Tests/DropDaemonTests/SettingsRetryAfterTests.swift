@@ -2,7 +2,12 @@ import Foundation
 import Testing
 import TestSupport
 
-@testable import DropDaemon
+@testable import DropDemo
+@testable import DropLogging
+@testable import DropOperator
+@testable import DropPipeline
+@testable import DropService
+@testable import DropSettings
 
 /// `max_retry_after_seconds`: the longest `Retry-After` slept in a worker.
 @Suite struct SettingsRetryAfterTests {

@@ -2,7 +2,12 @@ import Foundation
 import Testing
 import TestSupport
 
-@testable import DropDaemon
+@testable import DropDemo
+@testable import DropLogging
+@testable import DropOperator
+@testable import DropPipeline
+@testable import DropService
+@testable import DropSettings
 
 @Suite(.timeLimit(.minutes(5))) struct SettingsShippedConfigTests {
     /// `etc/heygen-dropd/config.yaml` of this package.

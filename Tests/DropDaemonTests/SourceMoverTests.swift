@@ -5,7 +5,12 @@ import Glibc
 import TestSupport
 import Testing
 
-@testable import DropDaemon
+@testable import DropDemo
+@testable import DropLogging
+@testable import DropOperator
+@testable import DropPipeline
+@testable import DropService
+@testable import DropSettings
 
 /// Moving sources out of the inbox never overwrites anything.
 @Suite("source mover", .timeLimit(.minutes(5)))

@@ -5,7 +5,12 @@ import Logging
 import TestSupport
 import Testing
 
-@testable import DropDaemon
+@testable import DropDemo
+@testable import DropLogging
+@testable import DropOperator
+@testable import DropPipeline
+@testable import DropService
+@testable import DropSettings
 
 /// Saved progress that cannot be read fails its job with a clear error; it never starts the job over (which
 /// could upload again and create, and bill, a second Video Agent video).

@@ -1,4 +1,9 @@
-import DropDaemon
+import DropDemo
+import DropLogging
+import DropOperator
+import DropPipeline
+import DropService
+import DropSettings
 import Foundation
 import HeyGenAPI
 import HeyGenSimulator

@@ -193,13 +193,13 @@ public struct JSONSchemaValidator: Sendable {
     }
 }
 
-/// The project's own copy of the result schema (`Sources/DropDaemon/result.schema.json`).
+/// The project's own copy of the result schema (`Sources/DropPipeline/result.schema.json`).
 public enum ResultSchema {
     /// The schema file's path in the repository.
     public static var path: String {
         URL(fileURLWithPath: #filePath)
             .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
-            .appendingPathComponent("Sources/DropDaemon/result.schema.json").path
+            .appendingPathComponent("Sources/DropPipeline/result.schema.json").path
     }
 
     /// A validator for the result schema.

@@ -13,6 +13,13 @@ public struct PlannedMove: Sendable, Equatable, Codable {
     /// Who the entry was when the job checked it: only that entry moves. Nil when the job never held it
     /// (it could not be opened, or was not a regular file or folder): then nothing under that name moves.
     public var identity: EntryIdentity?
+
+    /// A move of the entry `identity` from `from` to `to`.
+    public init(from: String, to: String, identity: EntryIdentity?) {
+        self.from = from
+        self.to = to
+        self.identity = identity
+    }
 }
 
 /// Moves a job's sources out of the inbox without ever overwriting or losing anything, and without ever
@@ -26,10 +33,10 @@ public struct PlannedMove: Sendable, Equatable, Codable {
 /// after a crash: an entry already at its destination is left there, and a crash between `link` and
 /// `unlink` is finished only when both names still lead to the checked entry.
 /// The calls block: run them through `BlockingIO`.
-enum SourceMover {
+package enum SourceMover {
     /// Plans moving `main` and its `companions` (names in `inbox`, each starting with `main`'s name, with the
     /// identities they had when checked) into `folder`.
-    static func plan(
+    package static func plan(
         main: String, identity: EntryIdentity?, companions: [(name: String, identity: EntryIdentity?)],
         inbox: String, to folder: String
     ) -> [PlannedMove] {
@@ -49,12 +56,12 @@ enum SourceMover {
 
     /// The name with suffix `n` before its last extension: `report.pdf` → `report-2.pdf`, bundle `launch` → `launch-2`
     /// (shortened with a hash when it would not fit a file name, see `FittedName.suffixed`).
-    static func suffixed(_ name: String, _ n: Int, isDirectory: Bool) -> String {
+    package static func suffixed(_ name: String, _ n: Int, isDirectory: Bool) -> String {
         FittedName.suffixed(name, n, isDirectory: isDirectory)
     }
 
     /// The outcome of carrying out a plan.
-    enum Outcome: Equatable {
+    package enum Outcome: Equatable {
         /// Every checked entry still in the inbox is now at its destination; `leftInPlace` holds the `from`
         /// paths that were not moved because the entry under that name is not the checked one.
         case done(leftInPlace: Set<String>)
@@ -62,11 +69,11 @@ enum SourceMover {
         case destinationTaken
 
         /// Done with every entry moved (or already gone).
-        static let done = Outcome.done(leftInPlace: [])
+        package static let done = Outcome.done(leftInPlace: [])
     }
 
     /// The identity of what is under `path` now (`lstat`, never following a symlink), nil when nothing is.
-    static func identity(at path: String) -> EntryIdentity? {
+    package static func identity(at path: String) -> EntryIdentity? {
         status(path)
     }
 
@@ -78,7 +85,7 @@ enum SourceMover {
     }
 
     /// Carries out `moves` in order. Entries no longer in the inbox are skipped (already moved, or vanished).
-    static func execute(_ moves: [PlannedMove]) throws -> Outcome {
+    package static func execute(_ moves: [PlannedMove]) throws -> Outcome {
         var left: Set<String> = []
         for move in moves {
             guard let current = status(move.from) else { continue }
@@ -185,7 +192,7 @@ enum SourceMover {
     }
 
     /// Flushes `path` and, for a folder, everything under it (files first, then their folders) to disk.
-    static func syncTree(_ path: String) throws {
+    package static func syncTree(_ path: String) throws {
         var info = stat()
         guard lstat(path, &info) == 0 else { throw FileIOError("cannot examine \(path): \(FileIO.lastError())") }
         let format = info.st_mode & S_IFMT

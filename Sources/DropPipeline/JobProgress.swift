@@ -5,94 +5,94 @@ import Foundation
 /// Stored as JSON in the job's `progress`, with the version of its layout. Records of version 1 (before the
 /// version and the phase were stored) still decode: their phase is worked out from what they hold. A record
 /// that cannot be decoded, or one of a newer version, is never taken for a fresh start (see `decode`).
-struct JobProgress: Sendable, Codable, Equatable {
+package struct JobProgress: Sendable, Codable, Equatable {
     /// The layout version this build writes and reads.
-    static let currentVersion = 2
+    package static let currentVersion = 2
     /// The layout version of the record; nil in records of version 1.
-    var version: Int? = JobProgress.currentVersion
+    package var version: Int? = JobProgress.currentVersion
     /// The phase saved with the record; nil in records of version 1 (see `phase`).
-    var storedPhase: JobPhase?
+    package var storedPhase: JobPhase?
     /// How many times an operator retried the job; part of the upload idempotency keys.
-    var run: Int = 0
+    package var run: Int = 0
     /// True once the local checks ran and `files` and `video` are filled in.
-    var checked: Bool = false
+    package var checked: Bool = false
     /// The sidecars beside the source when it was checked: they move with it (later ones get their own job).
-    var sidecars: [String]?
+    package var sidecars: [String]?
     /// The identity of each sidecar in `sidecars` when it was checked: only that entry moves with the source.
-    var sidecarIdentities: [String: EntryIdentity]?
+    package var sidecarIdentities: [String: EntryIdentity]?
     /// The source's identity (the file, or the bundle folder) when it was checked: an entry under its name
     /// with another identity at upload time is checked again, and is never moved as this job's source.
-    var checkedIdentity: EntryIdentity?
+    package var checkedIdentity: EntryIdentity?
     /// The files to upload, in order, with what is known of each.
-    var files: [FileProgress] = []
+    package var files: [FileProgress] = []
     /// The Video Agent request, when a sidecar asked for a video.
-    var video: VideoRequestSpec?
+    package var video: VideoRequestSpec?
     /// Set, and saved, right before each `POST /v3/video-agents`; cleared once its outcome is known. Found set
     /// on a job without a session, it means a create may have been received: the session is looked up by its
     /// `callback_id` instead of creating another.
-    var createSent: CreateSent?
+    package var createSent: CreateSent?
     /// The Video Agent session, once created.
-    var sessionID: String?
+    package var sessionID: String?
     /// The video, once the session names it.
-    var videoID: String?
+    package var videoID: String?
     /// The last video state seen.
-    var videoState: VideoState?
+    package var videoState: VideoState?
     /// When the wait for the video began.
-    var waitStartedAt: Date?
+    package var waitStartedAt: Date?
     /// The current delay between polls, in seconds.
-    var pollDelaySeconds: Double?
+    package var pollDelaySeconds: Double?
     /// Video polls in a row answered 401/403, and when the first of them was; reset by any other answer.
-    var pollAuthFailures: Int?
-    var pollAuthFailingSince: Date?
+    package var pollAuthFailures: Int?
+    package var pollAuthFailingSince: Date?
     /// The job's decided outcome, once known: written as the result, then the sources move.
-    var finish: FinishPlan?
+    package var finish: FinishPlan?
 
     /// One file of the job.
-    struct FileProgress: Sendable, Codable, Equatable {
-        var name: String
-        var inspected: InspectedFile?
-        var assetID: String?
-        var url: String?
-        var mimeType: String?
-        var reused: Bool = false
+    package struct FileProgress: Sendable, Codable, Equatable {
+        package var name: String
+        package var inspected: InspectedFile?
+        package var assetID: String?
+        package var url: String?
+        package var mimeType: String?
+        package var reused: Bool = false
     }
 
     /// A Video Agent create that was sent: the `callback_id` it carried and when it was sent.
-    struct CreateSent: Sendable, Codable, Equatable {
-        var callbackID: String
-        var at: Date
+    package struct CreateSent: Sendable, Codable, Equatable {
+        package var callbackID: String
+        package var at: Date
     }
 
     /// The last thing the videos endpoint said.
-    struct VideoState: Sendable, Codable, Equatable {
-        var status: String
-        var videoURL: String?
-        var thumbnailURL: String?
-        var duration: Double?
-        var failureCode: String?
-        var failureMessage: String?
+    package struct VideoState: Sendable, Codable, Equatable {
+        package var status: String
+        package var videoURL: String?
+        package var thumbnailURL: String?
+        package var duration: Double?
+        package var failureCode: String?
+        package var failureMessage: String?
     }
 
     /// The decided outcome: the result to write and the moves to make.
-    struct FinishPlan: Sendable, Codable, Equatable {
-        var result: JobResult
-        var moves: [PlannedMove]
+    package struct FinishPlan: Sendable, Codable, Equatable {
+        package var result: JobResult
+        package var moves: [PlannedMove]
     }
 
-    enum CodingKeys: String, CodingKey {
+    package enum CodingKeys: String, CodingKey {
         case version, storedPhase = "phase", run, checked, sidecars, sidecarIdentities, checkedIdentity, files, video
         case createSent, sessionID, videoID, videoState, waitStartedAt, pollDelaySeconds, pollAuthFailures
         case pollAuthFailingSince, finish
     }
 
     /// Where the job is in its life: the saved phase, or, in a record of version 1, the phase its fields imply.
-    var phase: JobPhase {
+    package var phase: JobPhase {
         get { storedPhase ?? impliedPhase }
         set { storedPhase = newValue }
     }
 
     /// The phase the fields of a version 1 record imply.
-    var impliedPhase: JobPhase {
+    package var impliedPhase: JobPhase {
         if finish != nil { return .finishing }
         if sessionID != nil { return .waitingForVideo }
         if createSent != nil { return .creatingVideo }
@@ -104,7 +104,7 @@ struct JobProgress: Sendable, Codable, Equatable {
     /// Decodes a job's stored progress; a job with none (nil or empty) starts fresh. A record that cannot be
     /// decoded, or was written by a newer version, throws: the job must fail, never start over (a restart can
     /// upload again and create, and bill, a second video).
-    static func decode(_ data: Data?) throws(ProgressUnreadable) -> JobProgress {
+    package static func decode(_ data: Data?) throws(ProgressUnreadable) -> JobProgress {
         guard let data, !data.isEmpty else { return JobProgress() }
         struct Header: Decodable { var version: Int? }
         let header: Header
@@ -125,15 +125,23 @@ struct JobProgress: Sendable, Codable, Equatable {
     }
 
     /// The JSON stored in the queue.
-    func encoded() -> Data {
+    package func encoded() -> Data {
         (try? JSONEncoder().encode(self)) ?? Data()
     }
 }
 
 /// A job's saved progress that cannot be read: damaged, or written by a newer version.
-struct ProgressUnreadable: Error, Sendable, Equatable, CustomStringConvertible {
-    /// Why, in a few words.
-    var reason: String
+extension JobProgress {
+    /// The progress of a job that starts afresh as its `run`-th run.
+    package init(run: Int) {
+        self.init()
+        self.run = run
+    }
+}
 
-    var description: String { "the job's saved progress cannot be read: \(reason)" }
+package struct ProgressUnreadable: Error, Sendable, Equatable, CustomStringConvertible {
+    /// Why, in a few words.
+    package var reason: String
+
+    package var description: String { "the job's saved progress cannot be read: \(reason)" }
 }

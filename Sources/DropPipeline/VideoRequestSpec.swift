@@ -66,7 +66,7 @@ public struct VideoRequestSpec: Sendable, Equatable, Codable {
 
 extension String {
     /// The text of `data` when it is valid UTF-8, else nil (no replacement characters).
-    init?(validatingUTF8Data data: Data) {
+    package init?(validatingUTF8Data data: Data) {
         var iterator = data.makeIterator()
         var scalars = String.UnicodeScalarView()
         var decoder = UTF8()

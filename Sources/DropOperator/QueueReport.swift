@@ -1,6 +1,7 @@
 import DropQueue
 import Foundation
 import HeyGenAPI
+import DropPipeline
 
 /// What `heygen-dropd status` shows: the queue's counts by state, the oldest waiting job, the last errors,
 /// and whether a daemon holds the queue. Read from the database while a daemon may be working on it.
@@ -84,7 +85,7 @@ public struct QueueReport: Sendable, Equatable {
     }
 
     /// The counts; a lease on a job waiting for its video (a poll in progress) does not make it in flight.
-    static func counts(_ queue: JobQueue, now: Date) throws -> Counts {
+    package static func counts(_ queue: JobQueue, now: Date) throws -> Counts {
         let raw = try queue.counts(now: now)
         let waiting = raw[.waitingVideo]
         // Jobs waiting for their video are few (the video concurrency bounds them): look at their leases.
@@ -185,7 +186,7 @@ public struct QueueReport: Sendable, Equatable {
 
 extension QueueReport.RecentError {
     /// The error of a failed job: from its decided result when the job has one, else from its last error line.
-    init(failedJob job: Job) {
+    package init(failedJob job: Job) {
         id = job.id
         name = job.sourceName
         at = job.finishedAt ?? job.updatedAt
@@ -208,9 +209,9 @@ extension QueueReport.RecentError {
 }
 
 /// JSON output of the operator commands.
-enum OperatorJSON {
+package enum OperatorJSON {
     /// `value` as one line of JSON (sorted keys, slashes unescaped) and a newline.
-    static func line(_ value: JSONValue) -> Data {
+    package static func line(_ value: JSONValue) -> Data {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
         var data = (try? encoder.encode(value)) ?? Data("null".utf8)

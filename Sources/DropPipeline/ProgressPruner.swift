@@ -6,14 +6,22 @@ import SystemSupport
 /// Clears the progress records of jobs that finished more than `retention` ago (their rows stay, so `jobs`
 /// still lists them), at start and then every `interval`, a batch at a time, so the database does not grow
 /// with every job ever done.
-struct ProgressPruner: Sendable {
-    let queue: JobQueue
-    let retention: Duration
-    var interval: Duration = .seconds(3600)
-    let logger: Logger
+package struct ProgressPruner: Sendable {
+    package let queue: JobQueue
+    package let retention: Duration
+    package var interval: Duration = .seconds(3600)
+    package let logger: Logger
+
+    /// A pruner clearing the progress of jobs finished more than `retention` ago, every `interval`.
+    package init(queue: JobQueue, retention: Duration, interval: Duration = .seconds(3600), logger: Logger) {
+        self.queue = queue
+        self.retention = retention
+        self.interval = interval
+        self.logger = logger
+    }
 
     /// Runs until cancelled; a failing database is logged and tried again at the next round.
-    func run() async {
+    package func run() async {
         while !Task.isCancelled {
             pruneOnce()
             do {
@@ -26,7 +34,7 @@ struct ProgressPruner: Sendable {
 
     /// Prunes everything due now, in batches; returns how many records were cleared.
     @discardableResult
-    func pruneOnce(now: Date = Date()) -> Int {
+    package func pruneOnce(now: Date = Date()) -> Int {
         let cutoff = now.addingTimeInterval(-retention.seconds)
         var total = 0
         do {

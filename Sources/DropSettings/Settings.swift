@@ -1,5 +1,6 @@
 import Logging
 import SystemSupport
+import DropLogging
 
 /// Everything the daemon and the operator commands are configured with, fully validated.
 ///

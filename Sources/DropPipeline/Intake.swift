@@ -19,17 +19,17 @@ import SystemSupport
 /// full) is kept and tried again every `retryInterval` by `runRetries` until it is queued or its entry has
 /// left the inbox or been replaced (a replacement is reported by the watcher when it settles): the watcher
 /// reports each drop once, so nothing else would bring it back before a restart.
-final class Intake: Sendable {
-    let queue: JobQueue
-    let inbox: String
-    let orphanSidecarTimeout: Duration
-    let retryInterval: Duration
-    let logger: Logger
+package final class Intake: Sendable {
+    package let queue: JobQueue
+    package let inbox: String
+    package let orphanSidecarTimeout: Duration
+    package let retryInterval: Duration
+    package let logger: Logger
     /// Drops whose enqueue failed, by name (the latest report of each name wins).
     private let waiting = Mutex<[String: InboxDrop]>([:])
 
     /// An intake into `queue` for drops of `inbox`.
-    init(
+    package init(
         queue: JobQueue, inbox: String, orphanSidecarTimeout: Duration, retryInterval: Duration = .seconds(1),
         logger: Logger
     ) {
@@ -43,7 +43,7 @@ final class Intake: Sendable {
     /// Queues the job for one drop, under the fingerprint the watcher saw it settle with (never a second
     /// look, which could catch a newer version still being written); one that cannot be queued now is kept
     /// for `runRetries`. A later report of a name supersedes a kept earlier one.
-    func accept(_ drop: InboxDrop) {
+    package func accept(_ drop: InboxDrop) {
         if enqueue(drop) {
             waiting.withLock { $0[drop.name] = nil }
         } else {
@@ -52,10 +52,10 @@ final class Intake: Sendable {
     }
 
     /// How many drops wait to be queued again.
-    var waitingCount: Int { waiting.withLock { $0.count } }
+    package var waitingCount: Int { waiting.withLock { $0.count } }
 
     /// Tries the drops that could not be queued again, every `retryInterval`, until cancelled.
-    func runRetries() async {
+    package func runRetries() async {
         while !Task.isCancelled {
             do {
                 try await Task.sleep(for: retryInterval)

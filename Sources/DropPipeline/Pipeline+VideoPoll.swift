@@ -1,4 +1,3 @@
-import DropQueue
 import Foundation
 import HeyGenAPI
 import Logging

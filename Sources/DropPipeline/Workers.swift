@@ -5,7 +5,7 @@ import Logging
 extension Pipeline {
     /// Runs the upload workers and the video poller until `draining` is set (each finishes the job in hand)
     /// or the task is cancelled (a job in hand is put back in the queue).
-    func runWorkers(draining: DrainFlag) async {
+    package func runWorkers(draining: DrainFlag) async {
         await withDiscardingTaskGroup { group in
             for index in 0..<options.workers {
                 group.addTask { await self.workerLoop(index, draining: draining) }
@@ -69,7 +69,7 @@ extension Pipeline {
     /// longer held under this claim's token — or may be lost: no renewal succeeded for three quarters of a
     /// lease (measured on the monotonic clock), so another claim could take the job soon. Whatever the job
     /// learned stays in the queue for the claim that takes it next.
-    func withLease(_ job: Job, _ body: @escaping @Sendable () async -> Void) async {
+    package func withLease(_ job: Job, _ body: @escaping @Sendable () async -> Void) async {
         guard let token = job.leaseToken else {
             logger.error("claimed job \(job.id.rawValue) has no lease token; leaving it")
             return

@@ -1,6 +1,7 @@
 import Foundation
 import Logging
 import SystemSupport
+import DropLogging
 
 /// How one setting's text becomes its value, and how a value is written back (for the defaults in
 /// `--help`, the README and the shipped config file).

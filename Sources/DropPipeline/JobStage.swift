@@ -1,5 +1,5 @@
 /// The stage labels shown by `jobs` and `status`; the raw values are what the queue stores in `stage`.
-enum JobStage: String, Sendable, Codable, CaseIterable, CustomStringConvertible {
+package enum JobStage: String, Sendable, Codable, CaseIterable, CustomStringConvertible {
     /// Being checked or uploaded.
     case uploading
     /// Waiting for a free Video Agent slot (or for the API's video limit).
@@ -16,5 +16,5 @@ enum JobStage: String, Sendable, Codable, CaseIterable, CustomStringConvertible 
     case finishing
 
     /// The stored label.
-    var description: String { rawValue }
+    package var description: String { rawValue }
 }

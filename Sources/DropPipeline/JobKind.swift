@@ -3,7 +3,7 @@ import Foundation
 
 /// The kinds of job the daemon puts in the queue. The raw values are the `kind` stored in the queue and shown
 /// by `jobs`.
-enum JobKind: String, Sendable, Codable, CaseIterable, CustomStringConvertible {
+package enum JobKind: String, Sendable, Codable, CaseIterable, CustomStringConvertible {
     /// A dropped regular file.
     case file
     /// A dropped directory.
@@ -15,17 +15,17 @@ enum JobKind: String, Sendable, Codable, CaseIterable, CustomStringConvertible {
     case unreadableName = "unreadable_name"
 
     /// The stored name.
-    var description: String { rawValue }
+    package var description: String { rawValue }
 }
 
 extension Job {
     /// The job's kind; nil for a kind this version does not know.
-    var jobKind: JobKind? { JobKind(rawValue: kind) }
+    package var jobKind: JobKind? { JobKind(rawValue: kind) }
 }
 
 extension NewJob {
     /// Describes a job of a known kind to enqueue.
-    init(sourceName: String, kind: JobKind, fingerprint: String? = nil, notBefore: Date? = nil) {
+    package init(sourceName: String, kind: JobKind, fingerprint: String? = nil, notBefore: Date? = nil) {
         self.init(sourceName: sourceName, kind: kind.rawValue, fingerprint: fingerprint, notBefore: notBefore)
     }
 }

@@ -1,6 +1,8 @@
 import DropQueue
 import Foundation
 import SystemSupport
+import DropPipeline
+import DropSettings
 
 /// `heygen-dropd retry`: puts failed jobs back in the queue and brings their sources back from failed/.
 ///

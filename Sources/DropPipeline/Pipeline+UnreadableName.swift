@@ -1,4 +1,3 @@
-import DropQueue
 import Foundation
 import InboxWatcher
 import Logging

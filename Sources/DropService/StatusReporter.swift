@@ -1,3 +1,4 @@
+import DropOperator
 import DropQueue
 import Foundation
 import Logging

@@ -1,3 +1,4 @@
+import DropLogging
 import Logging
 
 // Each group is built from a reader scoped to its `SettingGroup`, reading only its own entries of

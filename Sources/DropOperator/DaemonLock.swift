@@ -1,6 +1,7 @@
 import Foundation
 #if canImport(Glibc)
 import Glibc
+import DropPipeline
 #endif
 
 /// An exclusive lock on the state directory, held by the running daemon for its whole life.

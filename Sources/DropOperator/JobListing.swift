@@ -1,6 +1,7 @@
 import DropQueue
 import Foundation
 import HeyGenAPI
+import DropPipeline
 
 /// What `heygen-dropd jobs` shows: one line per job, newest first.
 public struct JobListing: Sendable, Equatable {

@@ -23,7 +23,7 @@ public struct EntryIdentity: Sendable, Codable, Equatable, CustomStringConvertib
     public var isDirectory: Bool
 
     /// The identity of what `info` (from `fstat`/`fstatat`) describes.
-    init(_ info: stat) {
+    package init(_ info: stat) {
         device = UInt64(info.st_dev)
         inode = UInt64(info.st_ino)
         size = Int64(info.st_size)

@@ -1,6 +1,8 @@
 import DropQueue
 import Foundation
 import Logging
+import DropPipeline
+import DropSettings
 
 /// Opens the daemon's queue database for the operator commands (`status`, `jobs`, `retry`).
 ///

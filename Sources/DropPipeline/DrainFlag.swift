@@ -1,12 +1,15 @@
 import Synchronization
 
 /// Set once when the daemon begins to shut down: workers stop taking new jobs.
-final class DrainFlag: Sendable {
+package final class DrainFlag: Sendable {
     private let value = Atomic<Bool>(false)
 
+    /// A flag not yet set.
+    package init() {}
+
     /// Marks the start of the shutdown.
-    func set() { value.store(true, ordering: .releasing) }
+    package func set() { value.store(true, ordering: .releasing) }
 
     /// True once the shutdown began.
-    var isSet: Bool { value.load(ordering: .acquiring) }
+    package var isSet: Bool { value.load(ordering: .acquiring) }
 }

@@ -1,5 +1,6 @@
 import Logging
 import SystemSupport
+import DropLogging
 
 /// Every setting, once: key, flag, environment variable, parser, default, help and level.
 ///

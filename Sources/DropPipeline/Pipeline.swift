@@ -14,23 +14,23 @@ import SystemSupport
 /// interrupted at any point (crash, `kill -9`, shutdown) resumes where it stopped. The order of the last
 /// effects makes a crash safe there too: the outcome is saved, then the result written, then the sources
 /// moved, then the job closed.
-final class Pipeline: Sendable {
-    let options: PipelineOptions
-    let queue: JobQueue
-    let client: HeyGenClient
-    let logger: Logger
+package final class Pipeline: Sendable {
+    package let options: PipelineOptions
+    package let queue: JobQueue
+    package let client: HeyGenClient
+    package let logger: Logger
     /// This process's name on the leases it takes.
-    let owner: String
+    package let owner: String
     let slots = VideoSlots()
-    let writer: ResultWriter
+    package let writer: ResultWriter
     /// The time leases are measured on (steps of the wall clock do not expire them).
-    let leaseClock: LeaseClock
+    package let leaseClock: LeaseClock
     /// The workers' sign of life, for the systemd watchdog.
-    let heartbeat = Heartbeat()
+    package let heartbeat = Heartbeat()
     /// The most files one Video Agent request may carry.
-    static let maxVideoFiles = 20
+    package static let maxVideoFiles = 20
 
-    init(
+    package init(
         options: PipelineOptions, queue: JobQueue, client: HeyGenClient, owner: String,
         leaseClock: LeaseClock = LeaseClock(), logger: Logger
     ) {
@@ -46,7 +46,7 @@ final class Pipeline: Sendable {
     // MARK: - Entry points
 
     /// Works on one job claimed from the `queued` state until it is finished, waiting for its video, or put back.
-    func process(_ job: Job) async {
+    package func process(_ job: Job) async {
         var run = JobRun(job: job)
         await handleFailures(of: &run) { run in
             try await self.drive(
@@ -55,7 +55,7 @@ final class Pipeline: Sendable {
     }
 
     /// Polls the video of one job claimed from the `waiting_video` state once, then finishes it or puts it back.
-    func poll(_ job: Job) async {
+    package func poll(_ job: Job) async {
         var run = JobRun(job: job)
         await handleFailures(of: &run) { run in
             try await self.drive(&run, .pollDue)
@@ -82,7 +82,7 @@ final class Pipeline: Sendable {
     }
 
     /// The result's message for a job whose saved progress cannot be read.
-    static func message(for unreadable: ProgressUnreadable, job: Job) -> String {
+    package static func message(for unreadable: ProgressUnreadable, job: Job) -> String {
         "\(unreadable); the job was not started again, so nothing was uploaded or created twice: check the HeyGen "
             + "account for a video this job may have made, then run `heygen-dropd retry \(job.id.rawValue)` to start it over"
     }
@@ -220,7 +220,7 @@ final class Pipeline: Sendable {
 
     /// Makes one API call, counted as a call in flight for the watchdog. A call cut short by cancellation
     /// throws `CancellationError` (never a `network_error`), any other failure its `HeyGenError`.
-    func remote<T>(_ call: () async throws(HeyGenError) -> T) async throws -> T {
+    package func remote<T>(_ call: () async throws(HeyGenError) -> T) async throws -> T {
         try await surfacingCancellation { () async throws(HeyGenError) -> T in
             try await heartbeat.remoteCall(call)
         }
@@ -228,9 +228,9 @@ final class Pipeline: Sendable {
 }
 
 /// An event the job's phase does not allow: a defect. The job is handed back and tried again later.
-struct LifecycleViolation: Error, CustomStringConvertible {
+package struct LifecycleViolation: Error, CustomStringConvertible {
     /// Which event in which phase.
-    var message: String
+    package var message: String
 
-    var description: String { "job lifecycle: \(message)" }
+    package var description: String { "job lifecycle: \(message)" }
 }

@@ -1,3 +1,4 @@
+import DropOperator
 import AsyncHTTPClient
 import DropQueue
 import Foundation
@@ -5,6 +6,8 @@ import HeyGenAPI
 import InboxWatcher
 import Logging
 import ServiceLifecycle
+import DropPipeline
+import DropSettings
 
 /// The daemon (`heygen-dropd run`): watches the inbox, queues drops, and works them through the pipeline.
 ///

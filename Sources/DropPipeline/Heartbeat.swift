@@ -10,7 +10,7 @@ import SystemSupport
 /// client's own timeouts) or made a step within the window; with no job in hand it is idle, hence live. A
 /// worker stuck in a local step — blocked in a system call, say — makes the whole pipeline not live, however
 /// busy the other workers are, so the watchdog stops being fed and systemd restarts the daemon. Thread-safe.
-final class Heartbeat: Sendable {
+package final class Heartbeat: Sendable {
     private struct Slot {
         var lastBeat: Int64
         var callsInFlight = 0
@@ -23,12 +23,12 @@ final class Heartbeat: Sendable {
     @TaskLocal private static var currentSlot: UInt64?
 
     /// A heartbeat with no job in hand. `clock` reads monotonic nanoseconds (tests pass their own).
-    init(clock: @escaping @Sendable () -> Int64 = LeaseClock.continuousNanoseconds) {
+    package init(clock: @escaping @Sendable () -> Int64 = LeaseClock.continuousNanoseconds) {
         self.clock = clock
     }
 
     /// The job the current task works on made a step (no effect outside `holdingJob`).
-    func beat() {
+    package func beat() {
         guard let id = Self.currentSlot else { return }
         let now = clock()
         slots.withLock { $0.byID[id]?.lastBeat = now }
@@ -36,7 +36,7 @@ final class Heartbeat: Sendable {
 
     /// A step marker for the current job that works from any thread (blocking work handed to a thread pool
     /// has no task-local job): calling it counts as a step of the job in hand when it was made.
-    func stepper() -> @Sendable () -> Void {
+    package func stepper() -> @Sendable () -> Void {
         guard let id = Self.currentSlot else { return {} }
         return { [self] in
             let now = clock()
@@ -45,7 +45,7 @@ final class Heartbeat: Sendable {
     }
 
     /// Runs `body` as the handling of one job, with a heartbeat of its own.
-    func holdingJob<T>(_ body: () async throws -> T) async rethrows -> T {
+    package func holdingJob<T>(_ body: () async throws -> T) async rethrows -> T {
         let now = clock()
         let id = slots.withLock { state -> UInt64 in
             state.next += 1
@@ -58,7 +58,7 @@ final class Heartbeat: Sendable {
 
     /// Runs `body`, an API call whose wait is bounded by the client's own timeouts and retries; its start
     /// and its end are steps of the current job.
-    func remoteCall<T, E: Error>(_ body: () async throws(E) -> T) async throws(E) -> T {
+    package func remoteCall<T, E: Error>(_ body: () async throws(E) -> T) async throws(E) -> T {
         let id = Self.currentSlot
         let now = clock()
         if let id { slots.withLock { state in state.byID[id]?.callsInFlight += 1; state.byID[id]?.lastBeat = now } }
@@ -70,7 +70,7 @@ final class Heartbeat: Sendable {
     }
 
     /// True when every job in hand waits on the API or made a step within `window` (so also when idle).
-    func isLive(within window: Duration) -> Bool {
+    package func isLive(within window: Duration) -> Bool {
         let parts = window.components
         let windowNanoseconds = parts.seconds * 1_000_000_000 + parts.attoseconds / 1_000_000_000
         let now = clock()

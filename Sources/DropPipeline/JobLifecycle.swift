@@ -1,7 +1,7 @@
 /// Where a job is in its life, saved with its progress (`JobProgress.phase`), so a resumed job continues
 /// from the step it stopped at. The raw values are stored; add a case for a new workflow step and give it its
 /// rows in `JobLifecycle.transition(from:on:)`.
-enum JobPhase: String, Sendable, Codable, CaseIterable {
+package enum JobPhase: String, Sendable, Codable, CaseIterable {
     /// The local checks of the source and its sidecars (nothing is uploaded before they all pass).
     case checking
     /// The checked files are being uploaded (or matched to earlier uploads).
@@ -23,9 +23,9 @@ enum JobPhase: String, Sendable, Codable, CaseIterable {
 ///
 /// `Pipeline` carries out each action, which ends in the next event (or in the job handed back to the queue),
 /// and feeds that event back. Nothing here does I/O; every row is in the transition table tests.
-enum JobLifecycle {
+package enum JobLifecycle {
     /// What happened to a job.
-    enum Event: Equatable, Sendable {
+    package enum Event: Equatable, Sendable {
         /// A worker claimed the job from `queued`: its kind, and whether it was started too often.
         case claimed(kind: JobKind?, overClaimLimit: Bool)
         /// The poller claimed the job from `waiting_video`.
@@ -56,7 +56,7 @@ enum JobLifecycle {
     }
 
     /// What the pipeline does next.
-    enum Action: Equatable, Sendable {
+    package enum Action: Equatable, Sendable {
         /// Fail an entry whose name is not valid UTF-8 (moved to failed/ by its raw bytes).
         case failUnreadableName
         /// Fail the job: it was started too often without finishing.
@@ -88,8 +88,8 @@ enum JobLifecycle {
     }
 
     /// The phase a job enters and the action to carry out.
-    struct Transition: Equatable, Sendable {
-        var phase: JobPhase
-        var action: Action
+    package struct Transition: Equatable, Sendable {
+        package var phase: JobPhase
+        package var action: Action
     }
 }
