@@ -67,6 +67,7 @@ public final class PostgresQueueStore: QueueStore {
     }
 
     /// Runs `body` with a store whose pool runs (and whose schema is up to date) for the scope, then stops it.
+    @discardableResult
     public static func withStore<T: Sendable>(
         configuration: PostgresQueueConfiguration, logger: Logger,
         _ body: @Sendable (PostgresQueueStore) async throws -> T
@@ -134,6 +135,10 @@ public final class PostgresQueueStore: QueueStore {
     func queueError(_ error: any Error) -> QueueError {
         if let error = error as? QueueError { return error }
         if let error = error as? PSQLError { return queueError(error) }
+        if let error = error as? PostgresTransactionError {
+            // The first failure is the one that matters: the body's, else BEGIN's or COMMIT's.
+            if let cause = error.closureError ?? error.beginError ?? error.commitError { return queueError(cause) }
+        }
         if error is OperationTimedOut {
             return .unavailable(location: location, message: "no answer within \(timeout.components.seconds) s")
         }

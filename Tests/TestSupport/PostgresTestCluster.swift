@@ -89,7 +89,7 @@ public final class PostgresTestCluster: Sendable {
     public func start() async throws {
         let settings = [
             "-p \(port)", "-c listen_addresses=127.0.0.1", "-c unix_socket_directories=\(dataDirectory)",
-            "-c fsync=off", "-c synchronous_commit=off", "-c full_page_writes=off", "-c shared_buffers=16MB",
+            "-c fsync=off", "-c full_page_writes=off", "-c shared_buffers=16MB",
             "-c max_connections=60",
         ] + (tls ? ["-c ssl=on", "-c ssl_cert_file=\(directory.file("server.crt"))", "-c ssl_key_file=\(directory.file("server.key"))"] : [])
         let options = settings.joined(separator: " ")
@@ -134,10 +134,17 @@ public final class PostgresTestCluster: Sendable {
         directory.remove()
     }
 
+    /// Runs a PostgreSQL tool (as `runAs` when set) with every descriptor above 2 closed first: the server
+    /// `pg_ctl start` leaves behind must not inherit the descriptor by which Foundation's `Process` learns
+    /// that its child ended, or the start would seem never to finish.
     private func run(_ tool: String, _ arguments: [String]) async throws -> (status: Int32, stdout: String, stderr: String) {
         let path = "\(binaries)/\(tool)"
-        guard let runAs else { return try await runProcess(path, arguments) }
-        return try await runProcess("/sbin/runuser", ["-u", runAs, "--", path] + arguments)
+        let command = (runAs.map { ["/sbin/runuser", "-u", $0, "--"] } ?? []) + [path] + arguments
+        let closeInherited = """
+            for p in /proc/$$/fd/*; do n=${p##*/}; if [ "$n" -gt 2 ]; then eval "exec $n>&-" 2>/dev/null; fi; done
+            exec "$@"
+            """
+        return try await runProcess("/bin/bash", ["-c", closeInherited, "bash"] + command)
     }
 
     private static func check(_ result: (status: Int32, stdout: String, stderr: String), _ what: String) throws {

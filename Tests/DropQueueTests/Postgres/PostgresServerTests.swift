@@ -15,7 +15,8 @@ struct PostgresServerTests {
             }
             // Opening again changes nothing and keeps the jobs.
             try await PostgresQueueStore.withStore(configuration: configuration, logger: quietLogger()) { store in
-                #expect(try await store.counts()[.queued] == 1)
+                let queued = try await store.counts()[.queued]
+                #expect(queued == 1)
             }
             #expect(try await cluster.psql("SELECT string_agg(version::text, ',') FROM schema_migrations", database: database) == "1")
             _ = try await cluster.psql("INSERT INTO schema_migrations (version, name) VALUES (99, 'future')", database: database)
