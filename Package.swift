@@ -146,6 +146,7 @@ let package = Package(
             dependencies: [
                 "SystemSupport",
                 "DropQueue",
+                "DropQueuePostgres",
                 "DropSettings",
                 "DropPipeline",
                 "HeyGenAPI",

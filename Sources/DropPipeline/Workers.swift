@@ -21,7 +21,7 @@ extension Pipeline {
             heartbeat.beat()
             let job: Job?
             do {
-                job = try queue.claim(
+                job = try await queue.claim(
                     owner: owner, states: [.queued], lease: options.lease, leaseNow: leaseClock.now()
                 ).first
             } catch {
@@ -43,7 +43,7 @@ extension Pipeline {
             heartbeat.beat()
             let jobs: [Job]
             do {
-                jobs = try queue.claim(
+                jobs = try await queue.claim(
                     owner: owner, states: [.waitingVideo], lease: options.lease, limit: batch,
                     leaseNow: leaseClock.now())
             } catch {
@@ -93,7 +93,7 @@ extension Pipeline {
                             }
                             let attempt = guardian.reading()
                             do {
-                                if try queue.renewLease(job.id, token: token, lease: lease, now: leaseClock.now()) {
+                                if try await queue.renewLease(job.id, token: token, lease: lease, now: leaseClock.now()) {
                                     guardian.renewed(at: attempt)
                                     continue
                                 }

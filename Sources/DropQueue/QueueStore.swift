@@ -23,6 +23,13 @@ public protocol QueueStore: Sendable {
     /// Where the queue lives, for operators: the SQLite file's path, or the server's URL without a password.
     var location: String { get }
 
+    /// Runs the store's background work (a connection pool) until the task is cancelled; the other calls
+    /// need it running. Stores with none return at once (see the default).
+    func run() async
+
+    /// Makes the store ready (a server's schema brought up to date), once `run` runs.
+    func prepare() async throws(QueueError)
+
     // MARK: Intake
 
     /// Enqueues jobs in one transaction, idempotently per source; outcomes in the order of `jobs`. See

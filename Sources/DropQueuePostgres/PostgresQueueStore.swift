@@ -43,6 +43,11 @@ public final class PostgresQueueStore: QueueStore {
         await client.run()
     }
 
+    /// Brings the schema up to date; see `migrate()`.
+    public func prepare() async throws(QueueError) {
+        try await migrate()
+    }
+
     /// Brings the schema up to date (versioned migrations; hosts starting at once migrate once), on a
     /// connection of its own, so that a server that cannot be reached or refuses the login says why.
     public func migrate() async throws(QueueError) {

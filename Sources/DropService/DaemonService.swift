@@ -20,7 +20,7 @@ public struct DaemonService: Service, CustomStringConvertible {
     let notifier: SystemdNotifier?
     let logger: Logger
     let lock: DaemonLock
-    let queue: JobQueue
+    let queue: any QueueStore
 
     /// A daemon for the given settings; `httpClient` is shared and shut down by the caller.
     ///
@@ -33,7 +33,7 @@ public struct DaemonService: Service, CustomStringConvertible {
         self.logger = logger
         self.lock = try DaemonLock(stateDir: settings.stateDir)
         do {
-            self.queue = try JobQueue(path: settings.databasePath, logger: logger)
+            self.queue = try OperatorQueue.store(settings, logger: logger, create: true)
         } catch {
             lock.release()
             throw error
@@ -46,8 +46,14 @@ public struct DaemonService: Service, CustomStringConvertible {
     /// Runs until graceful shutdown completes; throws a one-line error when it cannot start.
     public func run() async throws {
         defer { lock.release() }
+        try await withRunningQueueStore(queue) { try await runWithQueue() }
+        logger.info("stopped")
+    }
+
+    /// The daemon's work, once the queue runs (a PostgreSQL pool, its schema up to date).
+    private func runWithQueue() async throws {
         let queue = self.queue
-        let recovered = try queue.recoverAbandonedLeases()
+        let recovered = try await queue.recoverAbandonedLeases(ownerPrefix: Self.hostPrefix(), now: Date())
         if recovered > 0 {
             logger.notice("resuming \(recovered) job(s) the previous run left unfinished")
         }
@@ -75,7 +81,7 @@ public struct DaemonService: Service, CustomStringConvertible {
                             logger.info("watching \(inbox)")
                             notifier?.ready()
                         },
-                        onDrop: { drop in intake.accept(drop) })
+                        onDrop: { drop in await intake.accept(drop) })
                 }
             }
             group.addTask {
@@ -104,7 +110,6 @@ public struct DaemonService: Service, CustomStringConvertible {
             }
             try await group.waitForAll()
         }
-        logger.info("stopped")
     }
 
     /// Runs the workers; on graceful shutdown they finish the jobs in hand, cut short when the grace period ends.
@@ -139,8 +144,13 @@ public struct DaemonService: Service, CustomStringConvertible {
 
     /// This process's name on its leases: host, pid and a random part.
     static func ownerName() -> String {
-        let host = ProcessInfo.processInfo.hostName
-        return "\(host):\(getpid()):\(UUID().uuidString.prefix(8))"
+        "\(hostPrefix())\(getpid()):\(UUID().uuidString.prefix(8))"
+    }
+
+    /// The start of the lease owners of this host: at start-up, the leases under it are a previous run's.
+    /// (On a queue shared by several hosts, the others' leases are left to expire.)
+    static func hostPrefix() -> String {
+        "\(ProcessInfo.processInfo.hostName):"
     }
 }
 

@@ -6,7 +6,7 @@ import SystemSupport
 
 /// Tells systemd (`STATUS=`) how the queue stands whenever the counts change, checking every two seconds.
 struct StatusReporter: Sendable {
-    let queue: JobQueue
+    let queue: any QueueStore
     let notifier: SystemdNotifier?
     let logger: Logger
 
@@ -14,7 +14,7 @@ struct StatusReporter: Sendable {
     func run() async {
         var last = ""
         while !Task.isCancelled {
-            if let counts = try? QueueReport.counts(queue, now: Date()) {
+            if let counts = try? await QueueReport.counts(queue, now: Date()) {
                 let line = counts.text
                 if line != last {
                     notifier?.status(line)

@@ -25,6 +25,8 @@ public enum SettingGroup: String, Sendable, CaseIterable {
     case retention
     /// `Settings.Log`: format and level.
     case log
+    /// `Settings.Queue`: where the queue lives (SQLite in the state dir, or a shared PostgreSQL).
+    case queue
     /// The config file itself (`config`): chosen by flag or environment, never by a config file.
     case configFile = "config_file"
 }

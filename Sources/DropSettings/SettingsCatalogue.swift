@@ -132,6 +132,17 @@ public enum SettingsCatalogue {
         "log_level", .log, parser: .logLevel, default: Logger.Level.info,
         valueName: "level", help: "trace, debug, info, notice, warning or error.")
 
+    // MARK: Queue
+
+    /// `queue_url`: no default (the queue is then SQLite in the state dir).
+    public static let queueURL = Setting<String?>(
+        "queue_url", .queue, parser: .queueURL, valueName: "url",
+        help: "postgres://USER@HOST:PORT/DATABASE: a queue shared by several hosts (default SQLite in the state dir).")
+    /// `queue_password_file`: no default (else the systemd credential `heygen-queue-password`).
+    public static let queuePasswordFile = Setting<String?>(
+        "queue_password_file", .queue, parser: .file, valueName: "file",
+        help: "File holding the PostgreSQL queue's password.")
+
     // MARK: Config file
 
     /// `config`: flags and environment only; when neither names one, `/etc/heygen-dropd/config.yaml`
@@ -146,7 +157,7 @@ public enum SettingsCatalogue {
         workers.spec, maxAttempts.spec, settle.spec, logFormat.spec, logLevel.spec, videoConcurrency.spec,
         videoTimeout.spec, orphanSidecarTimeout.spec, assetReuse.spec, shutdownGrace.spec,
         videoPollInitial.spec, videoPollMax.spec, retryBaseDelay.spec, maxRetryAfter.spec,
-        maxBundleFiles.spec, progressRetention.spec, lease.spec, config.spec,
+        maxBundleFiles.spec, progressRetention.spec, lease.spec, queueURL.spec, queuePasswordFile.spec, config.spec,
     ]
 
     /// The settings by config key.

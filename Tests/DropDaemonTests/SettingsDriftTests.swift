@@ -53,6 +53,12 @@ import TestSupport
             Sample(key: "max_bundle_files", text: "9") { s, _ in s.maxBundleFiles = 9 },
             Sample(key: "progress_retention_days", text: "10") { s, _ in s.progressRetention = .seconds(10 * 86_400) },
             Sample(key: "lease_seconds", text: "11") { s, _ in s.lease = .seconds(11) },
+            Sample(key: "queue_url", text: "postgres://dropd@db.test:5433/queue") { s, _ in
+                s.queue.url = "postgres://dropd@db.test:5433/queue"
+            },
+            Sample(key: "queue_password_file", text: dir.file("queue-password")) { s, _ in
+                s.queue.password = QueuePassword("drift-pw", source: "file \(dir.file("queue-password"))")
+            },
             Sample(key: "config", text: configFile) { s, _ in s.configFile = configFile },
         ]
     }
@@ -61,6 +67,7 @@ import TestSupport
     static func prepare(_ dir: TemporaryDirectory) throws {
         try writeFile(dir.file("api-key"), "drift-key\n")
         try writeFile(dir.file("named.yaml"), "# nothing\n")
+        try writeFile(dir.file("queue-password"), "drift-pw\n")
     }
 
     @Test func everyCatalogueEntryHasASampleThatChangesSomething() async throws {
@@ -130,7 +137,7 @@ import TestSupport
     @Test func defaultTextsParseToTheDefaults() async throws {
         let flags = Dictionary(
             uniqueKeysWithValues: SettingsCatalogue.all.compactMap { spec in spec.defaultText.map { (spec.key, $0) } })
-        #expect(flags.count == SettingsCatalogue.all.count - 2)  // all but api_key_file and config
+        #expect(flags.count == SettingsCatalogue.all.count - 4)  // all but api_key_file, queue_url, queue_password_file and config
         #expect(try await loadSettings(flags: flags) == Settings())
     }
 
