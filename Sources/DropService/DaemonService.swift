@@ -53,7 +53,7 @@ public struct DaemonService: Service, CustomStringConvertible {
     /// The daemon's work, once the queue runs (a PostgreSQL pool, its schema up to date).
     private func runWithQueue() async throws {
         let queue = self.queue
-        let recovered = try await queue.recoverAbandonedLeases(ownerPrefix: Self.hostPrefix(), now: Date())
+        let recovered = try await queue.recoverAbandonedLeases(ownerPrefix: Self.ownerPrefix(stateDir: settings.stateDir), now: Date())
         if recovered > 0 {
             logger.notice("resuming \(recovered) job(s) the previous run left unfinished")
         }
@@ -64,7 +64,7 @@ public struct DaemonService: Service, CustomStringConvertible {
             configuration: .init(baseURL: settings.apiBaseURL, apiKey: apiKey.value, userAgent: Version.userAgent),
             httpClient: httpClient, logger: logger)
         let pipeline = Pipeline(
-            options: PipelineOptions(settings), queue: queue, client: client, owner: Self.ownerName(), logger: logger)
+            options: PipelineOptions(settings), queue: queue, client: client, owner: Self.ownerName(stateDir: settings.stateDir), logger: logger)
         let pruner = ProgressPruner(queue: queue, retention: settings.progressRetention, logger: logger)
         let intake = Intake(
             queue: queue, inbox: settings.inbox, orphanSidecarTimeout: settings.orphanSidecarTimeout, logger: logger)
@@ -142,15 +142,21 @@ public struct DaemonService: Service, CustomStringConvertible {
         }
     }
 
-    /// This process's name on its leases: host, pid and a random part.
-    static func ownerName() -> String {
-        "\(hostPrefix())\(getpid()):\(UUID().uuidString.prefix(8))"
+    /// This process's name on its leases: host, state dir, pid and a random part.
+    static func ownerName(stateDir: String) -> String {
+        "\(ownerPrefix(stateDir: stateDir))\(getpid()):\(UUID().uuidString.prefix(8))"
     }
 
-    /// The start of the lease owners of this host: at start-up, the leases under it are a previous run's.
-    /// (On a queue shared by several hosts, the others' leases are left to expire.)
-    static func hostPrefix() -> String {
-        "\(ProcessInfo.processInfo.hostName):"
+    /// The start of the lease owners of this daemon: the host and a short hash of its state dir (one daemon
+    /// per state dir, under its lock). At start-up the leases under it are a previous run's; on a queue
+    /// shared by several daemons, the others' leases are left to expire.
+    static func ownerPrefix(stateDir: String) -> String {
+        var hash: UInt32 = 2_166_136_261  // FNV-1a
+        for byte in stateDir.utf8 {
+            hash ^= UInt32(byte)
+            hash = hash &* 16_777_619
+        }
+        return "\(ProcessInfo.processInfo.hostName):\(String(hash, radix: 16)):"
     }
 }
 
