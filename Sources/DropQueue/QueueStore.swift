@@ -45,6 +45,10 @@ public protocol QueueStore: Sendable {
         owner: String, states: Set<JobState>, lease: Duration, limit: Int, now: Date, leaseNow: Date?
     ) async throws(QueueError) -> [Job]
 
+    /// The earliest time a job in `states` may be claimable (its `nextAttemptAt`, or its lease's end when
+    /// later); nil when no job is in those states. May be in the past.
+    func nextClaimableAt(states: Set<JobState>) async throws(QueueError) -> Date?
+
     /// Extends the lease of the claim holding `token` to `now + lease`; false (nothing changed) when that
     /// claim no longer holds the job.
     func renewLease(_ id: JobID, token: String, lease: Duration, now: Date) async throws(QueueError) -> Bool

@@ -70,6 +70,11 @@ public final class SQLiteQueueStore: QueueStore {
         }
     }
 
+    /// See `QueueStore.nextClaimableAt(states:)`.
+    public func nextClaimableAt(states: Set<JobState>) async throws(QueueError) -> Date? {
+        try await run { q throws(QueueError) in try q.nextClaimableAt(states: states) }
+    }
+
     /// See `QueueStore.renewLease(_:token:lease:now:)`.
     public func renewLease(_ id: JobID, token: String, lease: Duration, now: Date) async throws(QueueError) -> Bool {
         try await run { q throws(QueueError) in try q.renewLease(id, token: token, lease: lease, now: now) }

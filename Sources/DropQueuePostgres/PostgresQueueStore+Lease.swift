@@ -86,6 +86,22 @@ extension PostgresQueueStore {
         return claimed.sorted { ($0.nextAttemptAt, $0.id) < ($1.nextAttemptAt, $1.id) }
     }
 
+    /// See `QueueStore.nextClaimableAt(states:)`.
+    public func nextClaimableAt(states: Set<JobState>) async throws(QueueError) -> Date? {
+        let wanted = JobState.allCases.filter { states.contains($0) && $0.isActive }.map(\.rawValue)
+        guard !wanted.isEmpty else { return nil }
+        let rows = try await rows(
+            """
+            SELECT MIN(GREATEST(next_attempt_at, COALESCE(lease_expires_at, 0))) AS due FROM jobs
+            WHERE \(unescaped: Self.active) AND state = ANY(\(wanted))
+            """)
+        do {
+            return try rows.first?.makeRandomAccess()["due"].decode(Double?.self).map(Date.init(timeIntervalSince1970:))
+        } catch {
+            throw queueError(error)
+        }
+    }
+
     /// See `QueueStore.renewLease(_:token:lease:now:)`: the heartbeat of a claim.
     public func renewLease(_ id: JobID, token: String, lease: Duration, now: Date) async throws(QueueError) -> Bool {
         let expires = now.unixSeconds + lease.seconds

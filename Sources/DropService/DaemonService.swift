@@ -63,11 +63,18 @@ public struct DaemonService: Service, CustomStringConvertible {
         let client = HeyGenClient(
             configuration: .init(baseURL: settings.apiBaseURL, apiKey: apiKey.value, userAgent: Version.userAgent),
             httpClient: httpClient, logger: logger)
+        var options = PipelineOptions(settings)
+        if settings.queue.url != nil {
+            // Other hosts add work this process hears nothing of: look at the shared queue now and then.
+            options.idleRecheck = .seconds(1)
+        }
         let pipeline = Pipeline(
-            options: PipelineOptions(settings), queue: queue, client: client, owner: Self.ownerName(stateDir: settings.stateDir), logger: logger)
+            options: options, queue: queue, client: client, owner: Self.ownerName(stateDir: settings.stateDir),
+            logger: logger)
         let pruner = ProgressPruner(queue: queue, retention: settings.progressRetention, logger: logger)
         let intake = Intake(
-            queue: queue, inbox: settings.inbox, orphanSidecarTimeout: settings.orphanSidecarTimeout, logger: logger)
+            queue: queue, inbox: settings.inbox, orphanSidecarTimeout: settings.orphanSidecarTimeout,
+            bell: pipeline.bell, logger: logger)
         let watcher = InboxWatcher(directory: settings.inbox, settle: settings.settle, logger: logger)
         let notifier = self.notifier
         let logger = self.logger
@@ -89,7 +96,7 @@ public struct DaemonService: Service, CustomStringConvertible {
             }
             group.addTask {
                 await cancelWhenGracefulShutdown {
-                    await StatusReporter(queue: queue, notifier: notifier, logger: logger).run()
+                    await StatusReporter(queue: queue, notifier: notifier, bell: pipeline.bell, logger: logger).run()
                 }
             }
             group.addTask {
@@ -138,6 +145,7 @@ public struct DaemonService: Service, CustomStringConvertible {
         } onGracefulShutdown: {
             logger.info("shutting down: finishing the jobs in hand, taking no new ones")
             draining.set()
+            pipeline.bell.ring()  // idle workers wake, see the flag and end
             notifier?.stopping()
         }
     }
