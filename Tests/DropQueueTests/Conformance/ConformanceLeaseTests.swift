@@ -115,4 +115,19 @@ struct ConformanceLeaseTests {
             #expect(try await store.counts(now: at(3))[.succeeded] == 2)
         }
     }
+
+    @Test("the next claimable time counts due times and the ends of leases", arguments: QueueBackend.allCases)
+    func nextClaimable(backend: QueueBackend) async throws {
+        try await backend.withStore { store in
+            #expect(try await store.nextClaimableAt(states: [.queued]) == nil)
+            _ = try await store.enqueue(newJob("a"), now: t0)
+            _ = try await store.enqueue(newJob("b", notBefore: at(100)), now: t0)
+            #expect(try await store.nextClaimableAt(states: [.queued]) == t0)
+            #expect(try await store.claimAt(at(1)).count == 1)
+            // a is leased until 61, b due at 100.
+            #expect(try await store.nextClaimableAt(states: [.queued]) == at(61))
+            #expect(try await store.nextClaimableAt(states: [.waitingVideo]) == nil)
+            #expect(try await store.nextClaimableAt(states: [.succeeded]) == nil)
+        }
+    }
 }
