@@ -3,7 +3,7 @@ import Foundation
 import TestSupport
 import Testing
 
-@testable import DropDemo
+import HeyGenAPI
 
 /// Two daemons (as two hosts would run them) on one PostgreSQL queue and one shared inbox, with the real
 /// binary against the simulator: each drop is worked once, a killed daemon's jobs are finished by the other
