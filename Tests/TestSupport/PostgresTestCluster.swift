@@ -90,7 +90,7 @@ public final class PostgresTestCluster: Sendable {
         let settings = [
             "-p \(port)", "-c listen_addresses=127.0.0.1", "-c unix_socket_directories=\(dataDirectory)",
             "-c fsync=off", "-c full_page_writes=off", "-c shared_buffers=16MB",
-            "-c max_connections=60",
+            "-c max_connections=400",
         ] + (tls ? ["-c ssl=on", "-c ssl_cert_file=\(directory.file("server.crt"))", "-c ssl_key_file=\(directory.file("server.key"))"] : [])
         let options = settings.joined(separator: " ")
         try await Self.check(
