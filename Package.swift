@@ -9,7 +9,7 @@ let package = Package(
         .library(
             name: "HeyGenDrop",
             targets: [
-                "DropQueue", "HeyGenAPI", "HeyGenSimulator", "InboxWatcher", "DropMetrics", "DropHTTP",
+                "DropQueue", "DropQueuePostgres", "HeyGenAPI", "HeyGenSimulator", "InboxWatcher", "DropMetrics", "DropHTTP",
                 "DropLogging", "DropSettings", "DropPipeline", "DropService", "DropOperator",
             ]
         ),
@@ -28,6 +28,7 @@ let package = Package(
         .package(url: "https://github.com/hummingbird-project/hummingbird.git", from: "2.28.0"),
         .package(url: "https://github.com/apple/swift-metrics.git", from: "2.13.0"),
         .package(url: "https://github.com/swift-server/swift-prometheus.git", from: "2.4.1"),
+        .package(url: "https://github.com/vapor/postgres-nio.git", from: "1.33.0"),
         .package(url: "https://github.com/vapor/multipart-kit.git", from: "4.7.0"),
     ],
     targets: [
@@ -43,13 +44,24 @@ let package = Package(
         .target(name: "CSystemCalls"),
         // Small helpers every module shares: units of a Duration, the text of an errno.
         .target(name: "SystemSupport"),
-        // The durable job queue and the asset table, on SQLite.
+        // The durable job queue and the asset table: the `QueueStore` protocol and its SQLite backend.
         .target(
             name: "DropQueue",
             dependencies: [
                 "SystemSupport",
                 "CSQLite",
                 .product(name: "Logging", package: "swift-log"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+            ]
+        ),
+        // The queue and the asset table on PostgreSQL, shared by several hosts.
+        .target(
+            name: "DropQueuePostgres",
+            dependencies: [
+                "DropQueue",
+                "SystemSupport",
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "PostgresNIO", package: "postgres-nio"),
             ]
         ),
         // The HeyGen API: types, client, errors, retry policy, media type detection.
@@ -171,6 +183,7 @@ let package = Package(
                 "CSystemCalls",
                 "DropHTTP",
                 "DropQueue",
+                "DropQueuePostgres",
                 "DropSettings",
                 "DropPipeline",
                 "HeyGenAPI",
@@ -260,7 +273,8 @@ let package = Package(
         .testTarget(
             name: "DropQueueTests",
             dependencies: [
-                "DropQueue", "TestSupport", "queue-crash-helper", .product(name: "Logging", package: "swift-log"),
+                "DropQueue", "DropQueuePostgres", "TestSupport", "queue-crash-helper",
+                .product(name: "Logging", package: "swift-log"),
             ]
         ),
         .testTarget(

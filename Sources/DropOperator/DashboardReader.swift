@@ -9,15 +9,15 @@ import NIOPosix
 /// runs them.
 ///
 /// Bounded however large the queue: the counts come from the counts table, and each list reads at most
-/// `listLimit` jobs. Reads the database on the calling thread (callers in a server put it on a thread pool).
+/// `listLimit` jobs. The queue store keeps its blocking work off the cooperative pool.
 public struct DashboardReader: Sendable {
-    package let queue: JobQueue
+    package let queue: any QueueStore
     let transfers: LiveTransfers?
     let profile: String
     let listLimit: Int
 
     /// A reader of `queue`; `transfers` are the pipeline's, nil in another process.
-    public init(queue: JobQueue, transfers: LiveTransfers?, profile: String = "default", listLimit: Int = 20) {
+    public init(queue: any QueueStore, transfers: LiveTransfers?, profile: String = "default", listLimit: Int = 20) {
         self.queue = queue
         self.transfers = transfers
         self.profile = profile
@@ -28,26 +28,20 @@ public struct DashboardReader: Sendable {
     public static let states = JobState.allCases.map(\.rawValue)
 
     /// The snapshot now. Throws `QueueError` when the queue does not answer.
-    public func read(now: Date = Date()) throws -> DashboardSnapshot {
-        let counts = try queue.counts(now: now)
-        let oldest = try queue.oldestWaiting()
+    public func read(now: Date = Date()) async throws -> DashboardSnapshot {
+        let counts = try await queue.counts(now: now)
+        let oldest = try await queue.oldestWaiting()
         // Jobs in hand are at most the workers; jobs waiting for their video at most the video slots.
-        let working = try queue.jobsInHand(now: now, limit: listLimit)
-        let waiting = try queue.jobs(state: .waitingVideo, limit: listLimit)
+        let working = try await queue.jobsInHand(now: now, limit: listLimit)
+        let waiting = try await queue.jobs(state: .waitingVideo, limit: listLimit)
         let inFlight = (working + waiting).prefix(listLimit).map(inFlightJob)
-        let results = try queue.jobs(state: .succeeded, limit: listLimit).map(result)
-        let errors = try queue.recentFailures(limit: listLimit).map(error)
+        let results = try await queue.jobs(state: .succeeded, limit: listLimit).map(result)
+        let errors = try await queue.recentFailures(limit: listLimit).map(error)
         return DashboardSnapshot(
             generatedAt: now,
             counts: JobState.allCases.map { StateCount(profile: profile, state: $0.rawValue, count: counts[$0]) },
             oldestQueuedAgeSeconds: oldest.map { max(0, now.timeIntervalSince($0.createdAt)) },
             inFlight: Array(inFlight), results: results, errors: errors)
-    }
-
-    /// `read()` on NIO's thread pool (SQLite blocks; the cooperative pool is not for that).
-    public func readOnThreadPool() async throws -> DashboardSnapshot {
-        let reader = self
-        return try await NIOThreadPool.singleton.runIfActive { try reader.read() }
     }
 
     private func inFlightJob(_ job: Job) -> InFlightJob {

@@ -37,8 +37,8 @@ public struct JobListing: Sendable, Equatable {
     }
 
     /// Reads up to `limit` jobs of `state` (nil: any state), newest first.
-    public static func read(queue: JobQueue, state: JobState?, limit: Int, now: Date = Date()) throws -> JobListing {
-        JobListing(jobs: try queue.jobs(state: state, limit: limit), state: state, takenAt: now)
+    public static func read(queue: any QueueStore, state: JobState?, limit: Int, now: Date = Date()) async throws -> JobListing {
+        JobListing(jobs: try await queue.jobs(state: state, limit: limit), state: state, takenAt: now)
     }
 
     /// A table with a header line: id, state, stage, kind, attempts, updated, name and last error.

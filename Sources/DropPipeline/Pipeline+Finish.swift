@@ -15,13 +15,13 @@ extension Pipeline {
         let name = run.job.sourceName
         guard FileIO.kind("\(options.inbox)/\(name)") != nil else {
             // It moved with its file, or was taken away: nothing to report.
-            try queue.delete(run.job.id)
+            try await queue.delete(run.job.id)
             return try enter(&run, .removed)
         }
         let target = DropRules.sidecarTarget(of: name)?.target ?? name
-        let targetActive = try queue.activeJob(sourceName: target) != nil
+        let targetActive = try await queue.activeJob(sourceName: target) != nil
         if targetActive || FileIO.exists("\(options.inbox)/\(target)") {
-            try release(&run, to: .queued, after: options.orphanSidecarTimeout, stage: .waitingFile)
+            try await release(&run, to: .queued, after: options.orphanSidecarTimeout, stage: .waitingFile)
             return try enter(&run, .putBack)
         }
         let minutes = max(1, Int((options.orphanSidecarTimeout.seconds / 60).rounded()))
@@ -65,7 +65,7 @@ extension Pipeline {
             createdAt: run.job.createdAt,
             finishedAt: Date())
         run.progress.finish = .init(result: result, moves: moves)
-        try save(&run, stage: .finishing)
+        try await save(&run, stage: .finishing)
     }
 
     /// Writes the decided result, moves the sources, and closes the job (phase `finished`). Safe to repeat
@@ -88,7 +88,7 @@ extension Pipeline {
                 main: run.job.sourceName, identity: main.identity, companions: companions, inbox: options.inbox, to: folder)
             if plan.result.source.movedTo != nil { plan.result.source.movedTo = plan.moves[0].to }
             run.progress.finish = plan
-            try save(&run, stage: .finishing)
+            try await save(&run, stage: .finishing)
         }
         guard let leftInPlace else {
             throw FileIOError("cannot move the sources of \(run.job.sourceName): their destination names keep being taken")
@@ -98,14 +98,14 @@ extension Pipeline {
             // Replaced or changed after the decision: it stays in the inbox, and the result says so.
             plan.result.source.movedTo = nil
             run.progress.finish = plan
-            try save(&run, stage: .finishing)
+            try await save(&run, stage: .finishing)
             try writer.write(plan.result)
         }
         // Sidecars that moved with their file no longer wait to be reported as orphans.
         for move in plan.moves.dropFirst() where !leftInPlace.contains(move.from) {
             let name = (move.from as NSString).lastPathComponent
-            if let waiting = try queue.activeJob(sourceName: name), waiting.jobKind == .sidecar {
-                try queue.delete(waiting.id)
+            if let waiting = try await queue.activeJob(sourceName: name), waiting.jobKind == .sidecar {
+                try await queue.delete(waiting.id)
             }
         }
         let state: JobState = plan.result.status == .succeeded ? .succeeded : .failed
@@ -114,7 +114,7 @@ extension Pipeline {
         var closed = run
         _ = try enter(&closed, .completed)
         heartbeat.beat()
-        try queue.finish(
+        try await queue.finish(
             run.job.id, token: run.token, as: state, stage: nil, progress: closed.progressRecord(), attempts: run.attempts,
             lastError: plan.result.error.map { "\($0.code.rawValue): \($0.message)" })
         run.progress.phase = closed.progress.phase

@@ -30,7 +30,7 @@ extension Pipeline {
                         + "moved to failed/ as \(targetName)"),
                 attempts: run.attempts, createdAt: run.job.createdAt, finishedAt: Date())
             run.progress.finish = .init(result: result, moves: [target])
-            try save(&run, stage: .finishing)
+            try await save(&run, stage: .finishing)
         }
         guard var plan = run.progress.finish, let move = plan.moves.first else { return }
         let targetName = (move.to as NSString).lastPathComponent
@@ -42,7 +42,7 @@ extension Pipeline {
         }
         try writer.write(plan.result)
         heartbeat.beat()
-        try queue.finish(
+        try await queue.finish(
             run.job.id, token: run.token, as: .failed, stage: nil, progress: run.progress.encoded(),
             attempts: run.attempts, lastError: plan.result.error.map { "\($0.code.rawValue): \($0.message)" })
         run.logger(logger).warning(

@@ -32,18 +32,18 @@ extension Pipeline {
         }
         run.progress.checked = true
         let next = try enter(&run, .checksPassed)
-        try save(&run, stage: .uploading)
+        try await save(&run, stage: .uploading)
         return next
     }
 
     /// Starts the job's checks over (what was uploaded stays known by its SHA-256 for reuse).
-    func recheck(_ run: inout JobRun) throws {
+    func recheck(_ run: inout JobRun) async throws {
         run.logger(logger).notice("changed since it was checked; checking it again")
         run.progress.checked = false
         run.progress.files = []
         run.openFile = nil
         run.bundle = nil
-        try release(&run, to: .queued, after: .seconds(1), stage: .uploading)
+        try await release(&run, to: .queued, after: .seconds(1), stage: .uploading)
     }
 
     /// Uploads every file not uploaded yet, then makes sure the sources are still the ones checked: replaced,
@@ -65,13 +65,13 @@ extension Pipeline {
         let file = run.progress.files[index]
         guard let inspected = file.inspected else { return }
         let notOlderThan = Date().addingTimeInterval(-options.reuseWindow.seconds)
-        if let known = try queue.asset(sha256: inspected.sha256, notOlderThan: notOlderThan) {
+        if let known = try await queue.asset(sha256: inspected.sha256, notOlderThan: notOlderThan) {
             run.progress.files[index].assetID = known.assetID
             run.progress.files[index].url = known.url
             run.progress.files[index].mimeType = known.mimeType
             run.progress.files[index].reused = true
             run.logger(logger).info("reused earlier upload", metadata: ["file": "\(file.name)", "asset": "\(known.assetID)"])
-            try saveUploadProgress(&run)
+            try await saveUploadProgress(&run)
             return
         }
         guard let identity = inspected.identity else { throw SourceChanged() }
@@ -116,7 +116,7 @@ extension Pipeline {
                 "\(file.name) changed while it was uploaded; the asset is not used", metadata: ["asset": "\(asset.assetID)"])
             throw SourceChanged()
         }
-        try queue.recordAsset(
+        try await queue.recordAsset(
             AssetRecord(
                 sha256: inspected.sha256, assetID: asset.assetID, url: asset.url, mimeType: asset.mimeType,
                 sizeBytes: asset.sizeBytes, uploadedAt: Date()))
@@ -124,20 +124,20 @@ extension Pipeline {
         run.progress.files[index].url = asset.url
         run.progress.files[index].mimeType = asset.mimeType
         logger.info("uploaded", metadata: ["file": "\(file.name)", "asset": "\(asset.assetID)"])
-        try saveUploadProgress(&run)
+        try await saveUploadProgress(&run)
     }
 
     /// Saves what the uploads learned at most once a second, so a bundle's saves do not grow with the square
     /// of its size; the steps after the uploads save it all. What is uploaded but not saved yet is found
     /// again after a crash: the asset table knows it by its SHA-256, and a repeated upload carries the same
     /// idempotency key.
-    private func saveUploadProgress(_ run: inout JobRun) throws {
+    private func saveUploadProgress(_ run: inout JobRun) async throws {
         let now = ContinuousClock.now
         if let last = run.lastUploadSave, last.duration(to: now) < .seconds(1) {
             heartbeat.beat()
             return
         }
         run.lastUploadSave = now
-        try save(&run, stage: .uploading)
+        try await save(&run, stage: .uploading)
     }
 }

@@ -91,7 +91,7 @@ extension Pipeline {
         run.progress.pollDelaySeconds = min(delay * 1.5, options.videoPollMax.seconds)
         // A Retry-After (at most 30 days, as the client reads it) is honoured by polling no sooner.
         let wait = max(Duration.seconds(delay), serverWait ?? .zero)
-        try release(&run, to: .waitingVideo, after: wait, stage: .waitingVideo)
+        try await release(&run, to: .waitingVideo, after: wait, stage: .waitingVideo)
         return try enter(&run, .putBack)
     }
 

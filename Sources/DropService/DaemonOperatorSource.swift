@@ -1,26 +1,26 @@
 import DropHTTP
 import DropOperator
 import DropQueue
-import NIOPosix
+import Foundation
 import DropPipeline
 import Synchronization
 
 /// What the daemon's HTTP endpoint shows: the dashboard snapshot from the queue and the live transfers, read
-/// on NIO's thread pool (SQLite blocks), and its health: the queue answers and the inbox is watched.
+/// through the queue store, and its health: the queue answers and the inbox is watched.
 struct DaemonOperatorSource: OperatorSource {
     let reader: DashboardReader
     let inbox: String
     let watching: WatchingFlag
 
     func snapshot() async throws -> DashboardSnapshot {
-        try await reader.readOnThreadPool()
+        try await reader.read()
     }
 
     func healthProblems() async -> [String] {
         var problems: [String] = []
         let queue = reader.queue
         do {
-            _ = try await NIOThreadPool.singleton.runIfActive { try queue.counts() }
+            _ = try await queue.counts(now: Date())
         } catch {
             problems.append("queue not answering: \(error)")
         }

@@ -22,7 +22,7 @@ public struct DaemonService: Service, CustomStringConvertible {
     let notifier: SystemdNotifier?
     let logger: Logger
     let lock: DaemonLock
-    let queue: JobQueue
+    let queue: any QueueStore
     /// The uploads in flight, shown by the HTTP endpoint.
     let transfers = LiveTransfers()
     /// Set once the inbox is watched (for `/healthz`).
@@ -39,7 +39,7 @@ public struct DaemonService: Service, CustomStringConvertible {
         self.logger = logger
         self.lock = try DaemonLock(stateDir: settings.stateDir)
         do {
-            self.queue = try JobQueue(path: settings.databasePath, logger: logger)
+            self.queue = try OperatorQueue.store(settings, logger: logger, create: true)
         } catch {
             lock.release()
             throw error
@@ -65,8 +65,14 @@ public struct DaemonService: Service, CustomStringConvertible {
     /// Runs until graceful shutdown completes; throws a one-line error when it cannot start.
     public func run() async throws {
         defer { lock.release() }
+        try await withRunningQueueStore(queue) { try await runWithQueue() }
+        logger.info("stopped")
+    }
+
+    /// The daemon's work, once the queue runs (a PostgreSQL pool, its schema up to date).
+    private func runWithQueue() async throws {
         let queue = self.queue
-        let recovered = try queue.recoverAbandonedLeases()
+        let recovered = try await queue.recoverAbandonedLeases(ownerPrefix: Self.ownerPrefix(stateDir: settings.stateDir), now: Date())
         if recovered > 0 {
             logger.notice("resuming \(recovered) job(s) the previous run left unfinished")
         }
@@ -76,8 +82,13 @@ public struct DaemonService: Service, CustomStringConvertible {
         let client = HeyGenClient(
             configuration: .init(baseURL: settings.apiBaseURL, apiKey: apiKey.value, userAgent: Version.userAgent),
             httpClient: httpClient, logger: logger)
+        var options = PipelineOptions(settings)
+        if settings.queue.url != nil {
+            // Other hosts add work this process hears nothing of: look at the shared queue now and then.
+            options.idleRecheck = .seconds(1)
+        }
         let pipeline = Pipeline(
-            options: PipelineOptions(settings), queue: queue, client: client, owner: Self.ownerName(),
+            options: options, queue: queue, client: client, owner: Self.ownerName(stateDir: settings.stateDir),
             transfers: transfers, logger: logger)
         let pruner = ProgressPruner(queue: queue, retention: settings.progressRetention, logger: logger)
         let intake = Intake(
@@ -100,7 +111,7 @@ public struct DaemonService: Service, CustomStringConvertible {
                             logger.info("watching \(inbox)")
                             notifier?.ready()
                         },
-                        onDrop: { drop in intake.accept(drop) })
+                        onDrop: { drop in await intake.accept(drop) })
                 }
             }
             group.addTask {
@@ -129,7 +140,6 @@ public struct DaemonService: Service, CustomStringConvertible {
             }
             try await group.waitForAll()
         }
-        logger.info("stopped")
     }
 
     /// Runs the workers; on graceful shutdown they finish the jobs in hand, cut short when the grace period ends.
@@ -163,10 +173,21 @@ public struct DaemonService: Service, CustomStringConvertible {
         }
     }
 
-    /// This process's name on its leases: host, pid and a random part.
-    static func ownerName() -> String {
-        let host = ProcessInfo.processInfo.hostName
-        return "\(host):\(getpid()):\(UUID().uuidString.prefix(8))"
+    /// This process's name on its leases: host, state dir, pid and a random part.
+    static func ownerName(stateDir: String) -> String {
+        "\(ownerPrefix(stateDir: stateDir))\(getpid()):\(UUID().uuidString.prefix(8))"
+    }
+
+    /// The start of the lease owners of this daemon: the host and a short hash of its state dir (one daemon
+    /// per state dir, under its lock). At start-up the leases under it are a previous run's; on a queue
+    /// shared by several daemons, the others' leases are left to expire.
+    static func ownerPrefix(stateDir: String) -> String {
+        var hash: UInt32 = 2_166_136_261  // FNV-1a
+        for byte in stateDir.utf8 {
+            hash ^= UInt32(byte)
+            hash = hash &* 16_777_619
+        }
+        return "\(ProcessInfo.processInfo.hostName):\(String(hash, radix: 16)):"
     }
 }
 

@@ -27,6 +27,8 @@ public enum SettingGroup: String, Sendable, CaseIterable {
     case log
     /// `Settings.Operations`: the HTTP endpoint, the free disk `check` wants.
     case operations
+    /// `Settings.Queue`: where the queue lives (SQLite in the state dir, or a shared PostgreSQL).
+    case queue
     /// The config file itself (`config`): chosen by flag or environment, never by a config file.
     case configFile = "config_file"
 }

@@ -31,6 +31,8 @@ public struct Settings: Sendable, Equatable {
     public var log = Log()
     /// The HTTP endpoint and `check`'s disk threshold.
     public var operations = Operations()
+    /// Where the queue lives.
+    public var queue = Queue()
     /// The config file actually read (absolute path), or nil when none was.
     public var configFile: String?
 

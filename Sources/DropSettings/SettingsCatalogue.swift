@@ -152,6 +152,17 @@ public enum SettingsCatalogue {
         "min_free_disk_mb", .operations, parser: .integer(in: 0...100_000_000), default: 1024,
         valueName: "mb", help: "`check` fails under this much free space in the outbox or state dir, warns under twice it.")
 
+    // MARK: Queue
+
+    /// `queue_url`: no default (the queue is then SQLite in the state dir).
+    public static let queueURL = Setting<String?>(
+        "queue_url", .queue, parser: .queueURL, valueName: "url",
+        help: "postgres://USER@HOST:PORT/DATABASE: a queue shared by several hosts (default SQLite in the state dir).")
+    /// `queue_password_file`: no default (else the systemd credential `heygen-queue-password`).
+    public static let queuePasswordFile = Setting<String?>(
+        "queue_password_file", .queue, parser: .file, valueName: "file",
+        help: "File holding the PostgreSQL queue's password.")
+
     // MARK: Config file
 
     /// `config`: flags and environment only; when neither names one, `/etc/heygen-dropd/config.yaml`
@@ -167,7 +178,7 @@ public enum SettingsCatalogue {
         videoTimeout.spec, orphanSidecarTimeout.spec, assetReuse.spec, shutdownGrace.spec,
         videoPollInitial.spec, videoPollMax.spec, retryBaseDelay.spec, maxRetryAfter.spec,
         maxBundleFiles.spec, progressRetention.spec, lease.spec, watch.spec, pollInterval.spec,
-        httpListen.spec, minFreeDisk.spec, config.spec,
+        httpListen.spec, minFreeDisk.spec, queueURL.spec, queuePasswordFile.spec, config.spec,
     ]
 
     /// The settings by config key.

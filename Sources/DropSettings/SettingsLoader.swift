@@ -66,6 +66,7 @@ public enum SettingsLoader {
         settings.log = try Settings.Log(reader: reader.scoped(to: .log))
         settings.operations = try Settings.Operations(reader: reader.scoped(to: .operations))
         settings.api = try Settings.API(reader: reader.scoped(to: .api), environment: environment)
+        settings.queue = try Settings.Queue(reader: reader.scoped(to: .queue), environment: environment)
         settings.configFile = configFile
         return settings
     }

@@ -25,9 +25,14 @@ struct RetryCommand: AsyncParsableCommand {
     func run() async throws {
         try await reportingFailure {
             let ids = try parsedIDs()
-            let (settings, queue) = try await OperatorCommand.openQueue(settingsOptions)
-            let retry = FailedJobRetry(queue: queue, settings: settings)
-            let reports = allFailed ? try retry.retryAllFailed() : try ids.map { try retry.retry($0) }
+            let allFailed = self.allFailed
+            let reports = try await OperatorCommand.withQueue(settingsOptions) { settings, queue in
+                let retry = FailedJobRetry(queue: queue, settings: settings)
+                if allFailed { return try await retry.retryAllFailed() }
+                var reports: [FailedJobRetry.Report] = []
+                for id in ids { reports.append(try await retry.retry(id)) }
+                return reports
+            }
             if reports.isEmpty {
                 OperatorCommand.print("no failed jobs")
             }

@@ -37,6 +37,13 @@ struct SettingsOptions: ParsableArguments {
     @Option(name: SettingsCatalogue.workers.spec.optionName, help: SettingsCatalogue.workers.spec.optionHelp)
     var workers: String?
 
+    @Option(name: SettingsCatalogue.queueURL.spec.optionName, help: SettingsCatalogue.queueURL.spec.optionHelp)
+    var queueURL: String?
+
+    @Option(
+        name: SettingsCatalogue.queuePasswordFile.spec.optionName, help: SettingsCatalogue.queuePasswordFile.spec.optionHelp)
+    var queuePasswordFile: String?
+
     @Option(name: SettingsCatalogue.maxAttempts.spec.optionName, help: SettingsCatalogue.maxAttempts.spec.optionHelp)
     var maxAttempts: String?
 
@@ -124,6 +131,8 @@ struct SettingsOptions: ParsableArguments {
             (SettingsCatalogue.lease.spec, \.leaseSeconds),
             (SettingsCatalogue.httpListen.spec, \.httpListen),
             (SettingsCatalogue.minFreeDisk.spec, \.minFreeDiskMb),
+            (SettingsCatalogue.queueURL.spec, \.queueURL),
+            (SettingsCatalogue.queuePasswordFile.spec, \.queuePasswordFile),
         ]
     }
 

@@ -17,7 +17,7 @@ enum StatusWatch {
     static let plainInterval = Duration.seconds(5)
 
     /// Runs until SIGINT or SIGTERM.
-    static func run(settings: Settings, queue: JobQueue) async throws {
+    static func run(settings: Settings, queue: any QueueStore) async throws {
         let reader = DashboardReader(queue: queue, transfers: nil)
         let terminal = isatty(STDOUT_FILENO) == 1
         let signals = await UnixSignalsSequence(trapping: .sigint, .sigterm)
@@ -29,7 +29,7 @@ enum StatusWatch {
             }
             group.addTask {
                 while true {
-                    let snapshot = try await reader.readOnThreadPool()
+                    let snapshot = try await reader.read()
                     let daemon = WatchScreen.daemonLabel(stateDir: settings.stateDir)
                     if terminal {
                         let lines = WatchScreen.lines(snapshot, width: terminalWidth(), daemon: daemon)

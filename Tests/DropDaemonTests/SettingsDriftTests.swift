@@ -57,6 +57,12 @@ import TestSupport
             Sample(key: "lease_seconds", text: "11") { s, _ in s.lease = .seconds(11) },
             Sample(key: "http_listen", text: "127.0.0.1:9464") { s, _ in s.httpListen = "127.0.0.1:9464" },
             Sample(key: "min_free_disk_mb", text: "7") { s, _ in s.minFreeDiskBytes = 7_000_000 },
+            Sample(key: "queue_url", text: "postgres://dropd@db.test:5433/queue") { s, _ in
+                s.queue.url = "postgres://dropd@db.test:5433/queue"
+            },
+            Sample(key: "queue_password_file", text: dir.file("queue-password")) { s, _ in
+                s.queue.password = QueuePassword("drift-pw", source: "file \(dir.file("queue-password"))")
+            },
             Sample(key: "config", text: configFile) { s, _ in s.configFile = configFile },
         ]
     }
@@ -65,6 +71,7 @@ import TestSupport
     static func prepare(_ dir: TemporaryDirectory) throws {
         try writeFile(dir.file("api-key"), "drift-key\n")
         try writeFile(dir.file("named.yaml"), "# nothing\n")
+        try writeFile(dir.file("queue-password"), "drift-pw\n")
     }
 
     @Test func everyCatalogueEntryHasASampleThatChangesSomething() async throws {
@@ -134,7 +141,7 @@ import TestSupport
     @Test func defaultTextsParseToTheDefaults() async throws {
         let flags = Dictionary(
             uniqueKeysWithValues: SettingsCatalogue.all.compactMap { spec in spec.defaultText.map { (spec.key, $0) } })
-        #expect(flags.count == SettingsCatalogue.all.count - 3)  // all but api_key_file, http_listen and config
+        #expect(flags.count == SettingsCatalogue.all.count - 5)  // all but api_key_file, http_listen, queue_url, queue_password_file and config
         #expect(try await loadSettings(flags: flags) == Settings())
     }
 
@@ -164,3 +171,4 @@ import TestSupport
         #expect(Set(SettingsCatalogue.all.map(\.group)) == Set(SettingGroup.allCases))
     }
 }
+

@@ -22,6 +22,7 @@ import Testing
             "--max-bundle-files", "16", "--progress-retention-days", "14", "--lease-seconds", "15",
             "--watch", "poll", "--poll-interval-ms", "17",
             "--http-listen", "127.0.0.1:9464", "--min-free-disk-mb", "17",
+            "--queue-url", "postgres://u@db/q", "--queue-password-file", "/p",
         ])
         let values = run.settingsOptions.flagValues(with: run.watcherOptions)
         #expect(values == [
@@ -35,6 +36,7 @@ import Testing
             "max_bundle_files": "16", "progress_retention_days": "14", "lease_seconds": "15",
             "watch": "poll", "poll_interval_ms": "17",
             "http_listen": "127.0.0.1:9464", "min_free_disk_mb": "17",
+            "queue_url": "postgres://u@db/q", "queue_password_file": "/p",
         ])
         // Every flag key is one the loader knows.
         #expect(Set(values.keys) == Set(SettingsCatalogue.all.map(\.key)))
