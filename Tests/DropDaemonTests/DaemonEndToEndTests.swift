@@ -133,6 +133,7 @@ struct DaemonEndToEndTests {
     @Test("too large, empty, fifo, symlink and awkward names")
     func awkwardInputs() async throws {
         try await DaemonHarness.with { h in
+            h.environment["HEYGEN_DROPD_MAX_FILE_BYTES"] = "\(MediaType.maxUploadBytes)"
             let daemon = try await h.startDaemon()
             try h.drop("huge.mp4", SampleMedia.bytes(.mp4, size: 33 * 1024 * 1024))
             try h.drop("exact.mp4", SampleMedia.bytes(.mp4, size: Int(MediaType.maxUploadBytes)))
