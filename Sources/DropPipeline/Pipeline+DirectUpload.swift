@@ -2,6 +2,7 @@ import DropQueue
 import Foundation
 import HeyGenAPI
 import Logging
+import SystemSupport
 
 /// The direct upload of a file larger than `directUploadAboveBytes`: begin (in `uploading`), then the phases
 /// `sending_direct` (`PUT` to storage), `completing_direct` (complete) and `awaiting_asset` (polled until
@@ -114,7 +115,7 @@ extension Pipeline {
         } catch let error as HeyGenError where error.category == .rejected {
             // Storage refuses bytes that differ from the SHA-256 given at begin: written in place meanwhile?
             run.attempts += counter.value
-            if try await !sourceUnchanged(&run) { throw SourceChanged() }
+            if !(try await sourceUnchanged(&run)) { throw SourceChanged() }
             throw error
         } catch {
             run.attempts += counter.value
