@@ -35,7 +35,8 @@ package struct DirectUploadProgress: Sendable, Codable, Equatable {
     }
 
     /// Whether the URL can still be used at `now`, with `margin` to spare (a URL without an expiry always can).
-    package func urlValid(at now: Date, margin: TimeInterval = 5) -> Bool {
+    /// Storage checks the expiry when a request arrives, so a `PUT` begun just before it is still taken.
+    package func urlValid(at now: Date, margin: TimeInterval = 1) -> Bool {
         guard let expiresAt else { return true }
         return now.addingTimeInterval(margin) < expiresAt
     }

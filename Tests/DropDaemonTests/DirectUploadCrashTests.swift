@@ -54,6 +54,36 @@ struct DirectUploadCrashTests {
             #expect(stats.directPutBytes == Int64(bytes.count))
             #expect(stats.directUploadsCompleted == 1)
             #expect(h.list(h.archive) == ["during.mp4"])
+            #expect(!second.logText.contains("direct upload begun"), "the saved URL was used again")
+            #expect(second.logText.contains("direct upload sent"))
+            #expect(try await second.stop() == 0)
+        }
+    }
+
+    @Test("killed while its PUT is failing, restarted after the URL expired: begun again, then succeeds")
+    func urlExpiredWhileDown() async throws {
+        var faults = SimulatorFaults()
+        faults.directUpload.putErrors = 1_000_000
+        faults.directUpload.urlExpiresInSeconds = 3
+        try await DaemonHarness.with(faults: faults) { h in
+            try h.drop("stale.mp4", SampleMedia.bytes(.mp4, size: 300_000, seed: 74))
+            let first = try await Self.start(h)
+            _ = try await eventually("the PUT is being retried") { h.simulator.stats.directPuts >= 1 ? true : nil }
+            try await Self.kill9(first)
+            #expect(h.simulator.stats.directUploadsBegun == 1)
+            try await Task.sleep(for: .milliseconds(3500))
+            h.simulator.updateFaults {
+                $0.directUpload.putErrors = 0
+                $0.directUpload.urlExpiresInSeconds = 3600
+            }
+
+            let second = try await Self.start(h)
+            let result = try #require(try await h.waitForResults(["stale.mp4"])["stale.mp4"])
+            #expect(result.status == "succeeded")
+            let stats = h.simulator.stats
+            #expect(stats.directUploadsBegun == 2)
+            #expect(stats.directPutsAccepted == 1)
+            #expect(second.logText.contains("beginning it again"))
             #expect(try await second.stop() == 0)
         }
     }
@@ -78,6 +108,7 @@ struct DirectUploadCrashTests {
             #expect(stats.directPutsByAsset.values.allSatisfy { $0 == 1 })
             #expect(stats.directUploadsCompleted == 1)
             #expect(result.assets.first?["asset_id"]?.string == stats.directPutsByAsset.keys.first)
+            #expect(!second.logText.contains("direct upload sent"), "no second PUT")
             #expect(try await second.stop() == 0)
         }
     }
@@ -102,6 +133,7 @@ struct DirectUploadCrashTests {
             #expect(stats.directPuts == 1)
             #expect(stats.directUploadsCompleted == 1)
             #expect((stats.requests["GET /v3/assets/statuses"] ?? 0) >= 4)
+            #expect(!second.logText.contains("direct upload begun") && !second.logText.contains("direct upload sent"))
             #expect(try await second.stop() == 0)
         }
     }
