@@ -69,6 +69,31 @@ struct DirectUploadEndToEndTests {
         }
     }
 
+    @Test("a large file replaced while its PUT is retried is checked again; the result describes the new bytes")
+    func replacedDuringPut() async throws {
+        var faults = SimulatorFaults()
+        faults.directUpload.putErrors = 1_000_000
+        try await DaemonHarness.with(faults: faults) { h in
+            h.environment["HEYGEN_DROPD_DIRECT_UPLOAD_ABOVE_BYTES"] = "\(Self.threshold)"
+            h.environment["HEYGEN_DROPD_MAX_ATTEMPTS"] = "1000"
+            let daemon = try await h.startDaemon()
+            try h.drop("swap.mp4", SampleMedia.bytes(.mp4, size: 300_000, seed: 81))
+            _ = try await eventually("the PUT is being retried") { h.simulator.stats.directPuts >= 1 ? true : nil }
+            let replacement = SampleMedia.bytes(.mp4, size: 350_000, seed: 82)
+            try h.drop("swap.mp4", replacement)
+            h.simulator.updateFaults { $0.directUpload.putErrors = 0 }
+            let result = try #require(try await h.waitForResults(["swap.mp4"])["swap.mp4"])
+            #expect(result.status == "succeeded")
+            #expect(result.assets.first?["size_bytes"]?.number == 350_000)
+            #expect(result.assets.first?["upload"]?.string == "direct")
+            let archived = try Data(contentsOf: URL(fileURLWithPath: "\(h.archive)/swap.mp4"))
+            #expect(archived == replacement)
+            #expect(h.simulator.stats.directUploadsBegun == 2)
+            #expect(daemon.logText.contains("checking it again"))
+            #expect(try await daemon.stop() == 0)
+        }
+    }
+
     @Test("an upload URL refused as expired is begun again, then succeeds")
     func expiredURLBeginsAgain() async throws {
         var faults = SimulatorFaults()
