@@ -26,6 +26,7 @@ let package = Package(
         .package(url: "https://github.com/swift-server/async-http-client.git", from: "1.37.0"),
         .package(url: "https://github.com/swift-server/swift-service-lifecycle.git", from: "2.8.0"),
         .package(url: "https://github.com/hummingbird-project/hummingbird.git", from: "2.28.0"),
+        .package(url: "https://github.com/vapor/multipart-kit.git", from: "4.7.0"),
     ],
     targets: [
         // libsqlite3, used directly through its C API.
@@ -34,6 +35,8 @@ let package = Package(
             pkgConfig: "sqlite3",
             providers: [.apt(["libsqlite3-dev"])]
         ),
+        // statfs(2), which Glibc's module does not export: the inbox watcher judges the inbox's file system.
+        .systemLibrary(name: "CStatfs"),
         // Small helpers every module shares: units of a Duration, the text of an errno.
         .target(name: "SystemSupport"),
         // The durable job queue and the asset table, on SQLite.
@@ -67,13 +70,16 @@ let package = Package(
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Logging", package: "swift-log"),
+                .product(name: "MultipartKit", package: "multipart-kit"),
                 .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
             ]
         ),
-        // inotify on the inbox, the start-up scan and the folder rules.
+        // inotify or polling on the inbox, the start-up scan and the folder rules.
         .target(
             name: "InboxWatcher",
             dependencies: [
+                "CStatfs",
                 "SystemSupport",
                 .product(name: "Logging", package: "swift-log"),
             ]
@@ -91,6 +97,7 @@ let package = Package(
                 "SystemSupport",
                 "DropLogging",
                 "HeyGenAPI",
+                "InboxWatcher",
                 .product(name: "Configuration", package: "swift-configuration"),
                 .product(name: "Logging", package: "swift-log"),
             ]
@@ -174,10 +181,10 @@ let package = Package(
             ]
         ),
 
-        // Test support: temp folders, the JSON Schema check, finding the built binaries.
+        // Test support: temp folders, files and digests, waiting, quiet loggers, the JSON Schema check, processes, built binaries.
         .target(
             name: "TestSupport",
-            dependencies: [.product(name: "Logging", package: "swift-log")],
+            dependencies: [.product(name: "Crypto", package: "swift-crypto"), .product(name: "Logging", package: "swift-log")],
             path: "Tests/TestSupport"
         ),
         // A child process for the queue's crash test: claims jobs, then waits to be killed.
@@ -186,11 +193,17 @@ let package = Package(
             dependencies: ["DropQueue", .product(name: "Logging", package: "swift-log")],
             path: "Tests/QueueCrashHelper"
         ),
-        // Benchmarks: `swift run -c release queue-benchmark`, `upload-benchmark`, `daemon-benchmark MODE`.
+        // Benchmarks: `swift run -c release queue-benchmark`, `upload-benchmark`, `daemon-benchmark MODE`,
+        // `poll-benchmark`.
         .executableTarget(
             name: "queue-benchmark",
             dependencies: ["DropQueue", .product(name: "Logging", package: "swift-log")],
             path: "Benchmarks/QueueBenchmark"
+        ),
+        .executableTarget(
+            name: "poll-benchmark",
+            dependencies: ["InboxWatcher", .product(name: "Logging", package: "swift-log")],
+            path: "Benchmarks/PollBenchmark"
         ),
         .executableTarget(
             name: "upload-benchmark",
@@ -218,7 +231,7 @@ let package = Package(
         .testTarget(
             name: "HeyGenAPITests",
             dependencies: [
-                "HeyGenAPI", "HeyGenSimulator", "TestSupport", "upload-benchmark",
+                "HeyGenAPI", "HeyGenSimulator", "SystemSupport", "TestSupport", "upload-benchmark",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "Logging", package: "swift-log"),

@@ -1,5 +1,6 @@
 import DropLogging
 import Logging
+import InboxWatcher
 
 // Each group is built from a reader scoped to its `SettingGroup`, reading only its own entries of
 // `SettingsCatalogue`; `init()` gives the catalogue's defaults.
@@ -93,11 +94,15 @@ extension Settings {
         }
     }
 
-    /// How drops are taken in (`settle_ms`, `orphan_sidecar_timeout_minutes`, `max_bundle_files`,
-    /// `max_file_bytes`, `direct_upload_above_bytes`).
+    /// How drops are taken in (`settle_ms`, `watch`, `poll_interval_ms`, `orphan_sidecar_timeout_minutes`,
+    /// `max_bundle_files`, `max_file_bytes`, `direct_upload_above_bytes`).
     public struct Intake: Sendable, Equatable {
         /// How long a new drop is left alone for its sidecar to arrive.
         public var settle = SettingsCatalogue.settle.defaultValue
+        /// How the inbox is watched: inotify, polling, or (`auto`) as its file system needs.
+        public var watch = SettingsCatalogue.watch.defaultValue
+        /// When polling, the time between two listings of the inbox.
+        public var pollInterval = SettingsCatalogue.pollInterval.defaultValue
         /// How long a sidecar waits for its file before it fails as `orphan_sidecar`.
         public var orphanSidecarTimeout = SettingsCatalogue.orphanSidecarTimeout.defaultValue
         /// The most files a bundle may hold; a bigger one fails as `rejected` before any upload.
@@ -107,13 +112,15 @@ extension Settings {
         /// Files larger than this many bytes are uploaded directly to storage, not by `POST /v3/assets`.
         public var directUploadAboveBytes = SettingsCatalogue.directUploadAbove.defaultValue
 
-        /// 1000 ms settle window, 10 min orphan sidecar timeout, 1000 files per bundle, files up to 5 GiB,
-        /// direct uploads above 32 MB.
+        /// 1000 ms settle window, watch mode auto polling every 2000 ms, 10 min orphan sidecar timeout,
+        /// 1000 files per bundle, files up to 5 GiB, direct uploads above 32 MB.
         public init() {}
 
         /// The intake settings `reader` (scoped to `intake`) finds, defaults for the rest.
         init(reader: SettingsReader) throws(SettingsError) {
             settle = try reader.value(SettingsCatalogue.settle)
+            watch = try reader.value(SettingsCatalogue.watch)
+            pollInterval = try reader.value(SettingsCatalogue.pollInterval)
             orphanSidecarTimeout = try reader.value(SettingsCatalogue.orphanSidecarTimeout)
             maxBundleFiles = try reader.value(SettingsCatalogue.maxBundleFiles)
             maxFileBytes = try reader.value(SettingsCatalogue.maxFileBytes)

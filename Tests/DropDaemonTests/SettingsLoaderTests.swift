@@ -30,10 +30,6 @@ func settingsError(_ body: () async throws -> Settings) async throws -> Settings
     }
 }
 
-func writeFile(_ path: String, _ text: String) throws {
-    try Data(text.utf8).write(to: URL(fileURLWithPath: path))
-}
-
 @Suite(.timeLimit(.minutes(5))) struct SettingsLoaderTests {
     @Test func defaultsWithoutAnySource() async throws {
         let settings = try await loadSettings()
@@ -230,6 +226,10 @@ func writeFile(_ path: String, _ text: String) throws {
               message: "invalid setting max_attempts=0 (from HEYGEN_DROPD_MAX_ATTEMPTS): must be a whole number ≥ 1"),
         .init(flags: ["settle_ms": "-1"], key: "settle_ms",
               message: "invalid setting settle_ms=-1 (from --settle-ms): must be a whole number from 0 to 3600000"),
+        .init(flags: ["watch": "fanotify"], key: "watch",
+              message: "invalid setting watch=fanotify (from --watch): must be auto, inotify or poll"),
+        .init(environment: ["HEYGEN_DROPD_POLL_INTERVAL_MS": "5"], key: "poll_interval_ms",
+              message: "invalid setting poll_interval_ms=5 (from HEYGEN_DROPD_POLL_INTERVAL_MS): must be a whole number from 10 to 600000"),
         .init(environment: ["HEYGEN_API_BASE_URL": "ftp://example.com"], key: "api_base_url",
               message: "invalid setting api_base_url=ftp://example.com (from HEYGEN_API_BASE_URL): must be an http:// or https:// URL, like https://api.heygen.com"),
         .init(flags: ["api_base_url": "not a url"], key: "api_base_url",

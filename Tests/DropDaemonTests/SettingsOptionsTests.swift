@@ -21,6 +21,7 @@ import Testing
             "--outbox", "/o", "--archive", "/a", "--failed", "/f",
             "--max-bundle-files", "16", "--progress-retention-days", "14", "--lease-seconds", "15",
             "--max-file-bytes", "17", "--direct-upload-above-bytes", "18",
+            "--watch", "poll", "--poll-interval-ms", "17",
         ])
         #expect(options.flagValues() == [
             "inbox": "/i", "outbox": "/o", "archive": "/a", "failed": "/f", "state_dir": "/s",
@@ -32,6 +33,7 @@ import Testing
             "max_retry_after_seconds": "13",
             "max_bundle_files": "16", "progress_retention_days": "14", "lease_seconds": "15",
             "max_file_bytes": "17", "direct_upload_above_bytes": "18",
+            "watch": "poll", "poll_interval_ms": "17",
         ])
         // Every flag key is one the loader knows.
         #expect(Set(options.flagValues().keys) == Set(SettingsCatalogue.all.map(\.key)))
