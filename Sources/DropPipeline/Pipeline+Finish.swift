@@ -51,7 +51,7 @@ extension Pipeline {
                 JobResult.Asset(
                     name: $0.name, sha256: $0.inspected?.sha256, sizeBytes: $0.inspected?.sizeBytes,
                     mimeType: $0.mimeType ?? $0.inspected?.mediaType.mimeType, assetID: $0.assetID, url: $0.url,
-                    reused: $0.reused)
+                    reused: $0.reused, upload: $0.upload?.rawValue ?? ($0.reused ? "reused" : nil))
             },
             videoAgent: run.progress.video.map { spec in
                 let state = run.progress.videoState

@@ -13,11 +13,11 @@ extension Pipeline {
     func check(_ run: inout JobRun) async throws -> JobLifecycle.Action {
         let inbox = try await inboxFolder(&run)
         let (name, isBundle, logger) = (run.job.sourceName, run.job.jobKind == .bundle, run.logger(self.logger))
-        let (maxBundleFiles, onStep) = (options.maxBundleFiles, heartbeat.stepper())
+        let (maxBundleFiles, maxFileBytes, onStep) = (options.maxBundleFiles, options.maxFileBytes, heartbeat.stepper())
         let outcome = try await BlockingIO.run {
             SourceCheck.run(
                 name: name, isBundle: isBundle, inbox: inbox, maxVideoFiles: Self.maxVideoFiles,
-                maxBundleFiles: maxBundleFiles, logger: logger, onStep: onStep)
+                maxBundleFiles: maxBundleFiles, maxFileBytes: maxFileBytes, logger: logger, onStep: onStep)
         }
         // The entries examined now are the ones that move with the job; any arriving later gets its own job.
         run.progress.checkedIdentity = outcome.main?.identity
@@ -48,10 +48,13 @@ extension Pipeline {
 
     /// Uploads every file not uploaded yet, then makes sure the sources are still the ones checked: replaced,
     /// written or swapped since while they were uploaded, the job takes what is there now (`SourceChanged`).
-    /// Ends in `uploadsDone`.
+    /// Ends in `uploadsDone`, or in `directBegun` when a file larger than `directUploadAboveBytes` is next (its
+    /// steps are phases of their own; once its asset is ready the uploads go on here).
     func uploadAll(_ run: inout JobRun) async throws -> JobLifecycle.Action {
         for index in run.progress.files.indices where run.progress.files[index].assetID == nil {
-            try await upload(&run, index)
+            if try await upload(&run, index) {
+                return try await beginDirect(&run, index)
+            }
         }
         // Once a Video Agent session exists the job keeps what it uploaded; a newer version is left for a job of its own.
         if run.progress.sessionID == nil {
@@ -61,19 +64,23 @@ extension Pipeline {
         return try enter(&run, .uploadsDone(wantsVideo: run.progress.video != nil))
     }
 
-    private func upload(_ run: inout JobRun, _ index: Int) async throws {
+    /// Uploads file `index` by `POST /v3/assets`, or reuses an earlier upload of its bytes; returns true, having
+    /// done neither, when it goes up by the direct flow instead.
+    private func upload(_ run: inout JobRun, _ index: Int) async throws -> Bool {
         let file = run.progress.files[index]
-        guard let inspected = file.inspected else { return }
+        guard let inspected = file.inspected else { return false }
         let notOlderThan = Date().addingTimeInterval(-options.reuseWindow.seconds)
         if let known = try await queue.asset(sha256: inspected.sha256, notOlderThan: notOlderThan) {
             run.progress.files[index].assetID = known.assetID
             run.progress.files[index].url = known.url
             run.progress.files[index].mimeType = known.mimeType
             run.progress.files[index].reused = true
+            run.progress.files[index].upload = .reused
             run.logger(logger).info("reused earlier upload", metadata: ["file": "\(file.name)", "asset": "\(known.assetID)"])
             try await saveUploadProgress(&run)
-            return
+            return false
         }
+        if inspected.sizeBytes > options.directUploadAboveBytes { return true }
         guard let identity = inspected.identity else { throw SourceChanged() }
         // The name must still lead to the checked entry, unchanged; the bytes come from its descriptor.
         let entry = try await openForUpload(&run, index)
@@ -123,15 +130,17 @@ extension Pipeline {
         run.progress.files[index].assetID = asset.assetID
         run.progress.files[index].url = asset.url
         run.progress.files[index].mimeType = asset.mimeType
+        run.progress.files[index].upload = .multipart
         logger.info("uploaded", metadata: ["file": "\(file.name)", "asset": "\(asset.assetID)"])
         try await saveUploadProgress(&run)
+        return false
     }
 
     /// Saves what the uploads learned at most once a second, so a bundle's saves do not grow with the square
     /// of its size; the steps after the uploads save it all. What is uploaded but not saved yet is found
     /// again after a crash: the asset table knows it by its SHA-256, and a repeated upload carries the same
     /// idempotency key.
-    private func saveUploadProgress(_ run: inout JobRun) async throws {
+    func saveUploadProgress(_ run: inout JobRun) async throws {
         let now = ContinuousClock.now
         if let last = run.lastUploadSave, last.duration(to: now) < .seconds(1) {
             heartbeat.beat()

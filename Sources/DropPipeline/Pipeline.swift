@@ -117,12 +117,13 @@ package final class Pipeline: Sendable {
     /// source, a local problem, an API failure) into events here, in one place.
     private func step(_ action: JobLifecycle.Action, _ run: inout JobRun) async throws -> JobLifecycle.Action {
         switch action {
-        case .check, .upload, .createVideo:
+        case .check, .upload, .createVideo, .putDirect, .completeDirect, .awaitAsset:
             do {
                 switch action {
                 case .check: return try await check(&run)
                 case .upload: return try await uploadAll(&run)
-                default: return try await createVideo(&run)
+                case .createVideo: return try await createVideo(&run)
+                default: return try await directStep(action, &run)
                 }
             } catch is SourceChanged {
                 return try enter(&run, .sourceChanged)

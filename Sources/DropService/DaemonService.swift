@@ -205,6 +205,8 @@ extension PipelineOptions {
         videoPollInitial = settings.videoPollInitial
         videoPollMax = settings.videoPollMax
         maxBundleFiles = settings.maxBundleFiles
+        maxFileBytes = Int64(settings.maxFileBytes)
+        directUploadAboveBytes = Int64(settings.directUploadAboveBytes)
         lease = settings.lease
     }
 }

@@ -17,7 +17,7 @@ public enum SettingGroup: String, Sendable, CaseIterable {
     case retries
     /// `Settings.Video`: concurrency, timeout, polling.
     case video
-    /// `Settings.Intake`: the settle window, orphan sidecars, bundle size.
+    /// `Settings.Intake`: the settle window, orphan sidecars, bundle size, file size, the direct upload threshold.
     case intake
     /// `Settings.Work`: workers, leases, shutdown grace.
     case work

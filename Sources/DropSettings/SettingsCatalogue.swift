@@ -105,6 +105,14 @@ public enum SettingsCatalogue {
     public static let maxBundleFiles = Setting<Int>(
         "max_bundle_files", .intake, parser: .integer(in: 1...1_000_000), default: 1000,
         valueName: "n", help: "A bundle with more files fails as rejected before any upload.")
+    /// `max_file_bytes`: the largest file taken (the API's own `max_bytes` wins when lower).
+    public static let maxFileBytes = Setting<Int>(
+        "max_file_bytes", .intake, parser: .integer(in: 1...), default: 5_368_709_120,
+        valueName: "bytes", help: "A larger file fails as too_large before any upload.")
+    /// `direct_upload_above_bytes`: larger files go straight to storage (at most the API's 32 MB multipart limit).
+    public static let directUploadAbove = Setting<Int>(
+        "direct_upload_above_bytes", .intake, parser: .integer(in: 0...33_554_432), default: 33_554_432,
+        valueName: "bytes", help: "Larger files are uploaded directly to storage instead of by POST /v3/assets.")
 
     // MARK: Work
 
@@ -177,7 +185,7 @@ public enum SettingsCatalogue {
         workers.spec, maxAttempts.spec, settle.spec, logFormat.spec, logLevel.spec, videoConcurrency.spec,
         videoTimeout.spec, orphanSidecarTimeout.spec, assetReuse.spec, shutdownGrace.spec,
         videoPollInitial.spec, videoPollMax.spec, retryBaseDelay.spec, maxRetryAfter.spec,
-        maxBundleFiles.spec, progressRetention.spec, lease.spec, watch.spec, pollInterval.spec,
+        maxBundleFiles.spec, maxFileBytes.spec, directUploadAbove.spec, progressRetention.spec, lease.spec, watch.spec, pollInterval.spec,
         httpListen.spec, minFreeDisk.spec, queueURL.spec, queuePasswordFile.spec, config.spec,
     ]
 

@@ -95,6 +95,12 @@ struct SettingsOptions: ParsableArguments {
     @Option(name: SettingsCatalogue.maxBundleFiles.spec.optionName, help: SettingsCatalogue.maxBundleFiles.spec.optionHelp)
     var maxBundleFiles: String?
 
+    @Option(name: SettingsCatalogue.maxFileBytes.spec.optionName, help: SettingsCatalogue.maxFileBytes.spec.optionHelp)
+    var maxFileBytes: String?
+
+    @Option(name: SettingsCatalogue.directUploadAbove.spec.optionName, help: SettingsCatalogue.directUploadAbove.spec.optionHelp)
+    var directUploadAboveBytes: String?
+
     @Option(name: SettingsCatalogue.progressRetention.spec.optionName, help: SettingsCatalogue.progressRetention.spec.optionHelp)
     var progressRetentionDays: String?
 
@@ -127,6 +133,8 @@ struct SettingsOptions: ParsableArguments {
             (SettingsCatalogue.retryBaseDelay.spec, \.retryBaseDelayMs),
             (SettingsCatalogue.maxRetryAfter.spec, \.maxRetryAfterSeconds),
             (SettingsCatalogue.maxBundleFiles.spec, \.maxBundleFiles),
+            (SettingsCatalogue.maxFileBytes.spec, \.maxFileBytes),
+            (SettingsCatalogue.directUploadAbove.spec, \.directUploadAboveBytes),
             (SettingsCatalogue.progressRetention.spec, \.progressRetentionDays),
             (SettingsCatalogue.lease.spec, \.leaseSeconds),
             (SettingsCatalogue.httpListen.spec, \.httpListen),

@@ -53,6 +53,8 @@ import TestSupport
             Sample(key: "retry_base_delay_ms", text: "14") { s, _ in s.retryBaseDelay = .milliseconds(14) },
             Sample(key: "max_retry_after_seconds", text: "15") { s, _ in s.maxRetryAfter = .seconds(15) },
             Sample(key: "max_bundle_files", text: "9") { s, _ in s.maxBundleFiles = 9 },
+            Sample(key: "max_file_bytes", text: "1000000") { s, _ in s.maxFileBytes = 1_000_000 },
+            Sample(key: "direct_upload_above_bytes", text: "4096") { s, _ in s.directUploadAboveBytes = 4096 },
             Sample(key: "progress_retention_days", text: "10") { s, _ in s.progressRetention = .seconds(10 * 86_400) },
             Sample(key: "lease_seconds", text: "11") { s, _ in s.lease = .seconds(11) },
             Sample(key: "http_listen", text: "127.0.0.1:9464") { s, _ in s.httpListen = "127.0.0.1:9464" },
