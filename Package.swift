@@ -9,7 +9,7 @@ let package = Package(
         .library(
             name: "HeyGenDrop",
             targets: [
-                "DropQueue", "HeyGenAPI", "HeyGenSimulator", "InboxWatcher",
+                "DropQueue", "DropQueuePostgres", "HeyGenAPI", "HeyGenSimulator", "InboxWatcher", "DropMetrics", "DropHTTP",
                 "DropLogging", "DropSettings", "DropPipeline", "DropService", "DropOperator",
             ]
         ),
@@ -26,6 +26,9 @@ let package = Package(
         .package(url: "https://github.com/swift-server/async-http-client.git", from: "1.37.0"),
         .package(url: "https://github.com/swift-server/swift-service-lifecycle.git", from: "2.8.0"),
         .package(url: "https://github.com/hummingbird-project/hummingbird.git", from: "2.28.0"),
+        .package(url: "https://github.com/apple/swift-metrics.git", from: "2.13.0"),
+        .package(url: "https://github.com/swift-server/swift-prometheus.git", from: "2.4.1"),
+        .package(url: "https://github.com/vapor/postgres-nio.git", from: "1.33.0"),
         .package(url: "https://github.com/vapor/multipart-kit.git", from: "4.7.0"),
     ],
     targets: [
@@ -37,15 +40,28 @@ let package = Package(
         ),
         // statfs(2), which Glibc's module does not export: the inbox watcher judges the inbox's file system.
         .systemLibrary(name: "CStatfs"),
+        // System calls Glibc's module leaves out (getxattr, for the inbox's default ACL).
+        .target(name: "CSystemCalls"),
         // Small helpers every module shares: units of a Duration, the text of an errno.
         .target(name: "SystemSupport"),
-        // The durable job queue and the asset table, on SQLite.
+        // The durable job queue and the asset table: the `QueueStore` protocol and its SQLite backend.
         .target(
             name: "DropQueue",
             dependencies: [
                 "SystemSupport",
                 "CSQLite",
                 .product(name: "Logging", package: "swift-log"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+            ]
+        ),
+        // The queue and the asset table on PostgreSQL, shared by several hosts.
+        .target(
+            name: "DropQueuePostgres",
+            dependencies: [
+                "DropQueue",
+                "SystemSupport",
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "PostgresNIO", package: "postgres-nio"),
             ]
         ),
         // The HeyGen API: types, client, errors, retry policy, media type detection.
@@ -53,6 +69,7 @@ let package = Package(
             name: "HeyGenAPI",
             dependencies: [
                 "SystemSupport",
+                "DropMetrics",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "Logging", package: "swift-log"),
@@ -81,7 +98,27 @@ let package = Package(
             dependencies: [
                 "CStatfs",
                 "SystemSupport",
+                "DropMetrics",
                 .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
+        // The series the daemon records (names, labels, buckets), through swift-metrics.
+        .target(
+            name: "DropMetrics",
+            dependencies: [
+                .product(name: "CoreMetrics", package: "swift-metrics"),
+            ]
+        ),
+        // The operator's HTTP endpoint: /metrics, /healthz, /api/jobs and the dashboard page.
+        .target(
+            name: "DropHTTP",
+            dependencies: [
+                "DropMetrics",
+                "SystemSupport",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "Prometheus", package: "swift-prometheus"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ]
         ),
         // Log lines: the text and JSON formats and their handlers.
@@ -108,6 +145,7 @@ let package = Package(
             name: "DropPipeline",
             dependencies: [
                 "SystemSupport",
+                "DropMetrics",
                 "DropQueue",
                 "DropSettings",
                 "HeyGenAPI",
@@ -123,6 +161,7 @@ let package = Package(
             name: "DropService",
             dependencies: [
                 "SystemSupport",
+                "DropHTTP",
                 "DropOperator",
                 "DropQueue",
                 "DropSettings",
@@ -131,6 +170,7 @@ let package = Package(
                 "InboxWatcher",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "Logging", package: "swift-log"),
+                .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ]
         ),
@@ -140,17 +180,22 @@ let package = Package(
             name: "DropOperator",
             dependencies: [
                 "SystemSupport",
+                "CSystemCalls",
+                "DropHTTP",
                 "DropQueue",
+                "DropQueuePostgres",
                 "DropSettings",
                 "DropPipeline",
                 "HeyGenAPI",
                 .product(name: "Logging", package: "swift-log"),
+                .product(name: "NIOPosix", package: "swift-nio"),
             ]
         ),
         // The first run with no key: the simulator, a daemon on ./demo, sample drops, a feed of results.
         .target(
             name: "DropDemo",
             dependencies: [
+                "DropHTTP",
                 "DropOperator",
                 "DropSettings",
                 "DropPipeline",
@@ -166,6 +211,7 @@ let package = Package(
         .executableTarget(
             name: "heygen-dropd",
             dependencies: [
+                "DropHTTP",
                 "DropLogging",
                 "DropSettings",
                 "DropPipeline",
@@ -176,8 +222,10 @@ let package = Package(
                 "HeyGenSimulator",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "CoreMetrics", package: "swift-metrics"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "UnixSignals", package: "swift-service-lifecycle"),
             ]
         ),
 
@@ -225,7 +273,8 @@ let package = Package(
         .testTarget(
             name: "DropQueueTests",
             dependencies: [
-                "DropQueue", "TestSupport", "queue-crash-helper", .product(name: "Logging", package: "swift-log"),
+                "DropQueue", "DropQueuePostgres", "TestSupport", "queue-crash-helper",
+                .product(name: "Logging", package: "swift-log"),
             ]
         ),
         .testTarget(
@@ -242,11 +291,25 @@ let package = Package(
             dependencies: ["InboxWatcher", "TestSupport", .product(name: "Logging", package: "swift-log")]
         ),
         .testTarget(
+            name: "DropHTTPTests",
+            dependencies: [
+                "DropHTTP", "DropMetrics", "SystemSupport", "TestSupport",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "Metrics", package: "swift-metrics"),
+                .product(name: "Prometheus", package: "swift-prometheus"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ]
+        ),
+        .testTarget(
             name: "DropDaemonTests",
             dependencies: [
                 "DropLogging", "DropSettings", "DropPipeline", "DropService", "DropOperator", "DropDemo",
                 "DropQueue", "TestSupport", "heygen-dropd",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "NIOCore", package: "swift-nio"),
             ]
         ),
     ],

@@ -11,6 +11,7 @@ import NIOCore
 //   upload-benchmark [--files N] [--concurrency N] [--size BYTES]
 //   upload-benchmark --one-upload FILE --base-url URL [--api-key KEY]   (prints size_bytes= or http_status=)
 //   upload-benchmark --one-direct-upload FILE [--base-url URL] [--api-key KEY]
+//   upload-benchmark --daemon-vs-curl BYTES [--daemon PATH] [--work DIR]
 
 /// The command line as `--name value` pairs.
 struct Options {
@@ -179,6 +180,11 @@ do {
     if let file = options.values["one-upload"] {
         guard let baseURL = options.values["base-url"] else { throw BenchmarkError("--one-upload needs --base-url URL") }
         try await oneUpload(path: file, baseURL: baseURL, apiKey: options.values["api-key"] ?? "benchmark-key")
+    } else if options.values["daemon-vs-curl"] != nil {
+        let sibling = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent().appendingPathComponent("heygen-dropd").path
+        try await daemonVersusCurl(
+            size: Int64(try options.int("daemon-vs-curl", default: 1 << 30)), daemonPath: options.values["daemon"] ?? sibling,
+            workRoot: options.values["work"] ?? FileManager.default.temporaryDirectory.path)
     } else if let file = options.values["one-direct-upload"] {
         try await oneDirectUpload(path: file, baseURL: options.values["base-url"], apiKey: options.values["api-key"] ?? "benchmark-key")
     } else {

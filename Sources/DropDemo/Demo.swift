@@ -3,10 +3,12 @@ import DropPipeline
 import DropService
 import DropSettings
 import AsyncHTTPClient
+import DropHTTP
 import Foundation
 import HeyGenSimulator
 import Logging
 import ServiceLifecycle
+import SystemSupport
 
 /// `heygen-dropd demo`: a first run with no API key and no setup.
 ///
@@ -33,6 +35,7 @@ public struct Demo: Sendable {
             "failed": "\(root)/failed", "state_dir": "\(root)/state",
             "settle_ms": "300", "video_poll_initial_ms": "500", "video_poll_max_ms": "1000",
             "retry_base_delay_ms": "200", "log_level": "notice", "shutdown_grace_seconds": "5",
+            "http_listen": "127.0.0.1:0",
         ]
         values.merge(flags) { _, given in given }
         values["api_key_file"] = nil
@@ -66,14 +69,19 @@ public struct Demo: Sendable {
 
     /// Runs the simulator, the daemon and the result feed until SIGINT or SIGTERM, then returns.
     /// `output` receives the banner and one line per result. `httpClient` is shut down by the caller.
-    public func run(httpClient: HTTPClient, logger: Logger, output: @escaping @Sendable (String) -> Void) async throws {
+    /// The dashboard and `/metrics` are served on the settings' `http_listen` (a free loopback port unless
+    /// given), printing `series` (the caller bootstraps `MetricsSystem` with its factory, if at all).
+    public func run(
+        httpClient: HTTPClient, logger: Logger, metrics: MetricsRegistry = MetricsRegistry(),
+        output: @escaping @Sendable (String) -> Void
+    ) async throws {
         var simulatorLogger = logger
         simulatorLogger[metadataKey: "component"] = "simulator"
         let simulator = SimulatorService(
             simulator: HeyGenSimulator(host: "127.0.0.1", port: 0, logger: simulatorLogger))
         let feed = ResultFeed(outbox: settings.outbox, output: output)
         let daemon = DemoDaemon(
-            demo: self, simulator: simulator, httpClient: httpClient, logger: logger, output: output)
+            demo: self, simulator: simulator, httpClient: httpClient, logger: logger, metrics: metrics, output: output)
         // Shut down in reverse: the daemon first (its uploads still reach the simulator), then the feed
         // (which takes a last look), then the simulator.
         let group = ServiceGroup(
@@ -106,6 +114,7 @@ private struct DemoDaemon: Service {
     let simulator: SimulatorService
     let httpClient: HTTPClient
     let logger: Logger
+    let metrics: MetricsRegistry
     let output: @Sendable (String) -> Void
 
     func run() async throws {
@@ -120,6 +129,20 @@ private struct DemoDaemon: Service {
         settings.apiBaseURL = baseURL
         let dropped = try DemoSamples.drop(into: settings.inbox, staging: "\(demo.root)/.staging")
         output(demo.banner(baseURL: baseURL, dropped: dropped))
-        try await DaemonService(settings: settings, httpClient: httpClient, notifier: nil, logger: logger).run()
+        let daemon = try DaemonService(settings: settings, httpClient: httpClient, notifier: nil, logger: logger)
+        guard let listen = settings.httpListen, let address = ListenAddress(parsing: listen) else {
+            try await daemon.run()
+            return
+        }
+        let output = self.output
+        let endpoint = daemon.httpEndpoint(address: address, metrics: metrics) { port in
+            output("  dashboard: http://\(ListenAddress(host: address.host, port: port))/  (metrics at /metrics)")
+        }
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            // Both end on the group's graceful shutdown; a failure of either ends the other.
+            group.addTask { try await endpoint.run() }
+            group.addTask { try await daemon.run() }
+            try await group.waitForAll()
+        }
     }
 }

@@ -13,7 +13,7 @@ import DropSettings
 /// overwriting anything. The daemon's watcher sees them come back; the queue already holds their job. The
 /// job's old result in the outbox stays until the retried job finishes and replaces it.
 public struct FailedJobRetry: Sendable {
-    let queue: JobQueue
+    let queue: any QueueStore
     let inbox: String
     /// Each profile's inbox, by profile name.
     let inboxes: [String: String]
@@ -24,7 +24,7 @@ public struct FailedJobRetry: Sendable {
     static let safetyDelay: Duration = .seconds(60)
 
     /// A retry against `queue`, bringing files back into the inbox of `settings`.
-    public init(queue: JobQueue, settings: Settings) {
+    public init(queue: any QueueStore, settings: Settings) {
         self.queue = queue
         self.inbox = settings.inbox
         self.inboxes = Dictionary(settings.profiles.map { ($0.name, $0.inbox) }, uniquingKeysWith: { first, _ in first })
@@ -52,8 +52,8 @@ public struct FailedJobRetry: Sendable {
     }
 
     /// Retries one job; see the type's description for the steps.
-    public func retry(_ id: JobID, now: Date = Date()) throws -> Report {
-        guard let job = try queue.job(id) else {
+    public func retry(_ id: JobID, now: Date = Date()) async throws -> Report {
+        guard let job = try await queue.job(id) else {
             return Report(id: id, outcome: .refused, line: "job \(id): no such job")
         }
         let label = "job \(id) \(job.sourceName)"
@@ -98,7 +98,7 @@ public struct FailedJobRetry: Sendable {
                 id: id, outcome: .refused,
                 line: "\(label): not retried: \((taken.to as NSString).lastPathComponent) is already in the inbox")
         }
-        if let other = try queue.activeJob(sourceName: job.sourceName) {
+        if let other = try await queue.activeJob(sourceName: job.sourceName) {
             return Report(
                 id: id, outcome: .refused, line: "\(label): not retried: job \(other.id) is already working on that name")
         }
@@ -107,8 +107,8 @@ public struct FailedJobRetry: Sendable {
         let wait = job.jobKind == .sidecar ? orphanSidecarTimeout : max(delay, Self.safetyDelay)
         let fresh = JobProgress(run: progress.run + 1)
         guard
-            try queue.requeue(
-                id, sourceName: job.sourceName, progress: fresh.encoded(), notBefore: now.addingTimeInterval(wait.seconds),
+            try await queue.requeue(
+                id, sourceName: job.sourceName, progress: fresh.encoded(), stage: nil, notBefore: now.addingTimeInterval(wait.seconds),
                 now: now)
         else {
             return Report(
@@ -126,7 +126,7 @@ public struct FailedJobRetry: Sendable {
                     + "put them in the inbox under their old names within \(Int(wait.seconds)) s or the job fails as vanished")
         }
         if job.jobKind != .sidecar {
-            _ = try queue.reschedule(id, notBefore: Date().addingTimeInterval(delay.seconds))
+            _ = try await queue.reschedule(id, notBefore: Date().addingTimeInterval(delay.seconds))
         }
         let returned = names.suffix(1) + names.dropLast()  // the source first, then its sidecars
         return Report(
@@ -136,10 +136,10 @@ public struct FailedJobRetry: Sendable {
 
     /// Retries every failed job (of `profile`, or of every profile when nil), newest first. When several
     /// failed jobs of a profile share a source name, only the newest is retried; the older ones are skipped.
-    public func retryAllFailed(profile: String? = nil, now: Date = Date()) throws -> [Report] {
+    public func retryAllFailed(profile: String? = nil, now: Date = Date()) async throws -> [Report] {
         var reports: [Report] = []
         var retriedNames: [String: JobID] = [:]
-        for job in try queue.jobs(state: .failed, limit: Int(Int32.max), profile: profile) {
+        for job in try await queue.jobs(state: .failed, limit: Int(Int32.max), profile: profile) {
             let key = "\(job.profile)/\(job.sourceName)"
             if let newer = retriedNames[key] {
                 reports.append(
@@ -148,7 +148,7 @@ public struct FailedJobRetry: Sendable {
                         line: "job \(job.id) \(job.sourceName): skipped: the newer job \(newer) of that name was retried"))
                 continue
             }
-            let report = try retry(job.id, now: now)
+            let report = try await retry(job.id, now: now)
             if case .retried = report.outcome { retriedNames[key] = job.id }
             reports.append(report)
         }

@@ -38,9 +38,9 @@ public struct JobListing: Sendable, Equatable {
 
     /// Reads up to `limit` jobs of `state` (nil: any state) of `profile` (nil: any profile), newest first.
     public static func read(
-        queue: JobQueue, state: JobState?, limit: Int, profile: String? = nil, now: Date = Date()
-    ) throws -> JobListing {
-        JobListing(jobs: try queue.jobs(state: state, limit: limit, profile: profile), state: state, takenAt: now)
+        queue: any QueueStore, state: JobState?, limit: Int, profile: String? = nil, now: Date = Date()
+    ) async throws -> JobListing {
+        JobListing(jobs: try await queue.jobs(state: state, limit: limit, profile: profile), state: state, takenAt: now)
     }
 
     /// A table with a header line: id, state, stage, kind, attempts, updated, name and last error.

@@ -93,28 +93,28 @@ public struct QueueReport: Sendable, Equatable {
     public static let errorLimit = 5
 
     /// Reads the report from `queue`; the daemon lock is looked up in `stateDir`.
-    public static func read(queue: JobQueue, stateDir: String, now: Date = Date()) throws -> QueueReport {
+    public static func read(queue: any QueueStore, stateDir: String, now: Date = Date()) async throws -> QueueReport {
         let holder = DaemonLock.holder(stateDir: stateDir)
-        let counts = try Self.counts(queue, now: now)
-        let oldest = try queue.oldestWaiting().map {
+        let counts = try await Self.counts(queue, now: now)
+        let oldest = try await queue.oldestWaiting().map {
             WaitingJob(id: $0.id, name: $0.sourceName, stage: $0.stage, since: $0.createdAt)
         }
-        let errors = try queue.recentFailures(limit: errorLimit).map(RecentError.init(failedJob:))
-        let held = try queue.heldJobs(stage: JobStage.held.rawValue, limit: heldLimit).map {
+        let errors = try await queue.recentFailures(limit: errorLimit).map(RecentError.init(failedJob:))
+        let held = try await queue.heldJobs(stage: JobStage.held.rawValue, limit: heldLimit).map {
             HeldJob(id: $0.id, name: $0.sourceName, profile: $0.profile, until: $0.nextAttemptAt)
         }
         return QueueReport(
-            database: queue.path, daemonRunning: holder != nil, daemonPID: holder.flatMap { $0 > 0 ? $0 : nil },
+            database: queue.location, daemonRunning: holder != nil, daemonPID: holder.flatMap { $0 > 0 ? $0 : nil },
             counts: counts, oldestWaiting: oldest, lastErrors: errors, takenAt: now, held: held,
-            heldCount: try queue.heldCount(stage: JobStage.held.rawValue), byProfile: try queue.countsByProfile())
+            heldCount: try await queue.heldCount(stage: JobStage.held.rawValue), byProfile: try await queue.countsByProfile())
     }
 
     /// The counts; a lease on a job waiting for its video (a poll in progress) does not make it in flight.
-    package static func counts(_ queue: JobQueue, now: Date) throws -> Counts {
-        let raw = try queue.counts(now: now)
+    package static func counts(_ queue: any QueueStore, now: Date) async throws -> Counts {
+        let raw = try await queue.counts(now: now)
         let waiting = raw[.waitingVideo]
         // Jobs waiting for their video are few (the video concurrency bounds them): look at their leases.
-        let polled = waiting == 0 ? 0 : try queue.jobs(state: .waitingVideo, limit: waiting).filter { $0.isLeased(at: now) }.count
+        let polled = waiting == 0 ? 0 : try await queue.jobs(state: .waitingVideo, limit: waiting).filter { $0.isLeased(at: now) }.count
         let inFlight = min(raw[.queued], max(0, raw.leased - polled))
         return Counts(
             queued: raw[.queued] - inFlight, inFlight: inFlight, waitingVideo: waiting, succeeded: raw[.succeeded],

@@ -23,7 +23,7 @@ public struct InspectedFile: Sendable, Equatable, Codable {
 /// The local checks: the entry is a regular file, not empty, not too large, of a supported type by its bytes.
 ///
 /// Everything is read through the entry's descriptor (never by name): type and size from its `fstat`, then its
-/// bytes with `pread`, at most the size `fstat` gave, in chunks (a 32 MB file is never held in memory). A file
+/// bytes with `pread`, at most the size `fstat` gave, in chunks (a large file is never held in memory). A file
 /// over the limit is refused without reading a byte; one that changes while being read throws `SourceChanged`.
 /// The calls block: run them through `BlockingIO`.
 enum FileInspector {
@@ -40,6 +40,8 @@ enum FileInspector {
             case .directory: throw LocalProblem(.unsupportedType, "\(label) is now a folder, not a regular file")
             case .other(let what): throw LocalProblem(.unsupportedType, "\(label) is \(what), not a regular file")
             }
+        case .failure(.failed(let code)) where code == EACCES || code == EPERM:
+            throw LocalProblem(.unreadable, AccessDenial.describe(name, in: folder, label: label))
         case .failure(let failure):
             throw problem(failure, label: label)
         }
@@ -56,15 +58,19 @@ enum FileInspector {
         }
     }
 
-    /// Checks and hashes the open regular file `entry`, reported under `name`.
-    static func inspect(_ entry: InboxEntry, name: String) throws -> InspectedFile {
+    /// The default of `maxFileBytes`: 5 GiB.
+    static let defaultMaxFileBytes: Int64 = 5 * 1024 * 1024 * 1024
+
+    /// Checks and hashes the open regular file `entry`, reported under `name`; a file over `maxFileBytes` is
+    /// `too_large` without a byte read.
+    static func inspect(_ entry: InboxEntry, name: String, maxFileBytes: Int64 = defaultMaxFileBytes) throws -> InspectedFile {
         let size = entry.identity.size
         if size == 0 {
             throw LocalProblem(.emptyFile, "\(name) is empty (0 bytes)")
         }
-        if size > MediaType.maxUploadBytes {
+        if size > maxFileBytes {
             throw LocalProblem(
-                .tooLarge, "\(name) is \(size) bytes; the API accepts at most \(MediaType.maxUploadBytes) bytes (32 MB)")
+                .tooLarge, "\(name) is \(size) bytes; at most \(maxFileBytes) bytes are accepted (max_file_bytes)")
         }
         var hasher = SHA256()
         var prefix: [UInt8] = []
@@ -96,7 +102,7 @@ enum FileInspector {
         guard let type = MediaType.detect(prefix) else {
             throw LocalProblem(
                 .unsupportedType,
-                "\(name) is not a supported type (png, jpeg, mp4, webm, mp3, wav or pdf, judged by its content)")
+                "\(name) is not a supported type (png, jpeg, mp4, webm, mp3, wav, pdf or srt, judged by its content)")
         }
         // Written, truncated or re-stamped while it was read: what was hashed may not be what it holds.
         guard let now = entry.currentIdentity(), now.isUnchanged(comparedWith: entry.identity) else {

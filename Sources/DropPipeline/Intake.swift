@@ -1,3 +1,4 @@
+import DropMetrics
 import DropQueue
 import Foundation
 import InboxWatcher
@@ -20,7 +21,7 @@ import SystemSupport
 /// left the inbox or been replaced (a replacement is reported by the watcher when it settles): the watcher
 /// reports each drop once, so nothing else would bring it back before a restart.
 package final class Intake: Sendable {
-    package let queue: JobQueue
+    package let queue: any QueueStore
     package let inbox: String
     /// The profile whose inbox this is; its jobs are queued under it.
     package let profile: String
@@ -34,7 +35,7 @@ package final class Intake: Sendable {
 
     /// An intake into `queue` for drops of `inbox`, the inbox of `profile`.
     package init(
-        queue: JobQueue, inbox: String, profile: String = JobQueue.defaultProfile, orphanSidecarTimeout: Duration,
+        queue: any QueueStore, inbox: String, profile: String = JobQueue.defaultProfile, orphanSidecarTimeout: Duration,
         retryInterval: Duration = .seconds(1), bell: WorkBell = WorkBell(), logger: Logger
     ) {
         self.bell = bell
@@ -49,8 +50,8 @@ package final class Intake: Sendable {
     /// Queues the job for one drop, under the fingerprint the watcher saw it settle with (never a second
     /// look, which could catch a newer version still being written); one that cannot be queued now is kept
     /// for `runRetries`. A later report of a name supersedes a kept earlier one.
-    package func accept(_ drop: InboxDrop) {
-        if enqueue(drop) {
+    package func accept(_ drop: InboxDrop) async {
+        if await enqueue(drop) {
             waiting.withLock { $0[drop.name] = nil }
         } else {
             waiting.withLock { $0[drop.name] = drop }
@@ -86,7 +87,7 @@ package final class Intake: Sendable {
                     }
                     continue
                 }
-                if enqueue(drop) {
+                if await enqueue(drop) {
                     waiting.withLock { current in
                         if current[drop.name] == drop { current[drop.name] = nil }
                     }
@@ -110,7 +111,7 @@ package final class Intake: Sendable {
 
     /// Enqueues `drop` under the fingerprint the watcher saw; true when it is queued (or already was), false
     /// on failure.
-    private func enqueue(_ drop: InboxDrop) -> Bool {
+    private func enqueue(_ drop: InboxDrop) async -> Bool {
         let fingerprint = drop.fingerprint.queueKey
         let kind: JobKind
         var notBefore: Date? = nil
@@ -128,9 +129,10 @@ package final class Intake: Sendable {
             }
         }
         do {
-            let outcome = try queue.enqueue(
+            let outcome = try await queue.enqueue(
                 NewJob(sourceName: drop.name, kind: kind, fingerprint: fingerprint, notBefore: notBefore, profile: profile))
             if case .created(let job) = outcome {
+                DropMetrics.system.fileSeen(profile: profile)
                 logger.info("queued", metadata: ["job": "\(job.id.rawValue)", "file": "\(drop.name)", "kind": "\(kind)"])
             }
             return true

@@ -77,7 +77,7 @@ extension JobLifecycle {
             return Transition(phase: .finished, action: .stop)
 
         default:
-            return invalid(phase, event)
+            return directUploadTransition(from: phase, on: event) ?? invalid(phase, event)
         }
     }
 

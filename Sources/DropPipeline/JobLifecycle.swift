@@ -6,6 +6,12 @@ package enum JobPhase: String, Sendable, Codable, CaseIterable {
     case checking
     /// The checked files are being uploaded (or matched to earlier uploads).
     case uploading
+    /// A direct upload is begun (asset id, upload URL and its expiry saved): its bytes are `PUT` to storage.
+    case sendingDirect = "sending_direct"
+    /// Storage accepted the direct upload's bytes: it is completed (idempotent).
+    case completingDirect = "completing_direct"
+    /// The direct upload is completed: its asset is polled until it is ready (or failed).
+    case awaitingAsset = "awaiting_asset"
     /// Everything is uploaded; a Video Agent create waits for a free slot (or the API's video limit).
     case awaitingSlot = "awaiting_slot"
     /// Held by the spend guard: the profile's `max_videos_per_day` is reached; queued, due when the window frees
@@ -40,6 +46,16 @@ package enum JobLifecycle {
         case uploadsDone(wantsVideo: Bool)
         /// A source changed between its checks and its upload (or while it was read).
         case sourceChanged
+        /// A direct upload was begun for the next file to upload; the grant is saved.
+        case directBegun
+        /// Storage accepted the direct upload's bytes.
+        case directSent
+        /// The direct upload was completed.
+        case directCompleted
+        /// The direct upload's asset is ready; the file is uploaded.
+        case assetReady
+        /// The direct upload's URL expired or was refused: the upload is begun again.
+        case directBeginAgain
         /// "Create sent" was saved, right before a Video Agent create.
         case createSent
         /// The spend guard refused the paid step: the profile's cap is reached until `JobProgress.heldUntil`.
@@ -72,6 +88,12 @@ package enum JobLifecycle {
         case check
         /// Upload what is not uploaded yet, then make sure the sources are still the ones checked.
         case upload
+        /// `PUT` the begun direct upload's bytes (or begin again when its URL expired).
+        case putDirect
+        /// Complete the direct upload whose bytes storage accepted.
+        case completeDirect
+        /// Wait until the completed direct upload's asset is ready.
+        case awaitAsset
         /// Create the Video Agent session, or adopt the one a create already sent made.
         case createVideo
         /// Hand the job back to the queue, held, due when the spend window frees (`JobProgress.heldUntil`).

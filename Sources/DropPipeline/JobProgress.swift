@@ -7,7 +7,7 @@ import Foundation
 /// that cannot be decoded, or one of a newer version, is never taken for a fresh start (see `decode`).
 package struct JobProgress: Sendable, Codable, Equatable {
     /// The layout version this build writes and reads.
-    package static let currentVersion = 2
+    package static let currentVersion = 3
     /// The layout version of the record; nil in records of version 1.
     package var version: Int? = JobProgress.currentVersion
     /// The phase saved with the record; nil in records of version 1 (see `phase`).
@@ -57,6 +57,12 @@ package struct JobProgress: Sendable, Codable, Equatable {
         package var url: String?
         package var mimeType: String?
         package var reused: Bool = false
+        /// How the file's asset went up, once it has one (nil in records older than direct uploads).
+        package var upload: UploadMethod?
+        /// The direct upload under way for this file, from its begin until its asset is ready.
+        package var direct: DirectUploadProgress?
+        /// How many direct uploads were begun for this file in this run (bounded: see `Pipeline.maxDirectBegins`).
+        package var directBegins: Int?
     }
 
     /// A Video Agent create that was sent: the `callback_id` it carried and when it was sent.

@@ -74,12 +74,15 @@ public struct JobResult: Sendable, Equatable, Codable {
         public var url: String?
         /// True when an earlier upload of the same bytes was reused instead of uploading again.
         public var reused: Bool
+        /// How the asset went up: `multipart`, `direct` or `reused`; nil (left out) when it did not.
+        public var upload: String?
 
         /// Creates an asset entry.
         public init(
             name: String, sha256: String?, sizeBytes: Int64?, mimeType: String?,
-            assetID: String?, url: String?, reused: Bool
+            assetID: String?, url: String?, reused: Bool, upload: String? = nil
         ) {
+            self.upload = upload
             self.name = name
             self.sha256 = sha256
             self.sizeBytes = sizeBytes
@@ -89,7 +92,7 @@ public struct JobResult: Sendable, Equatable, Codable {
             self.reused = reused
         }
         enum CodingKeys: String, CodingKey {
-            case name, sha256, sizeBytes = "size_bytes", mimeType = "mime_type", assetID = "asset_id", url, reused
+            case name, sha256, sizeBytes = "size_bytes", mimeType = "mime_type", assetID = "asset_id", url, reused, upload
         }
         /// Writes every key, with nulls for what is unknown.
         public func encode(to encoder: any Encoder) throws {
@@ -101,6 +104,7 @@ public struct JobResult: Sendable, Equatable, Codable {
             try c.encode(assetID, forKey: .assetID)
             try c.encode(url, forKey: .url)
             try c.encode(reused, forKey: .reused)
+            try c.encodeIfPresent(upload, forKey: .upload)
         }
     }
 

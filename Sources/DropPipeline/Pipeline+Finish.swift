@@ -16,13 +16,13 @@ extension Pipeline {
         let name = run.job.sourceName
         guard FileIO.kind("\(profile(of: run).inbox)/\(name)") != nil else {
             // It moved with its file, or was taken away: nothing to report.
-            try queue.delete(run.job.id)
+            try await queue.delete(run.job.id)
             return try enter(&run, .removed)
         }
         let target = DropRules.sidecarTarget(of: name)?.target ?? name
-        let targetActive = try queue.activeJob(sourceName: target, profile: run.job.profile) != nil
+        let targetActive = try await queue.activeJob(sourceName: target, profile: run.job.profile) != nil
         if targetActive || FileIO.exists("\(profile(of: run).inbox)/\(target)") {
-            try release(&run, to: .queued, after: options.orphanSidecarTimeout, stage: .waitingFile)
+            try await release(&run, to: .queued, after: options.orphanSidecarTimeout, stage: .waitingFile)
             return try enter(&run, .putBack)
         }
         let minutes = max(1, Int((options.orphanSidecarTimeout.seconds / 60).rounded()))
@@ -52,7 +52,7 @@ extension Pipeline {
                 JobResult.Asset(
                     name: $0.name, sha256: $0.inspected?.sha256, sizeBytes: $0.inspected?.sizeBytes,
                     mimeType: $0.mimeType ?? $0.inspected?.mediaType.mimeType, assetID: $0.assetID, url: $0.url,
-                    reused: $0.reused)
+                    reused: $0.reused, upload: $0.upload?.rawValue ?? ($0.reused ? "reused" : nil))
             },
             videoAgent: run.progress.video.map { spec in
                 let state = run.progress.videoState
@@ -68,7 +68,7 @@ extension Pipeline {
         var decided = result
         decided.profile = run.job.profile
         run.progress.finish = .init(result: decided, moves: moves)
-        try save(&run, stage: .finishing)
+        try await save(&run, stage: .finishing)
     }
 
     /// Writes the decided result, moves the sources, and closes the job (phase `finished`). Safe to repeat
@@ -91,7 +91,7 @@ extension Pipeline {
                 main: run.job.sourceName, identity: main.identity, companions: companions, inbox: profile(of: run).inbox, to: folder)
             if plan.result.source.movedTo != nil { plan.result.source.movedTo = plan.moves[0].to }
             run.progress.finish = plan
-            try save(&run, stage: .finishing)
+            try await save(&run, stage: .finishing)
         }
         guard let leftInPlace else {
             throw FileIOError("cannot move the sources of \(run.job.sourceName): their destination names keep being taken")
@@ -101,14 +101,14 @@ extension Pipeline {
             // Replaced or changed after the decision: it stays in the inbox, and the result says so.
             plan.result.source.movedTo = nil
             run.progress.finish = plan
-            try save(&run, stage: .finishing)
+            try await save(&run, stage: .finishing)
             try resultWriter(for: run).write(plan.result)
         }
         // Sidecars that moved with their file no longer wait to be reported as orphans.
         for move in plan.moves.dropFirst() where !leftInPlace.contains(move.from) {
             let name = (move.from as NSString).lastPathComponent
-            if let waiting = try queue.activeJob(sourceName: name, profile: run.job.profile), waiting.jobKind == .sidecar {
-                try queue.delete(waiting.id)
+            if let waiting = try await queue.activeJob(sourceName: name, profile: run.job.profile), waiting.jobKind == .sidecar {
+                try await queue.delete(waiting.id)
             }
         }
         let state: JobState = plan.result.status == .succeeded ? .succeeded : .failed
@@ -117,7 +117,7 @@ extension Pipeline {
         var closed = run
         _ = try enter(&closed, .completed)
         heartbeat.beat()
-        try queue.finish(
+        try await queue.finish(
             run.job.id, token: run.token, as: state, stage: nil, progress: closed.progressRecord(), attempts: run.attempts,
             lastError: plan.result.error.map { "\($0.code.rawValue): \($0.message)" })
         run.progress.phase = closed.progress.phase

@@ -161,7 +161,7 @@ extension Pipeline {
         var fingerprint = found
         if mainLeftInPlace { fingerprint += ":after-job-\(run.job.id.rawValue)" }
         let kind: JobKind = identity.isDirectory ? .bundle : .file
-        if case .created(let job) = try queue.enqueue(NewJob(sourceName: name, kind: kind, fingerprint: fingerprint, notBefore: nil, profile: run.job.profile)) {
+        if case .created(let job) = try await queue.enqueue(NewJob(sourceName: name, kind: kind, fingerprint: fingerprint, notBefore: nil, profile: run.job.profile)) {
             run.logger(logger).notice("a new version under this name gets a job of its own", metadata: ["new_job": "\(job.id.rawValue)"])
         }
     }

@@ -12,8 +12,8 @@ extension Pipeline {
 
     /// Records `units` of the job's paid step against its profile's `cap`; nil when it may go ahead, else the
     /// time the window frees enough for it.
-    func spendGuard(_ run: inout JobRun, cap: Int, units: Int, step: String = videoSpendStep) throws -> Date? {
-        let decision = try queue.reserveSpend(
+    func spendGuard(_ run: inout JobRun, cap: Int, units: Int, step: String = videoSpendStep) async throws -> Date? {
+        let decision = try await queue.reserveSpend(
             job: run.job.id, run: run.progress.run, step: step, profile: run.job.profile, units: units, cap: cap,
             window: options.spendWindow)
         switch decision {
@@ -26,11 +26,11 @@ extension Pipeline {
     }
 
     /// Hands the job back to the queue, held, due when the spend window frees (`heldUntil`).
-    func holdForSpend(_ run: inout JobRun) throws {
+    func holdForSpend(_ run: inout JobRun) async throws {
         let until = run.progress.heldUntil ?? Date().addingTimeInterval(60)
         let cap = profile(of: run).maxVideosPerDay.map(String.init) ?? "?"
         run.logger(logger).notice(
             "held: profile \(run.job.profile) reached max_videos_per_day (\(cap)); going on at \(Timestamp.rfc3339(until))")
-        try release(&run, to: .queued, after: .seconds(max(0, until.timeIntervalSinceNow)), stage: .held)
+        try await release(&run, to: .queued, after: .seconds(max(0, until.timeIntervalSinceNow)), stage: .held)
     }
 }

@@ -33,7 +33,7 @@ extension Pipeline {
             var decided = result
             decided.profile = run.job.profile
             run.progress.finish = .init(result: decided, moves: [target])
-            try save(&run, stage: .finishing)
+            try await save(&run, stage: .finishing)
         }
         guard var plan = run.progress.finish, let move = plan.moves.first else { return }
         let targetName = (move.to as NSString).lastPathComponent
@@ -45,7 +45,7 @@ extension Pipeline {
         }
         try resultWriter(for: run).write(plan.result)
         heartbeat.beat()
-        try queue.finish(
+        try await queue.finish(
             run.job.id, token: run.token, as: .failed, stage: nil, progress: run.progress.encoded(),
             attempts: run.attempts, lastError: plan.result.error.map { "\($0.code.rawValue): \($0.message)" })
         run.logger(logger).warning(

@@ -14,11 +14,11 @@ extension Pipeline {
     func check(_ run: inout JobRun) async throws -> JobLifecycle.Action {
         let inbox = try await inboxFolder(&run)
         let (name, isBundle, logger) = (run.job.sourceName, run.job.jobKind == .bundle, run.logger(self.logger))
-        let (maxBundleFiles, onStep) = (options.maxBundleFiles, heartbeat.stepper())
+        let (maxBundleFiles, maxFileBytes, onStep) = (options.maxBundleFiles, options.maxFileBytes, heartbeat.stepper())
         let outcome = try await BlockingIO.run {
             SourceCheck.run(
                 name: name, isBundle: isBundle, inbox: inbox, maxVideoFiles: Self.maxVideoFiles,
-                maxBundleFiles: maxBundleFiles, logger: logger, onStep: onStep)
+                maxBundleFiles: maxBundleFiles, maxFileBytes: maxFileBytes, logger: logger, onStep: onStep)
         }
         // The entries examined now are the ones that move with the job; any arriving later gets its own job.
         run.progress.checkedIdentity = outcome.main?.identity
@@ -35,26 +35,29 @@ extension Pipeline {
         }
         run.progress.checked = true
         let next = try enter(&run, .checksPassed)
-        try save(&run, stage: .uploading)
+        try await save(&run, stage: .uploading)
         return next
     }
 
     /// Starts the job's checks over (what was uploaded stays known by its SHA-256 for reuse).
-    func recheck(_ run: inout JobRun) throws {
+    func recheck(_ run: inout JobRun) async throws {
         run.logger(logger).notice("changed since it was checked; checking it again")
         run.progress.checked = false
         run.progress.files = []
         run.openFile = nil
         run.bundle = nil
-        try release(&run, to: .queued, after: .seconds(1), stage: .uploading)
+        try await release(&run, to: .queued, after: .seconds(1), stage: .uploading)
     }
 
     /// Uploads every file not uploaded yet, then makes sure the sources are still the ones checked: replaced,
     /// written or swapped since while they were uploaded, the job takes what is there now (`SourceChanged`).
-    /// Ends in `uploadsDone`.
+    /// Ends in `uploadsDone`, or in `directBegun` when a file larger than `directUploadAboveBytes` is next (its
+    /// steps are phases of their own; once its asset is ready the uploads go on here).
     func uploadAll(_ run: inout JobRun) async throws -> JobLifecycle.Action {
         for index in run.progress.files.indices where run.progress.files[index].assetID == nil {
-            try await upload(&run, index)
+            if try await upload(&run, index) {
+                return try await beginDirect(&run, index)
+            }
         }
         // Once a Video Agent session exists the job keeps what it uploaded; a newer version is left for a job of its own.
         if run.progress.sessionID == nil {
@@ -64,19 +67,23 @@ extension Pipeline {
         return try enter(&run, .uploadsDone(wantsVideo: run.progress.video != nil))
     }
 
-    private func upload(_ run: inout JobRun, _ index: Int) async throws {
+    /// Uploads file `index` by `POST /v3/assets`, or reuses an earlier upload of its bytes; returns true, having
+    /// done neither, when it goes up by the direct flow instead.
+    private func upload(_ run: inout JobRun, _ index: Int) async throws -> Bool {
         let file = run.progress.files[index]
-        guard let inspected = file.inspected else { return }
+        guard let inspected = file.inspected else { return false }
         let notOlderThan = Date().addingTimeInterval(-options.reuseWindow.seconds)
-        if let known = try queue.asset(sha256: inspected.sha256, notOlderThan: notOlderThan) {
+        if let known = try await queue.asset(sha256: inspected.sha256, notOlderThan: notOlderThan) {
             run.progress.files[index].assetID = known.assetID
             run.progress.files[index].url = known.url
             run.progress.files[index].mimeType = known.mimeType
             run.progress.files[index].reused = true
+            run.progress.files[index].upload = .reused
             run.logger(logger).info("reused earlier upload", metadata: ["file": "\(file.name)", "asset": "\(known.assetID)"])
-            try saveUploadProgress(&run)
-            return
+            try await saveUploadProgress(&run)
+            return false
         }
+        if inspected.sizeBytes > options.directUploadAboveBytes { return true }
         guard let identity = inspected.identity else { throw SourceChanged() }
         // The name must still lead to the checked entry, unchanged; the bytes come from its descriptor.
         let entry = try await openForUpload(&run, index)
@@ -85,8 +92,11 @@ extension Pipeline {
         let key = IdempotencyKey.upload(job: run.job.id, run: run.progress.run, sha256: inspected.sha256, identity: identity)
         let counter = AttemptCounter()
         let client = self.client
-        let source = UploadFile(descriptor: entry.descriptor, size: inspected.sizeBytes)
         let (policy, logger) = (options.retryPolicy, run.logger(self.logger))
+        let progress = transfers.begin(
+            job: run.job.id, step: "upload", name: file.name, total: inspected.sizeBytes, logger: logger)
+        defer { transfers.end(job: run.job.id) }
+        let source = UploadFile(descriptor: entry.descriptor, size: inspected.sizeBytes, progress: progress)
         let asset: UploadedAsset
         do {
             asset = try await remote { () async throws(HeyGenError) -> UploadedAsset in
@@ -97,14 +107,18 @@ extension Pipeline {
             }
         } catch let error as HeyGenError where error.category == .unreadable {
             // It ended early or could not be read while it was sent: see what it is now.
+            metrics.upload(path: "multipart", outcome: "failed")
             run.attempts += counter.value
             logger.notice("\(file.name) could not be read whole while it was uploaded: \(error.message)")
             throw SourceChanged()
         } catch {
+            metrics.upload(path: "multipart", outcome: "failed")
             run.attempts += counter.value
             throw error
         }
         withExtendedLifetime(entry) {}
+        metrics.upload(path: "multipart", outcome: "ok")
+        metrics.uploadBytes(inspected.sizeBytes)
         run.attempts += counter.value
         guard asset.sentSHA256 == inspected.sha256 else {
             // The bytes sent are not the bytes checked (written in place meanwhile): that asset is never reused.
@@ -112,28 +126,30 @@ extension Pipeline {
                 "\(file.name) changed while it was uploaded; the asset is not used", metadata: ["asset": "\(asset.assetID)"])
             throw SourceChanged()
         }
-        try queue.recordAsset(
+        try await queue.recordAsset(
             AssetRecord(
                 sha256: inspected.sha256, assetID: asset.assetID, url: asset.url, mimeType: asset.mimeType,
                 sizeBytes: asset.sizeBytes, uploadedAt: Date()))
         run.progress.files[index].assetID = asset.assetID
         run.progress.files[index].url = asset.url
         run.progress.files[index].mimeType = asset.mimeType
+        run.progress.files[index].upload = .multipart
         logger.info("uploaded", metadata: ["file": "\(file.name)", "asset": "\(asset.assetID)"])
-        try saveUploadProgress(&run)
+        try await saveUploadProgress(&run)
+        return false
     }
 
     /// Saves what the uploads learned at most once a second, so a bundle's saves do not grow with the square
     /// of its size; the steps after the uploads save it all. What is uploaded but not saved yet is found
     /// again after a crash: the asset table knows it by its SHA-256, and a repeated upload carries the same
     /// idempotency key.
-    private func saveUploadProgress(_ run: inout JobRun) throws {
+    func saveUploadProgress(_ run: inout JobRun) async throws {
         let now = ContinuousClock.now
         if let last = run.lastUploadSave, last.duration(to: now) < .seconds(1) {
             heartbeat.beat()
             return
         }
         run.lastUploadSave = now
-        try save(&run, stage: .uploading)
+        try await save(&run, stage: .uploading)
     }
 }

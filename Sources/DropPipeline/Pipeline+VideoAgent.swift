@@ -1,3 +1,4 @@
+import DropQueue
 import Foundation
 import HeyGenAPI
 import Logging
@@ -12,7 +13,7 @@ extension Pipeline {
     /// request, a failed request is repeated only when its failure proves nothing was created, and any other
     /// failure, like a crash after sending, is settled by finding the session by its `callback_id`.
     func createVideo(_ run: inout JobRun) async throws -> JobLifecycle.Action {
-        guard let spec = run.progress.video else {
+        guard run.progress.video != nil else {
             throw LifecycleViolation(message: "a Video Agent create for a job that asked for no video")
         }
         if let sent = run.progress.createSent {
@@ -20,13 +21,32 @@ extension Pipeline {
             _ = try enter(&run, .createSent)
             return try await adoptCreatedSession(&run, sent)
         }
-        let waiting = try queue.counts().byState[.waitingVideo] ?? 0
-        guard slots.tryAcquire(waiting: waiting, limit: options.videoConcurrency) else {
-            try release(&run, to: .queued, after: .seconds(2), stage: .waitingSlot)
+        // The slot is counted in the queue: across hosts when the queue is shared. It ends by itself five
+        // leases after it was taken, should this process die while creating.
+        guard
+            let slot = try await queue.acquireVideoSlot(
+                owner: owner, limit: options.videoConcurrency, lease: options.lease * 5, now: Date())
+        else {
+            try await release(&run, to: .queued, after: .seconds(2), stage: .waitingSlot)
             return try enter(&run, .putBack)
         }
-        defer { slots.release() }
-        if let cap = profile(of: run).maxVideosPerDay, let until = try spendGuard(&run, cap: cap, units: 1) {
+        let action: JobLifecycle.Action
+        do {
+            action = try await createVideo(&run, holding: slot)
+        } catch {
+            try? await queue.releaseVideoSlot(slot)
+            throw error
+        }
+        try? await queue.releaseVideoSlot(slot)
+        return action
+    }
+
+    /// The create itself, while `slot` is held.
+    private func createVideo(_ run: inout JobRun, holding slot: VideoSlot) async throws -> JobLifecycle.Action {
+        guard let spec = run.progress.video else {
+            throw LifecycleViolation(message: "a Video Agent create for a job that asked for no video")
+        }
+        if let cap = profile(of: run).maxVideosPerDay, let until = try await spendGuard(&run, cap: cap, units: 1) {
             run.progress.heldUntil = until
             return try enter(&run, .spendCapReached)
         }
@@ -44,14 +64,14 @@ extension Pipeline {
             let sent = JobProgress.CreateSent(callbackID: callbackID, at: Date())
             run.progress.createSent = sent
             _ = try enter(&run, .createSent)
-            try save(&run, stage: .creatingVideo)
+            try await save(&run, stage: .creatingVideo)
             run.attempts += 1
             let error: HeyGenError
             // Cut short by shutdown, this throws `CancellationError`: "create sent" stays saved, and the next
             // start looks for the session.
             switch try await createOnce(request) {
             case .success(let session):
-                return try adopt(&run, session, how: "video agent started")
+                return try await adopt(&run, session, how: "video agent started")
             case .failure(let failure):
                 error = failure
             }
@@ -65,13 +85,13 @@ extension Pipeline {
                 // The API's video limit: wait as long as it asks, rather than failing the job.
                 let wait = error.retryAfter ?? .seconds(30)
                 logger.notice("video limit reached; trying again in \(wait.components.seconds) s")
-                try release(&run, to: .queued, after: wait, stage: .waitingSlot, lastError: error.description)
+                try await release(&run, to: .queued, after: wait, stage: .waitingSlot, lastError: error.description)
                 return try enter(&run, .putBack)
             }
-            try save(&run, stage: .uploading)
+            try await save(&run, stage: .uploading)
             guard error.isRetryable, attempt < policy.maxAttempts else {
                 // Refused: nothing was made, so nothing counts against the spend guard.
-                try? queue.releaseSpend(job: run.job.id, run: run.progress.run, step: Self.videoSpendStep)
+                try? await queue.releaseSpend(job: run.job.id, run: run.progress.run, step: Self.videoSpendStep)
                 throw error
             }
             let delay = policy.delay(afterAttempt: attempt, error: error)
@@ -101,7 +121,7 @@ extension Pipeline {
             sent, jobID: run.job.id.rawValue, client: client, policy: options.retryPolicy, logger: logger)
         {
         case .adopt(let session):
-            return try adopt(&run, session, how: "adopted the session of a create whose answer was lost")
+            return try await adopt(&run, session, how: "adopted the session of a create whose answer was lost")
         case .fail(let message):
             run.progress.createSent = nil
             return try enter(&run, .verdict(.failed, .init(code: .serverError, message: message)))
@@ -109,7 +129,7 @@ extension Pipeline {
             try Task.checkCancellation()
             let wait = max(error.retryAfter ?? .zero, .seconds(30))
             logger.warning("cannot list the Video Agent sessions (\(error)); trying again in \(wait.components.seconds) s")
-            try release(&run, to: .queued, after: wait, stage: .reconcilingVideo, lastError: error.description)
+            try await release(&run, to: .queued, after: wait, stage: .reconcilingVideo, lastError: error.description)
             return try enter(&run, .putBack)
         case .listFailed(let error):
             throw error
@@ -117,22 +137,22 @@ extension Pipeline {
     }
 
     /// Records `session` as the job's and saves it; ends in `sessionKnown`.
-    private func adopt(_ run: inout JobRun, _ session: VideoAgentSession, how: String) throws -> JobLifecycle.Action {
+    private func adopt(_ run: inout JobRun, _ session: VideoAgentSession, how: String) async throws -> JobLifecycle.Action {
         run.progress.createSent = nil
         run.progress.sessionID = session.sessionID
         run.progress.videoID = session.videoID
         run.progress.videoState = .init(status: session.status)
         run.logger(logger).info("\(how)", metadata: ["session": "\(session.sessionID)"])
         let next = try enter(&run, .sessionKnown)
-        try save(&run, stage: .waitingVideo)
+        try await save(&run, stage: .waitingVideo)
         return next
     }
 
     /// Hands a job whose session exists to the poller, due after the current poll delay.
-    func handToPoller(_ run: inout JobRun) throws {
+    func handToPoller(_ run: inout JobRun) async throws {
         run.progress.waitStartedAt = run.progress.waitStartedAt ?? leaseClock.now()
         let delay = run.progress.pollDelaySeconds ?? options.videoPollInitial.seconds
         run.progress.pollDelaySeconds = delay
-        try release(&run, to: .waitingVideo, after: .seconds(delay), stage: .waitingVideo)
+        try await release(&run, to: .waitingVideo, after: .seconds(delay), stage: .waitingVideo)
     }
 }

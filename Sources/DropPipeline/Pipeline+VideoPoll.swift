@@ -56,8 +56,10 @@ extension Pipeline {
                     duration: video.duration, failureCode: video.failureCode, failureMessage: video.failureMessage)
                 switch video.status {
                 case "completed":
+                    metrics.videoWait(.seconds(max(0, leaseClock.now().timeIntervalSince(started))))
                     return try enter(&run, .verdict(.succeeded, nil))
                 case "failed":
+                    metrics.videoWait(.seconds(max(0, leaseClock.now().timeIntervalSince(started))))
                     let reason = video.failureMessage ?? video.failureCode ?? "no reason given"
                     return try enter(
                         &run, .verdict(.failed, .init(code: .videoFailed, message: "video \(videoID) failed: \(reason)")))
@@ -89,7 +91,7 @@ extension Pipeline {
         run.progress.pollDelaySeconds = min(delay * 1.5, options.videoPollMax.seconds)
         // A Retry-After (at most 30 days, as the client reads it) is honoured by polling no sooner.
         let wait = max(Duration.seconds(delay), serverWait ?? .zero)
-        try release(&run, to: .waitingVideo, after: wait, stage: .waitingVideo)
+        try await release(&run, to: .waitingVideo, after: wait, stage: .waitingVideo)
         return try enter(&run, .putBack)
     }
 

@@ -1,3 +1,4 @@
+import DropMetrics
 import DropQueue
 import DropSettings
 import Foundation
@@ -18,17 +19,20 @@ import SystemSupport
 /// moved, then the job closed.
 package final class Pipeline: Sendable {
     package let options: PipelineOptions
-    package let queue: JobQueue
+    package let queue: any QueueStore
     package let client: HeyGenClient
     package let logger: Logger
     /// This process's name on the leases it takes.
     package let owner: String
-    let slots = VideoSlots()
     package let writer: ResultWriter
     /// The time leases are measured on (steps of the wall clock do not expire them).
     package let leaseClock: LeaseClock
     /// The workers' sign of life, for the systemd watchdog.
     package let heartbeat = Heartbeat()
+    /// The transfers in flight, for the operator's views and the progress log lines.
+    package let transfers: LiveTransfers
+    /// Where the pipeline's events are counted.
+    let metrics: DropMetrics
     /// Rung when there may be new work: a drop queued, a job put back or finished.
     package let bell: WorkBell
     /// Set once the API answered the bulk status request with 404 or 405 (an older API): videos are then
@@ -38,11 +42,14 @@ package final class Pipeline: Sendable {
     package static let maxVideoFiles = 20
 
     package init(
-        options: PipelineOptions, queue: JobQueue, client: HeyGenClient, owner: String,
-        leaseClock: LeaseClock = LeaseClock(), bell: WorkBell = WorkBell(), logger: Logger
+        options: PipelineOptions, queue: any QueueStore, client: HeyGenClient, owner: String,
+        leaseClock: LeaseClock = LeaseClock(), bell: WorkBell = WorkBell(), transfers: LiveTransfers = LiveTransfers(),
+        metrics: DropMetrics = .system, logger: Logger
     ) {
         self.bell = bell
         self.options = options
+        self.transfers = transfers
+        self.metrics = metrics
         self.leaseClock = leaseClock
         self.queue = queue
         self.client = client
@@ -122,12 +129,13 @@ package final class Pipeline: Sendable {
     /// source, a local problem, an API failure) into events here, in one place.
     private func step(_ action: JobLifecycle.Action, _ run: inout JobRun) async throws -> JobLifecycle.Action {
         switch action {
-        case .check, .upload, .createVideo:
+        case .check, .upload, .createVideo, .putDirect, .completeDirect, .awaitAsset:
             do {
                 switch action {
                 case .check: return try await check(&run)
                 case .upload: return try await uploadAll(&run)
-                default: return try await createVideo(&run)
+                case .createVideo: return try await createVideo(&run)
+                default: return try await directStep(action, &run)
                 }
             } catch is SourceChanged {
                 return try enter(&run, .sourceChanged)
@@ -145,19 +153,19 @@ package final class Pipeline: Sendable {
         case .checkOrphan:
             return try await checkOrphan(&run)
         case .waitForVideo:
-            try handToPoller(&run)
+            try await handToPoller(&run)
             return .stop
         case .hold:
-            try holdForSpend(&run)
+            try await holdForSpend(&run)
             return .stop
         case .poll:
             return try await pollVideo(&run)
         case .returnToWorkers:
             // Nothing to wait for: go back and create the session.
-            try release(&run, to: .queued, after: .zero, stage: .uploading)
+            try await release(&run, to: .queued, after: .zero, stage: .uploading)
             return .stop
         case .recheck:
-            try recheck(&run)
+            try await recheck(&run)
             return .stop
         case .decide(let status, let error):
             try await decide(&run, status, error: error)
@@ -181,53 +189,53 @@ package final class Pipeline: Sendable {
             // Shutdown, or a claim that may have lost its lease: leave the job queued, due at once, with
             // everything it learned (a release under a lost claim changes nothing).
             logger.notice("stopped; left queued with what it learned", metadata: ["stage": "\(run.stage ?? "-")"])
-            try? putBack(&run, after: .zero)
+            try? await putBack(&run, after: .zero)
         } catch let asked as ServerAskedToWait {
             // Longer than a worker may wait: back to the queue, due when the server said.
             logger.notice("the API asked to wait \(asked.wait.components.seconds) s; the job is due again then",
                           metadata: ["error": "\(asked.error)"])
-            try? putBack(&run, after: asked.wait, lastError: asked.error.description)
+            try? await putBack(&run, after: asked.wait, lastError: asked.error.description)
         } catch let error as QueueError where error == .leaseLost {
             logger.error("lost the claim on this job: \(error)")
         } catch let error as QueueError {
             // A busy or failing database: hand the job back rather than hold it until its lease runs out.
             logger.error("queue error: \(error); will try again in 30 s")
-            try? putBack(&run, after: .seconds(30), lastError: "\(error)")
+            try? await putBack(&run, after: .seconds(30), lastError: "\(error)")
         } catch {
             // Unexpected trouble (a full disk, a folder made read-only): try again later, keep the source.
             logger.error("\(error); will try again in 30 s")
-            try? putBack(&run, after: .seconds(30), lastError: "\(error)")
+            try? await putBack(&run, after: .seconds(30), lastError: "\(error)")
         }
     }
 
     // MARK: - Queue transitions
 
     /// Saves the job's progress (with its phase) under `stage`.
-    func save(_ run: inout JobRun, stage: JobStage) throws {
+    func save(_ run: inout JobRun, stage: JobStage) async throws {
         run.stage = stage.rawValue
         heartbeat.beat()
-        try queue.save(run.job.id, token: run.token, stage: stage.rawValue, progress: run.progressRecord(), attempts: run.attempts)
+        try await queue.save(run.job.id, token: run.token, stage: stage.rawValue, progress: run.progressRecord(), attempts: run.attempts)
     }
 
     /// Hands the job back to the queue in `state`, due after `delay`, with its progress, under `stage`.
     func release(
         _ run: inout JobRun, to state: JobState, after delay: Duration, stage: JobStage?, lastError: String? = nil
-    ) throws {
-        try release(&run, to: state, after: delay, label: stage?.rawValue, lastError: lastError)
+    ) async throws {
+        try await release(&run, to: state, after: delay, label: stage?.rawValue, lastError: lastError)
     }
 
     /// Hands the job back in the state it was claimed from, under the stage it had, due after `delay`.
-    private func putBack(_ run: inout JobRun, after delay: Duration, lastError: String? = nil) throws {
-        try release(&run, to: run.job.state, after: delay, label: run.stage, lastError: lastError)
+    private func putBack(_ run: inout JobRun, after delay: Duration, lastError: String? = nil) async throws {
+        try await release(&run, to: run.job.state, after: delay, label: run.stage, lastError: lastError)
     }
 
     private func release(
         _ run: inout JobRun, to state: JobState, after delay: Duration, label: String?, lastError: String?
-    ) throws {
+    ) async throws {
         run.stage = label
         let state: JobState = state == .waitingVideo ? .waitingVideo : .queued
         heartbeat.beat()
-        try queue.release(
+        try await queue.release(
             run.job.id, token: run.token, to: state, nextAttemptAt: Date().addingTimeInterval(delay.seconds), stage: label,
             progress: run.progressRecord(), attempts: run.attempts, lastError: lastError)
     }

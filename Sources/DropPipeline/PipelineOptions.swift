@@ -40,6 +40,17 @@ public struct PipelineOptions: Sendable {
     public var maxClaims: Int = 25
     /// A bundle holding more files than this fails as `rejected` before anything is uploaded.
     public var maxBundleFiles: Int = 1000
+    /// A file larger than this fails as `too_large` before any byte is sent (the API's `max_bytes` wins when lower).
+    public var maxFileBytes: Int64 = 5 * 1024 * 1024 * 1024
+    /// Files larger than this go up by the direct flow (begin, `PUT` to storage, complete); smaller ones by
+    /// `POST /v3/assets`. At most `MediaType.maxUploadBytes`.
+    public var directUploadAboveBytes: Int64 = MediaType.maxUploadBytes
+    /// How long a completed direct upload may stay `queued` or `processing` before the job fails.
+    public var assetReadyTimeout: Duration = .seconds(1800)
+    /// The first wait between polls of an asset that is not ready; it doubles up to `assetPollMax`.
+    public var assetPollInitial: Duration = .seconds(1)
+    /// The longest wait between polls of an asset that is not ready.
+    public var assetPollMax: Duration = .seconds(30)
 
     /// The watched inboxes by name, each with its folders and job defaults; empty: the one profile `default`
     /// made of the folders above.

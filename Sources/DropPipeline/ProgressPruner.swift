@@ -7,13 +7,13 @@ import SystemSupport
 /// still lists them), at start and then every `interval`, a batch at a time, so the database does not grow
 /// with every job ever done.
 package struct ProgressPruner: Sendable {
-    package let queue: JobQueue
+    package let queue: any QueueStore
     package let retention: Duration
     package var interval: Duration = .seconds(3600)
     package let logger: Logger
 
     /// A pruner clearing the progress of jobs finished more than `retention` ago, every `interval`.
-    package init(queue: JobQueue, retention: Duration, interval: Duration = .seconds(3600), logger: Logger) {
+    package init(queue: any QueueStore, retention: Duration, interval: Duration = .seconds(3600), logger: Logger) {
         self.queue = queue
         self.retention = retention
         self.interval = interval
@@ -23,7 +23,7 @@ package struct ProgressPruner: Sendable {
     /// Runs until cancelled; a failing database is logged and tried again at the next round.
     package func run() async {
         while !Task.isCancelled {
-            pruneOnce()
+            await pruneOnce()
             do {
                 try await Task.sleep(for: interval)
             } catch {
@@ -34,12 +34,12 @@ package struct ProgressPruner: Sendable {
 
     /// Prunes everything due now, in batches; returns how many records were cleared.
     @discardableResult
-    package func pruneOnce(now: Date = Date()) -> Int {
+    package func pruneOnce(now: Date = Date()) async -> Int {
         let cutoff = now.addingTimeInterval(-retention.seconds)
         var total = 0
         do {
             while !Task.isCancelled {
-                let cleared = try queue.pruneProgress(finishedBefore: cutoff, limit: 500, now: now)
+                let cleared = try await queue.pruneProgress(finishedBefore: cutoff, limit: 500, now: now)
                 total += cleared
                 if cleared < 500 { break }
             }

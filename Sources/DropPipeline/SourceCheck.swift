@@ -20,24 +20,24 @@ struct SourceCheck: Sendable {
     var problem: (any Error & Sendable)?
 
     /// Checks the file (or, with `isBundle`, the bundle) `name` in `inbox`.
-    /// A bundle with more than `maxBundleFiles` files is `rejected` before any is read; `onStep` is called for
-    /// each file read (a sign of life for the watchdog).
+    /// A bundle with more than `maxBundleFiles` files is `rejected` before any is read, a file over `maxFileBytes`
+    /// is `too_large`; `onStep` is called for each file read (a sign of life for the watchdog).
     static func run(
-        name: String, isBundle: Bool, inbox: InboxEntry, maxVideoFiles: Int, maxBundleFiles: Int, logger: Logger,
-        onStep: @Sendable () -> Void = {}
+        name: String, isBundle: Bool, inbox: InboxEntry, maxVideoFiles: Int, maxBundleFiles: Int,
+        maxFileBytes: Int64 = FileInspector.defaultMaxFileBytes, logger: Logger, onStep: @Sendable () -> Void = {}
     ) -> SourceCheck {
         var check = SourceCheck()
         do {
             if isBundle {
                 try check.bundle(
-                    name, inbox: inbox, maxVideoFiles: maxVideoFiles, maxBundleFiles: maxBundleFiles, logger: logger,
-                    onStep: onStep)
+                    name, inbox: inbox, maxVideoFiles: maxVideoFiles, maxBundleFiles: maxBundleFiles,
+                    maxFileBytes: maxFileBytes, logger: logger, onStep: onStep)
             } else {
                 let entry = try FileInspector.open(name, in: inbox, label: name)
                 check.main = entry
                 check.sidecars = try Sidecars.openBeside(for: name, inbox: inbox)
                 check.video = try Sidecars.request(bundle: nil, bundleName: name, beside: check.sidecars)
-                check.files = [try FileInspector.inspect(entry, name: name)]
+                check.files = [try FileInspector.inspect(entry, name: name, maxFileBytes: maxFileBytes)]
             }
         } catch let problem as LocalProblem {
             check.problem = problem
@@ -50,7 +50,7 @@ struct SourceCheck: Sendable {
     }
 
     private mutating func bundle(
-        _ name: String, inbox: InboxEntry, maxVideoFiles: Int, maxBundleFiles: Int, logger: Logger,
+        _ name: String, inbox: InboxEntry, maxVideoFiles: Int, maxBundleFiles: Int, maxFileBytes: Int64, logger: Logger,
         onStep: @Sendable () -> Void
     ) throws {
         let bundle: InboxEntry
@@ -85,7 +85,7 @@ struct SourceCheck: Sendable {
             do {
                 switch InboxEntry.open(member, in: bundle) {
                 case .success(let entry) where entry.type == .regular:
-                    files.append(try FileInspector.inspect(entry, name: member))
+                    files.append(try FileInspector.inspect(entry, name: member, maxFileBytes: maxFileBytes))
                 case .success, .failure(.symlink), .failure(.wrongType):
                     logger.debug("bundle entry left alone", metadata: ["file": "\(name)/\(member)"])
                 case .failure(.missing):

@@ -23,7 +23,7 @@ extension Pipeline {
             let ticket = bell.ticket
             let job: Job?
             do {
-                job = try queue.claim(
+                job = try await queue.claim(
                     owner: owner, states: [.queued], lease: options.lease, leaseNow: leaseClock.now(),
                     profiles: options.profiles.keys.sorted()
                 ).first
@@ -47,7 +47,7 @@ extension Pipeline {
             let ticket = bell.ticket
             let jobs: [Job]
             do {
-                jobs = try queue.claim(
+                jobs = try await queue.claim(
                     owner: owner, states: [.waitingVideo], lease: options.lease, limit: HeyGenClient.maxBulkStatusIDs,
                     now: Date().addingTimeInterval(pollLookAhead.seconds), leaseNow: leaseClock.now())
             } catch {
@@ -72,7 +72,7 @@ extension Pipeline {
     private func idle(after ticket: UInt64, states: Set<JobState>) async {
         var wait = options.idleRecheck
         do {
-            if let due = try queue.nextClaimableAt(states: states) {
+            if let due = try await queue.nextClaimableAt(states: states) {
                 let untilDue = Duration.seconds(max(0, due.timeIntervalSinceNow)) + .milliseconds(5)
                 wait = max(options.idlePoll, min(wait ?? untilDue, untilDue))
             }
@@ -115,7 +115,7 @@ extension Pipeline {
                             }
                             let attempt = guardian.reading()
                             do {
-                                if try queue.renewLease(job.id, token: token, lease: lease, now: leaseClock.now()) {
+                                if try await queue.renewLease(job.id, token: token, lease: lease, now: leaseClock.now()) {
                                     guardian.renewed(at: attempt)
                                     continue
                                 }

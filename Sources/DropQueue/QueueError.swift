@@ -1,7 +1,8 @@
 import CSQLite
 
-/// A failure of the job queue's database: always names the database file, and carries SQLite's
-/// extended result code and message when SQLite reported it. `description` is one line.
+/// A failure of the job queue's database: always names the database (the SQLite file, or the PostgreSQL
+/// URL without any password), and carries SQLite's extended result code and message when SQLite reported
+/// it. `description` is one line and never holds a password.
 ///
 /// Compare with `==` against the static members (`error == .leaseLost`) to test the kind of failure;
 /// equality looks only at the kind, not at the path or message.
@@ -13,10 +14,12 @@ public struct QueueError: Error, CustomStringConvertible, Sendable, Equatable {
         case sqlite
         case leaseLost
         case invalidArgument
+        case unavailable
+        case server
     }
 
     private let code: Code
-    /// The database file the error is about.
+    /// The database the error is about: the SQLite file's path, or the PostgreSQL URL without a password.
     public let path: String
     /// SQLite's extended result code, when SQLite reported the failure.
     public let sqliteCode: Int32?
@@ -41,8 +44,10 @@ public struct QueueError: Error, CustomStringConvertible, Sendable, Equatable {
         case .sqlite:
             let codeText = sqliteCode.map { " (SQLite error \($0))" } ?? ""
             return "queue database \(path): \(message)\(codeText)"
-        case .leaseLost, .invalidArgument:
+        case .leaseLost, .invalidArgument, .server:
             return "queue database \(path): \(message)"
+        case .unavailable:
+            return "queue database \(path) unavailable: \(message)"
         }
     }
 
@@ -61,6 +66,53 @@ public struct QueueError: Error, CustomStringConvertible, Sendable, Equatable {
     public static let leaseLost = QueueError(.leaseLost, path: "", message: "lease lost")
     /// The call asked for something the queue does not allow (e.g. releasing a job into a terminal state).
     public static let invalidArgument = QueueError(.invalidArgument, path: "", message: "invalid argument")
+
+    /// The database server cannot be reached now (connection refused or lost, shutting down): worth trying
+    /// again later; the work in hand stays as it was stored.
+    public static let unavailable = QueueError(.unavailable, path: "", message: "unavailable")
+    /// The database server refused or failed an operation on a reachable database.
+    public static let server = QueueError(.server, path: "", message: "server error")
+
+    /// True for failures that may pass by themselves (`.unavailable`, a busy SQLite database).
+    public var isTransient: Bool {
+        switch code {
+        case .unavailable: return true
+        case .sqlite: return sqliteCode.map { ($0 & 0xff) == SQLITE_BUSY || ($0 & 0xff) == SQLITE_LOCKED } ?? false
+        default: return false
+        }
+    }
+
+    // MARK: - Construction by the queue's backends
+
+    /// The server cannot be reached (for backends in other modules). `location` must hold no password.
+    package static func unavailable(location: String, message: String) -> QueueError {
+        QueueError(.unavailable, path: location, message: message)
+    }
+
+    /// The server failed an operation (for backends in other modules). `location` must hold no password.
+    package static func server(location: String, message: String) -> QueueError {
+        QueueError(.server, path: location, message: message)
+    }
+
+    /// The database cannot be opened or migrated (for backends in other modules).
+    package static func cannotOpen(location: String, message: String) -> QueueError {
+        QueueError(.cannotOpen, path: location, message: message)
+    }
+
+    /// The database's schema is newer than this program's (for backends in other modules).
+    package static func schemaTooNew(location: String, found: Int, known: Int) -> QueueError {
+        schemaTooNew(path: location, found: found, known: known)
+    }
+
+    /// The claim holding the token lost the job (for backends in other modules).
+    package static func leaseLost(location: String, id: JobID) -> QueueError {
+        leaseLost(path: location, id: id)
+    }
+
+    /// The call asked for something the queue does not allow (for backends in other modules).
+    package static func invalidArgument(location: String, _ message: String) -> QueueError {
+        invalidArgument(path: location, message)
+    }
 
     // MARK: - Construction inside the module
 

@@ -1,3 +1,4 @@
+import DropHTTP
 import DropOperator
 import AsyncHTTPClient
 import DropQueue
@@ -7,6 +8,7 @@ import InboxWatcher
 import Logging
 import ServiceLifecycle
 import Synchronization
+import SystemSupport
 import DropPipeline
 import DropSettings
 
@@ -21,7 +23,11 @@ public struct DaemonService: Service, CustomStringConvertible {
     let notifier: SystemdNotifier?
     let logger: Logger
     let lock: DaemonLock
-    let queue: JobQueue
+    let queue: any QueueStore
+    /// The uploads in flight, shown by the HTTP endpoint.
+    let transfers = LiveTransfers()
+    /// Set once the inbox is watched (for `/healthz`).
+    let watching = WatchingFlag()
 
     /// A daemon for the given settings; `httpClient` is shared and shut down by the caller.
     ///
@@ -34,11 +40,24 @@ public struct DaemonService: Service, CustomStringConvertible {
         self.logger = logger
         self.lock = try DaemonLock(stateDir: settings.stateDir)
         do {
-            self.queue = try JobQueue(path: settings.databasePath, logger: logger)
+            self.queue = try OperatorQueue.store(settings, logger: logger, create: true)
         } catch {
             lock.release()
             throw error
         }
+    }
+
+    /// The operator's HTTP endpoint for this daemon on `address`: its queue, its transfers in flight and the
+    /// series in `metrics`. Run it as a service of the same group, before the daemon, so that it is shut
+    /// down after the daemon's drain and shows it to the end.
+    public func httpEndpoint(
+        address: ListenAddress, metrics: MetricsRegistry, onListening: @escaping @Sendable (Int) async -> Void = { _ in }
+    ) -> HTTPEndpoint {
+        let source = DaemonOperatorSource(
+            reader: DashboardReader(queue: queue, transfers: transfers), inbox: settings.inbox, watching: watching)
+        return HTTPEndpoint(
+            address: address, source: source, metrics: metrics, jobStates: DashboardReader.states, logger: logger,
+            onListening: onListening)
     }
 
     /// A short name for logs (the settings are logged separately, without the key).
@@ -47,8 +66,14 @@ public struct DaemonService: Service, CustomStringConvertible {
     /// Runs until graceful shutdown completes; throws a one-line error when it cannot start.
     public func run() async throws {
         defer { lock.release() }
+        try await withRunningQueueStore(queue) { try await runWithQueue() }
+        logger.info("stopped")
+    }
+
+    /// The daemon's work, once the queue runs (a PostgreSQL pool, its schema up to date).
+    private func runWithQueue() async throws {
         let queue = self.queue
-        let recovered = try queue.recoverAbandonedLeases()
+        let recovered = try await queue.recoverAbandonedLeases(ownerPrefix: Self.ownerPrefix(stateDir: settings.stateDir), now: Date())
         if recovered > 0 {
             logger.notice("resuming \(recovered) job(s) the previous run left unfinished")
         }
@@ -58,8 +83,14 @@ public struct DaemonService: Service, CustomStringConvertible {
         let client = HeyGenClient(
             configuration: .init(baseURL: settings.apiBaseURL, apiKey: apiKey.value, userAgent: Version.userAgent),
             httpClient: httpClient, logger: logger)
+        var options = PipelineOptions(settings)
+        if settings.queue.url != nil {
+            // Other hosts add work this process hears nothing of: look at the shared queue now and then.
+            options.idleRecheck = .seconds(1)
+        }
         let pipeline = Pipeline(
-            options: PipelineOptions(settings), queue: queue, client: client, owner: Self.ownerName(), logger: logger)
+            options: options, queue: queue, client: client, owner: Self.ownerName(stateDir: settings.stateDir),
+            transfers: transfers, logger: logger)
         let pruner = ProgressPruner(queue: queue, retention: settings.progressRetention, logger: logger)
         let notifier = self.notifier
         let logger = self.logger
@@ -70,7 +101,8 @@ public struct DaemonService: Service, CustomStringConvertible {
                 orphanSidecarTimeout: settings.orphanSidecarTimeout, bell: pipeline.bell, logger: logger)
         }
         // READY=1 once every inbox is watched.
-        let watching = ReadyCounter(count: profiles.count)
+        let ready = ReadyCounter(count: profiles.count)
+        let watching = self.watching
 
         try await withThrowingTaskGroup(of: Void.self) { group in
             for (profile, intake) in zip(profiles, intakes) {
@@ -83,9 +115,12 @@ public struct DaemonService: Service, CustomStringConvertible {
                         try await watcher.run(
                             onReady: {
                                 logger.info("watching \(profile.inbox)\(named ? " (profile \(profile.name))" : "")")
-                                if watching.arrived() { notifier?.ready() }
+                                if ready.arrived() {
+                                    watching.set(true)
+                                    notifier?.ready()
+                                }
                             },
-                            onDrop: { drop in intake.accept(drop) })
+                            onDrop: { drop in await intake.accept(drop) })
                     }
                 }
                 group.addTask {
@@ -115,7 +150,6 @@ public struct DaemonService: Service, CustomStringConvertible {
             }
             try await group.waitForAll()
         }
-        logger.info("stopped")
     }
 
     /// Runs the workers; on graceful shutdown they finish the jobs in hand, cut short when the grace period ends.
@@ -149,10 +183,21 @@ public struct DaemonService: Service, CustomStringConvertible {
         }
     }
 
-    /// This process's name on its leases: host, pid and a random part.
-    static func ownerName() -> String {
-        let host = ProcessInfo.processInfo.hostName
-        return "\(host):\(getpid()):\(UUID().uuidString.prefix(8))"
+    /// This process's name on its leases: host, state dir, pid and a random part.
+    static func ownerName(stateDir: String) -> String {
+        "\(ownerPrefix(stateDir: stateDir))\(getpid()):\(UUID().uuidString.prefix(8))"
+    }
+
+    /// The start of the lease owners of this daemon: the host and a short hash of its state dir (one daemon
+    /// per state dir, under its lock). At start-up the leases under it are a previous run's; on a queue
+    /// shared by several daemons, the others' leases are left to expire.
+    static func ownerPrefix(stateDir: String) -> String {
+        var hash: UInt32 = 2_166_136_261  // FNV-1a
+        for byte in stateDir.utf8 {
+            hash ^= UInt32(byte)
+            hash = hash &* 16_777_619
+        }
+        return "\(ProcessInfo.processInfo.hostName):\(String(hash, radix: 16)):"
     }
 }
 
@@ -170,6 +215,8 @@ extension PipelineOptions {
         videoPollInitial = settings.videoPollInitial
         videoPollMax = settings.videoPollMax
         maxBundleFiles = settings.maxBundleFiles
+        maxFileBytes = Int64(settings.maxFileBytes)
+        directUploadAboveBytes = Int64(settings.directUploadAboveBytes)
         lease = settings.lease
         profiles = Dictionary(uniqueKeysWithValues: settings.profiles.map { ($0.name, $0) })
         spendWindow = settings.spend.window

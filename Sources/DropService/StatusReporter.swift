@@ -9,7 +9,7 @@ import SystemSupport
 /// pipeline's bell rings (a drop queued, a job put back or finished), at most every two seconds, and not at
 /// all while the daemon is idle.
 struct StatusReporter: Sendable {
-    let queue: JobQueue
+    let queue: any QueueStore
     let notifier: SystemdNotifier?
     let bell: WorkBell
     let logger: Logger
@@ -19,7 +19,7 @@ struct StatusReporter: Sendable {
         var last = ""
         while !Task.isCancelled {
             let ticket = bell.ticket
-            if let counts = try? QueueReport.counts(queue, now: Date()) {
+            if let counts = try? await QueueReport.counts(queue, now: Date()) {
                 let line = counts.text
                 if line != last {
                     notifier?.status(line)

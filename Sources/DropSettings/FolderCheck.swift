@@ -49,10 +49,10 @@ public enum FolderCheck {
     }
 
     /// One folder the daemon uses: its name in messages, its configured path and where it really is.
-    struct Folder {
-        var role: String
-        var path: String
-        var resolved: String
+    package struct Folder {
+        package var role: String
+        package var path: String
+        package var resolved: String
 
         /// `inbox /a/in`, or `inbox /b/in (resolves to /a/in)` when symlinks or `..` move it.
         var label: String {
@@ -60,7 +60,9 @@ public enum FolderCheck {
         }
     }
 
-    static func folders(of settings: Settings) -> [Folder] {
+    /// The daemon's folders (every profile's inbox, outbox, archive, failed; the state dir), absolute, with
+    /// where each resolves.
+    package static func folders(of settings: Settings) -> [Folder] {
         var roles: [(String, String)] = []
         if let declared = settings.declaredProfiles {
             for profile in declared {

@@ -34,6 +34,34 @@ extension SettingParser where Value == String {
             format: { $0 })
     }
 
+    /// A queue URL: `postgres://` or `postgresql://` with a user, a host or `host=` socket folder, and a
+    /// database. A password in it is refused, and the error then never repeats the URL's text.
+    static var queueURL: Self {
+        Self(
+            parse: { found throws(SettingsError) in
+                let text = found.value.trimmingCharacters(in: .whitespaces)
+                let parsed = URLComponents(string: text)
+                guard let parts = parsed, parts.scheme == "postgres" || parts.scheme == "postgresql" else {
+                    // The text is shown only when it cannot hold a password.
+                    throw .invalidValue(
+                        key: found.key, value: text.contains("@") ? "<redacted>" : text, origin: found.origin,
+                        requirement: "must be a postgres://USER@HOST:PORT/DATABASE URL")
+                }
+                guard parts.password == nil else {
+                    throw .invalidValue(
+                        key: found.key, value: "<redacted>", origin: found.origin,
+                        requirement: "must hold no password: give it in queue_password_file or the credential heygen-queue-password")
+                }
+                guard parts.user?.isEmpty == false, parts.path.count > 1 else {
+                    throw .invalidValue(
+                        key: found.key, value: text, origin: found.origin,
+                        requirement: "must name a user and a database: postgres://USER@HOST:PORT/DATABASE")
+                }
+                return text
+            },
+            format: { $0 })
+    }
+
     /// A file: not empty, made absolute against the current directory.
     static var file: Self {
         Self(
@@ -61,6 +89,22 @@ extension SettingParser where Value == String {
                         requirement: "must be an http:// or https:// URL, like https://api.heygen.com")
                 }
                 return text
+            },
+            format: { $0 })
+    }
+}
+
+extension SettingParser where Value == String {
+    /// `HOST:PORT` (`127.0.0.1:9464`, `[::1]:0`), written back as parsed.
+    static var listenAddress: Self {
+        Self(
+            parse: { found throws(SettingsError) in
+                guard let address = ListenAddress(parsing: found.value.trimmingCharacters(in: .whitespaces)) else {
+                    throw .invalidValue(
+                        key: found.key, value: found.value, origin: found.origin,
+                        requirement: "must be HOST:PORT, like 127.0.0.1:9464")
+                }
+                return address.description
             },
             format: { $0 })
     }

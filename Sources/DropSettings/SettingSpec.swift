@@ -18,7 +18,7 @@ public enum SettingGroup: String, Sendable, CaseIterable {
     case retries
     /// `Settings.Video`: concurrency, timeout, polling.
     case video
-    /// `Settings.Intake`: the settle window, orphan sidecars, bundle size.
+    /// `Settings.Intake`: the settle window, orphan sidecars, bundle size, file size, the direct upload threshold.
     case intake
     /// `Settings.Work`: workers, leases, shutdown grace.
     case work
@@ -28,6 +28,10 @@ public enum SettingGroup: String, Sendable, CaseIterable {
     case log
     /// `Settings.Spend`: the spend guard (`max_videos_per_day`, `spend_window_hours`).
     case spend
+    /// `Settings.Operations`: the HTTP endpoint, the free disk `check` wants.
+    case operations
+    /// `Settings.Queue`: where the queue lives (SQLite in the state dir, or a shared PostgreSQL).
+    case queue
     /// The config file itself (`config`): chosen by flag or environment, never by a config file.
     case configFile = "config_file"
 }

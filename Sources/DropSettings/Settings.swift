@@ -39,6 +39,10 @@ public struct Settings: Sendable, Equatable {
     public var videoAgentDefaults: [String: JSONValue]?
     /// The translation defaults of the top-level config file (`translate:`), for the profile `default`.
     public var translateDefaults: [String: JSONValue]?
+    /// The HTTP endpoint and `check`'s disk threshold.
+    public var operations = Operations()
+    /// Where the queue lives.
+    public var queue = Queue()
     /// The config file actually read (absolute path), or nil when none was.
     public var configFile: String?
 
@@ -199,6 +203,18 @@ public struct Settings: Sendable, Equatable {
         set { work.lease = newValue }
     }
 
+    /// Where the HTTP endpoint listens (`http_listen`, `HOST:PORT`); nil when it is off.
+    public var httpListen: String? {
+        get { operations.httpListen }
+        set { operations.httpListen = newValue }
+    }
+
+    /// `check` fails under this many bytes free (`min_free_disk_mb`).
+    public var minFreeDiskBytes: Int64 {
+        get { Int64(operations.minFreeDiskMB) * 1_000_000 }
+        set { operations.minFreeDiskMB = Int(newValue / 1_000_000) }
+    }
+
     /// The default value of every setting, in the units of the config file (from `SettingsCatalogue`).
     public enum Defaults {
         /// `/var/spool/heygen-dropd/inbox`
@@ -251,6 +267,8 @@ public struct Settings: Sendable, Equatable {
         public static let progressRetentionDays = whole(SettingsCatalogue.progressRetention, .seconds(86_400))
         /// 120
         public static let leaseSeconds = whole(SettingsCatalogue.lease, .seconds(1))
+        /// 1024
+        public static let minFreeDiskMB = SettingsCatalogue.minFreeDisk.defaultValue
         /// `/etc/heygen-dropd/config.yaml`, read only when present.
         public static let configFile = "/etc/heygen-dropd/config.yaml"
 

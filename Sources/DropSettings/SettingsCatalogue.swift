@@ -106,6 +106,14 @@ public enum SettingsCatalogue {
     public static let maxBundleFiles = Setting<Int>(
         "max_bundle_files", .intake, parser: .integer(in: 1...1_000_000), default: 1000,
         valueName: "n", help: "A bundle with more files fails as rejected before any upload.")
+    /// `max_file_bytes`: the largest file taken (the API's own `max_bytes` wins when lower).
+    public static let maxFileBytes = Setting<Int>(
+        "max_file_bytes", .intake, parser: .integer(in: 1...), default: 5_368_709_120,
+        valueName: "bytes", help: "A larger file fails as too_large before any upload.")
+    /// `direct_upload_above_bytes`: larger files go straight to storage (at most the API's 32 MB multipart limit).
+    public static let directUploadAbove = Setting<Int>(
+        "direct_upload_above_bytes", .intake, parser: .integer(in: 0...33_554_432), default: 33_554_432,
+        valueName: "bytes", help: "Larger files are uploaded directly to storage instead of by POST /v3/assets.")
 
     // MARK: Work
 
@@ -153,6 +161,27 @@ public enum SettingsCatalogue {
     public static let spendWindow = Setting<Duration>(
         "spend_window_hours", .spend, parser: .fractionalHours, default: .seconds(24 * 3600),
         valueName: "hours", help: "The rolling window max_videos_per_day counts in; fractions allowed.")
+    // MARK: Operations
+
+    /// `http_listen`: no default (the endpoint is off).
+    public static let httpListen = Setting<String?>(
+        "http_listen", .operations, parser: .listenAddress, valueName: "host:port",
+        help: "Serve /metrics, /healthz, /api/jobs and the dashboard here (e.g. 127.0.0.1:9464); off when unset.")
+    /// `min_free_disk_mb`.
+    public static let minFreeDisk = Setting<Int>(
+        "min_free_disk_mb", .operations, parser: .integer(in: 0...100_000_000), default: 1024,
+        valueName: "mb", help: "`check` fails under this much free space in the outbox or state dir, warns under twice it.")
+
+    // MARK: Queue
+
+    /// `queue_url`: no default (the queue is then SQLite in the state dir).
+    public static let queueURL = Setting<String?>(
+        "queue_url", .queue, parser: .queueURL, valueName: "url",
+        help: "postgres://USER@HOST:PORT/DATABASE: a queue shared by several hosts (default SQLite in the state dir).")
+    /// `queue_password_file`: no default (else the systemd credential `heygen-queue-password`).
+    public static let queuePasswordFile = Setting<String?>(
+        "queue_password_file", .queue, parser: .file, valueName: "file",
+        help: "File holding the PostgreSQL queue's password.")
 
     // MARK: Config file
 
@@ -168,8 +197,9 @@ public enum SettingsCatalogue {
         workers.spec, maxAttempts.spec, settle.spec, logFormat.spec, logLevel.spec, videoConcurrency.spec,
         videoTimeout.spec, orphanSidecarTimeout.spec, assetReuse.spec, shutdownGrace.spec,
         videoPollInitial.spec, videoPollMax.spec, retryBaseDelay.spec, maxRetryAfter.spec,
-        maxBundleFiles.spec, progressRetention.spec, lease.spec, watch.spec, pollInterval.spec, maxVideosPerDay.spec,
-        spendWindow.spec, config.spec,
+        maxBundleFiles.spec, maxFileBytes.spec, directUploadAbove.spec, progressRetention.spec, lease.spec, watch.spec, pollInterval.spec,
+        maxVideosPerDay.spec, spendWindow.spec, httpListen.spec, minFreeDisk.spec, queueURL.spec, queuePasswordFile.spec,
+        config.spec,
     ]
 
     /// The settings by config key.

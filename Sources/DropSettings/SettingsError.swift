@@ -13,6 +13,8 @@ public struct SettingsError: Error, CustomStringConvertible, Sendable, Equatable
         case unknownConfigKey(path: String, key: String, hint: String?)
         case apiKeyFileUnreadable(path: String, reason: String)
         case apiKeyUnusable(source: String, problem: String)
+        case queuePasswordUnreadable(path: String, reason: String)
+        case queuePasswordUnusable(source: String, problem: String)
         case noAPIKey
         case folderNotDirectory(role: String, path: String)
         case folderUncreatable(role: String, path: String, reason: String)
@@ -36,6 +38,7 @@ public struct SettingsError: Error, CustomStringConvertible, Sendable, Equatable
         case .unknownConfigKey(_, let key, _): key
         case .apiKeyFileUnreadable: "api_key_file"
         case .apiKeyUnusable, .noAPIKey: "api_key"
+        case .queuePasswordUnreadable, .queuePasswordUnusable: "queue_password_file"
         case .folderNotDirectory(let role, _), .folderUncreatable(let role, _, _),
             .folderUnwritable(let role, _, _):
             Self.configKey(ofFolder: role)
@@ -63,6 +66,10 @@ public struct SettingsError: Error, CustomStringConvertible, Sendable, Equatable
             "cannot read API key file \(path): \(Self.oneLine(reason))"
         case .apiKeyUnusable(let source, let problem):
             "unusable API key from \(source): \(problem)"
+        case .queuePasswordUnreadable(let path, let reason):
+            "cannot read queue password file \(path): \(Self.oneLine(reason))"
+        case .queuePasswordUnusable(let source, let problem):
+            "unusable queue password from \(source): \(problem)"
         case .noAPIKey:
             "no API key: set HEYGEN_API_KEY, --api-key-file, or the systemd credential heygen-api-key"
         case .folderNotDirectory(let role, let path):
@@ -98,6 +105,12 @@ public struct SettingsError: Error, CustomStringConvertible, Sendable, Equatable
     }
     static func apiKeyFileUnreadable(path: String, reason: String) -> Self {
         .init(.apiKeyFileUnreadable(path: path, reason: reason))
+    }
+    static func queuePasswordUnreadable(path: String, reason: String) -> Self {
+        .init(.queuePasswordUnreadable(path: path, reason: reason))
+    }
+    static func queuePasswordUnusable(source: String, problem: String) -> Self {
+        .init(.queuePasswordUnusable(source: source, problem: problem))
     }
     static func apiKeyUnusable(source: String, problem: String) -> Self {
         .init(.apiKeyUnusable(source: source, problem: problem))

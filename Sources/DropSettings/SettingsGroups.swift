@@ -95,7 +95,7 @@ extension Settings {
     }
 
     /// How drops are taken in (`settle_ms`, `watch`, `poll_interval_ms`, `orphan_sidecar_timeout_minutes`,
-    /// `max_bundle_files`).
+    /// `max_bundle_files`, `max_file_bytes`, `direct_upload_above_bytes`).
     public struct Intake: Sendable, Equatable {
         /// How long a new drop is left alone for its sidecar to arrive.
         public var settle = SettingsCatalogue.settle.defaultValue
@@ -107,9 +107,13 @@ extension Settings {
         public var orphanSidecarTimeout = SettingsCatalogue.orphanSidecarTimeout.defaultValue
         /// The most files a bundle may hold; a bigger one fails as `rejected` before any upload.
         public var maxBundleFiles = SettingsCatalogue.maxBundleFiles.defaultValue
+        /// The largest file taken, in bytes; a larger one fails as `too_large` before any upload.
+        public var maxFileBytes = SettingsCatalogue.maxFileBytes.defaultValue
+        /// Files larger than this many bytes are uploaded directly to storage, not by `POST /v3/assets`.
+        public var directUploadAboveBytes = SettingsCatalogue.directUploadAbove.defaultValue
 
         /// 1000 ms settle window, watch mode auto polling every 2000 ms, 10 min orphan sidecar timeout,
-        /// 1000 files per bundle.
+        /// 1000 files per bundle, files up to 5 GiB, direct uploads above 32 MB.
         public init() {}
 
         /// The intake settings `reader` (scoped to `intake`) finds, defaults for the rest.
@@ -119,6 +123,8 @@ extension Settings {
             pollInterval = try reader.value(SettingsCatalogue.pollInterval)
             orphanSidecarTimeout = try reader.value(SettingsCatalogue.orphanSidecarTimeout)
             maxBundleFiles = try reader.value(SettingsCatalogue.maxBundleFiles)
+            maxFileBytes = try reader.value(SettingsCatalogue.maxFileBytes)
+            directUploadAboveBytes = try reader.value(SettingsCatalogue.directUploadAbove)
         }
     }
 
@@ -191,6 +197,23 @@ extension Settings {
         init(reader: SettingsReader) throws(SettingsError) {
             maxVideosPerDay = try reader.value(SettingsCatalogue.maxVideosPerDay)
             window = try reader.value(SettingsCatalogue.spendWindow)
+        }
+    }
+
+    /// Operating the daemon (`http_listen`, `min_free_disk_mb`).
+    public struct Operations: Sendable, Equatable {
+        /// Where the HTTP endpoint listens (`HOST:PORT`); nil: no endpoint.
+        public var httpListen: String? = nil
+        /// `check` fails under this many MB free in the outbox or state dir.
+        public var minFreeDiskMB = SettingsCatalogue.minFreeDisk.defaultValue
+
+        /// No endpoint, 1024 MB.
+        public init() {}
+
+        /// The operations settings `reader` (scoped to `operations`) finds, defaults for the rest.
+        init(reader: SettingsReader) throws(SettingsError) {
+            httpListen = try reader.value(SettingsCatalogue.httpListen)
+            minFreeDiskMB = try reader.value(SettingsCatalogue.minFreeDisk)
         }
     }
 }

@@ -1,4 +1,5 @@
 import AsyncHTTPClient
+import DropMetrics
 import Logging
 import NIOCore
 import NIOHTTP1
@@ -47,6 +48,7 @@ extension HeyGenClient {
         let started = ContinuousClock.now
         var metadata: Logger.Metadata = ["method": "\(request.method.rawValue)", "url": "\(request.url)"]
         let result: Result<T, HeyGenError>
+        var status = "none"
         do {
             let remaining = max(deadline - started, .zero)
             let response = try await httpClient.execute(
@@ -55,12 +57,17 @@ extension HeyGenClient {
             let body = try await HeyGenClient.collect(response.body, maxBytes: configuration.maxResponseBytes, deadline: deadline)
             let answer = APIResponse(status: Int(response.status.code), headers: response.headers, body: body)
             metadata["status"] = "\(answer.status)"
+            status = "\(answer.status)"
             if let requestID = answer.requestID { metadata["request_id"] = "\(requestID)" }
             result = classify(answer)
         } catch {
             result = .failure(HeyGenClient.transportError(error, timeout: timeout))
         }
-        metadata["duration_ms"] = "\((ContinuousClock.now - started).nanoseconds / 1_000_000)"
+        let duration = ContinuousClock.now - started
+        metadata["duration_ms"] = "\(duration.nanoseconds / 1_000_000)"
+        DropMetrics.system.apiRequest(
+            endpoint: EndpointLabel.of(url: request.url, baseURL: configuration.baseURL), status: status,
+            duration: duration)
         switch result {
         case .success:
             logger.debug("HeyGen request done", metadata: metadata)

@@ -17,11 +17,14 @@ public struct UploadFile: Sendable {
     public let descriptor: Int32
     /// How many bytes to send, from offset 0.
     public let size: Int64
+    /// Moved to the end of each read (the bytes handed to the request so far), when given.
+    public let progress: TransferProgress?
 
-    /// A file to upload: `size` bytes read through `descriptor`.
-    public init(descriptor: Int32, size: Int64) {
+    /// A file to upload: `size` bytes read through `descriptor`; `progress` follows the reads.
+    public init(descriptor: Int32, size: Int64, progress: TransferProgress? = nil) {
         self.descriptor = descriptor
         self.size = size
+        self.progress = progress
     }
 
     /// Thrown when the file ended before `size` bytes.
@@ -42,7 +45,7 @@ public struct UploadFile: Sendable {
         let descriptor = self.descriptor
         let size = self.size
         let wanted = Int(min(Int64(length), size - offset))
-        return try await NIOThreadPool.singleton.runIfActive {
+        let buffer = try await NIOThreadPool.singleton.runIfActive {
             var buffer = ByteBuffer()
             var done = 0
             buffer.reserveCapacity(wanted)
@@ -63,6 +66,8 @@ public struct UploadFile: Sendable {
             }
             return buffer
         }
+        progress?.set(done: offset + Int64(wanted), total: size)
+        return buffer
     }
 }
 

@@ -1,3 +1,4 @@
+import DropMetrics
 import Logging
 import SystemSupport
 
@@ -28,6 +29,7 @@ public func withRetries<T: Sendable>(
                 throw error
             }
             let delay = policy.delay(afterAttempt: attempt, error: error)
+            DropMetrics.system.apiRetry(reason: error.category.rawValue)
             logger.notice(
                 "HeyGen request failed; retrying",
                 metadata: [

@@ -179,6 +179,7 @@ public final class HeyGenSimulator: Sendable {
         router.get("/files/:owner/:name") { request, context in
             try self.serveFile(request, owner: context.parameters.require("owner"), name: context.parameters.require("name"))
         }
+        router.get("/v3/users/me") { _, _ in self.account() }
         router.get("/_admin/faults") { _, _ in JSONResponse.make(self.faults) }
         router.put("/_admin/faults") { request, _ in try await self.replaceFaults(request) }
         router.get("/_admin/stats") { _, _ in JSONResponse.make(self.stats) }

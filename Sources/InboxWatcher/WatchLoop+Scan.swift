@@ -1,3 +1,4 @@
+import DropMetrics
 import Glibc
 import Logging
 
@@ -9,6 +10,7 @@ extension WatchLoop {
     /// Lists the inbox and hands the names to the table (which decides what settles).
     func scan(_ reason: ScanReason) {
         guard inboxWatch != nil else { return }
+        DropMetrics.system.inboxRescan(reason: "\(reason)")
         let now = clock.now
         let listed: [[UInt8]]
         switch directoryEntries(inbox) {

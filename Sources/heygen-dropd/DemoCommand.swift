@@ -5,6 +5,8 @@ import DropPipeline
 import DropService
 import DropSettings
 import DropDemo
+import CoreMetrics
+import DropHTTP
 import Foundation
 import HeyGenAPI
 import Logging
@@ -22,19 +24,22 @@ struct DemoCommand: AsyncParsableCommand {
             """)
 
     @OptionGroup var settingsOptions: SettingsOptions
+    @OptionGroup var watcherOptions: WatcherOptions
 
     func run() async throws {
         try await reportingFailure {
             let root = FileManager.default.currentDirectoryPath + "/demo"
-            let settings = try await Demo.settings(root: root, flags: settingsOptions.flagValues())
+            let settings = try await Demo.settings(root: root, flags: settingsOptions.flagValues(with: watcherOptions))
             let demo = Demo(root: root, settings: settings)
             try demo.prepare()
             bootstrapLogging(
                 format: settings.logFormat, level: settings.logLevel, environment: ProcessInfo.processInfo.environment)
             let logger = Logger(label: "heygen-dropd")
             let httpClient = HeyGenClient.makeHTTPClient()
+            let metrics = MetricsRegistry()
+            MetricsSystem.bootstrap(metrics.factory)
             do {
-                try await demo.run(httpClient: httpClient, logger: logger) { line in
+                try await demo.run(httpClient: httpClient, logger: logger, metrics: metrics) { line in
                     FileHandle.standardOutput.write(Data((line + "\n").utf8))
                 }
             } catch {

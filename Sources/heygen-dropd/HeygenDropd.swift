@@ -13,7 +13,7 @@ struct HeygenDropd: AsyncParsableCommand {
         abstract: "Turns a folder into a HeyGen upload queue.",
         version: Version.number,
         subcommands: [
-            RunCommand.self, StatusCommand.self, JobsCommand.self, RetryCommand.self, DemoCommand.self,
+            RunCommand.self, StatusCommand.self, JobsCommand.self, RetryCommand.self, CheckCommand.self, DemoCommand.self,
             SimulateCommand.self,
         ]
     )

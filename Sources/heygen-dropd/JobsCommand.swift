@@ -33,8 +33,9 @@ struct JobsCommand: AsyncParsableCommand {
         try await reportingFailure {
             let state = try JobListing.state(parsing: self.state)
             let limit = try JobListing.limit(parsing: self.limit)
-            let (_, queue) = try await OperatorCommand.openQueue(settingsOptions)
-            let listing = try JobListing.read(queue: queue, state: state, limit: limit, profile: profile)
+            let listing = try await OperatorCommand.withQueue(settingsOptions) { _, queue in
+                try await JobListing.read(queue: queue, state: state, limit: limit, profile: profile)
+            }
             OperatorCommand.write(json ? listing.jsonData() : Data((listing.text() + "\n").utf8))
         }
     }

@@ -30,9 +30,15 @@ struct RetryCommand: AsyncParsableCommand {
     func run() async throws {
         try await reportingFailure {
             let ids = try parsedIDs()
-            let (settings, queue) = try await OperatorCommand.openQueue(settingsOptions)
-            let retry = FailedJobRetry(queue: queue, settings: settings)
-            let reports = allFailed ? try retry.retryAllFailed(profile: profile) : try ids.map { try retry.retry($0) }
+            let allFailed = self.allFailed
+            let profile = self.profile
+            let reports = try await OperatorCommand.withQueue(settingsOptions) { settings, queue in
+                let retry = FailedJobRetry(queue: queue, settings: settings)
+                if allFailed { return try await retry.retryAllFailed(profile: profile) }
+                var reports: [FailedJobRetry.Report] = []
+                for id in ids { reports.append(try await retry.retry(id)) }
+                return reports
+            }
             if reports.isEmpty {
                 OperatorCommand.print("no failed jobs")
             }

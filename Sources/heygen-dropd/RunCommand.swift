@@ -1,5 +1,7 @@
 import ArgumentParser
 import AsyncHTTPClient
+import CoreMetrics
+import DropHTTP
 import DropLogging
 import DropOperator
 import DropPipeline
@@ -9,6 +11,7 @@ import Foundation
 import HeyGenAPI
 import Logging
 import ServiceLifecycle
+import SystemSupport
 
 /// `heygen-dropd run`: the daemon in the foreground, as systemd starts it.
 struct RunCommand: AsyncParsableCommand {
@@ -16,11 +19,12 @@ struct RunCommand: AsyncParsableCommand {
         commandName: "run", abstract: "Run the daemon in the foreground (what systemd starts).")
 
     @OptionGroup var settingsOptions: SettingsOptions
+    @OptionGroup var watcherOptions: WatcherOptions
 
     func run() async throws {
         try await reportingFailure {
             var environment = ProcessInfo.processInfo.environment
-            let settings = try await SettingsLoader.load(flags: settingsOptions.flagValues(), environment: environment)
+            let settings = try await SettingsLoader.load(flags: settingsOptions.flagValues(with: watcherOptions), environment: environment)
             // Read once: from here on the key is in `settings` only, not in the environment.
             APIKeyGuard.scrubEnvironment()
             environment["HEYGEN_API_KEY"] = nil
@@ -37,8 +41,17 @@ struct RunCommand: AsyncParsableCommand {
                 try? await httpClient.shutdown()
                 throw error
             }
+            var services: [any Service] = [daemon]
+            if let listen = settings.httpListen, let address = ListenAddress(parsing: listen) {
+                // The series recorded anywhere in the process go to the registry the endpoint prints.
+                let metrics = MetricsRegistry()
+                MetricsSystem.bootstrap(metrics.factory)
+                metrics.metrics.declareUnlabeled()
+                // First in the group, so it is shut down last: it shows the drain to the end.
+                services.insert(daemon.httpEndpoint(address: address, metrics: metrics), at: 0)
+            }
             let group = ServiceGroup(
-                services: [daemon], gracefulShutdownSignals: [.sigterm, .sigint], cancellationSignals: [],
+                services: services, gracefulShutdownSignals: [.sigterm, .sigint], cancellationSignals: [],
                 logger: logger)
             do {
                 try await group.run()

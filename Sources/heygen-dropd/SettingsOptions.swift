@@ -5,7 +5,9 @@ import DropPipeline
 import DropService
 import DropSettings
 
-/// The settings flags every subcommand accepts, one per entry of `SettingsCatalogue`: each flag's
+/// The settings flags every subcommand accepts, one per entry of `SettingsCatalogue` but the watcher's
+/// (`WatcherOptions`, taken only by the commands that watch an inbox, since `status --watch` is a flag of
+/// its own): each flag's
 /// name, value name and help come from its entry. All values are plain strings: `SettingsLoader`
 /// validates them, so a bad value gets the same one-line error whether it came from a flag, the
 /// environment or the config file. (Argument parser options must be stored properties, so each
@@ -35,17 +37,18 @@ struct SettingsOptions: ParsableArguments {
     @Option(name: SettingsCatalogue.workers.spec.optionName, help: SettingsCatalogue.workers.spec.optionHelp)
     var workers: String?
 
+    @Option(name: SettingsCatalogue.queueURL.spec.optionName, help: SettingsCatalogue.queueURL.spec.optionHelp)
+    var queueURL: String?
+
+    @Option(
+        name: SettingsCatalogue.queuePasswordFile.spec.optionName, help: SettingsCatalogue.queuePasswordFile.spec.optionHelp)
+    var queuePasswordFile: String?
+
     @Option(name: SettingsCatalogue.maxAttempts.spec.optionName, help: SettingsCatalogue.maxAttempts.spec.optionHelp)
     var maxAttempts: String?
 
     @Option(name: SettingsCatalogue.settle.spec.optionName, help: SettingsCatalogue.settle.spec.optionHelp)
     var settleMs: String?
-
-    @Option(name: SettingsCatalogue.watch.spec.optionName, help: SettingsCatalogue.watch.spec.optionHelp)
-    var watch: String?
-
-    @Option(name: SettingsCatalogue.pollInterval.spec.optionName, help: SettingsCatalogue.pollInterval.spec.optionHelp)
-    var pollIntervalMs: String?
 
     @Option(name: SettingsCatalogue.logFormat.spec.optionName, help: SettingsCatalogue.logFormat.spec.optionHelp)
     var logFormat: String?
@@ -55,6 +58,12 @@ struct SettingsOptions: ParsableArguments {
 
     @Option(name: SettingsCatalogue.config.spec.optionName, help: SettingsCatalogue.config.spec.optionHelp)
     var config: String?
+
+    @Option(name: SettingsCatalogue.httpListen.spec.optionName, help: SettingsCatalogue.httpListen.spec.optionHelp)
+    var httpListen: String?
+
+    @Option(name: SettingsCatalogue.minFreeDisk.spec.optionName, help: SettingsCatalogue.minFreeDisk.spec.optionHelp)
+    var minFreeDiskMb: String?
 
     @Option(name: SettingsCatalogue.videoConcurrency.spec.optionName, help: SettingsCatalogue.videoConcurrency.spec.optionHelp)
     var videoConcurrency: String?
@@ -86,6 +95,12 @@ struct SettingsOptions: ParsableArguments {
     @Option(name: SettingsCatalogue.maxBundleFiles.spec.optionName, help: SettingsCatalogue.maxBundleFiles.spec.optionHelp)
     var maxBundleFiles: String?
 
+    @Option(name: SettingsCatalogue.maxFileBytes.spec.optionName, help: SettingsCatalogue.maxFileBytes.spec.optionHelp)
+    var maxFileBytes: String?
+
+    @Option(name: SettingsCatalogue.directUploadAbove.spec.optionName, help: SettingsCatalogue.directUploadAbove.spec.optionHelp)
+    var directUploadAboveBytes: String?
+
     @Option(name: SettingsCatalogue.progressRetention.spec.optionName, help: SettingsCatalogue.progressRetention.spec.optionHelp)
     var progressRetentionDays: String?
 
@@ -111,8 +126,6 @@ struct SettingsOptions: ParsableArguments {
             (SettingsCatalogue.workers.spec, \.workers),
             (SettingsCatalogue.maxAttempts.spec, \.maxAttempts),
             (SettingsCatalogue.settle.spec, \.settleMs),
-            (SettingsCatalogue.watch.spec, \.watch),
-            (SettingsCatalogue.pollInterval.spec, \.pollIntervalMs),
             (SettingsCatalogue.logFormat.spec, \.logFormat),
             (SettingsCatalogue.logLevel.spec, \.logLevel),
             (SettingsCatalogue.config.spec, \.config),
@@ -126,15 +139,28 @@ struct SettingsOptions: ParsableArguments {
             (SettingsCatalogue.retryBaseDelay.spec, \.retryBaseDelayMs),
             (SettingsCatalogue.maxRetryAfter.spec, \.maxRetryAfterSeconds),
             (SettingsCatalogue.maxBundleFiles.spec, \.maxBundleFiles),
+            (SettingsCatalogue.maxFileBytes.spec, \.maxFileBytes),
+            (SettingsCatalogue.directUploadAbove.spec, \.directUploadAboveBytes),
             (SettingsCatalogue.progressRetention.spec, \.progressRetentionDays),
             (SettingsCatalogue.lease.spec, \.leaseSeconds),
             (SettingsCatalogue.maxVideosPerDay.spec, \.maxVideosPerDay),
             (SettingsCatalogue.spendWindow.spec, \.spendWindowHours),
+            (SettingsCatalogue.httpListen.spec, \.httpListen),
+            (SettingsCatalogue.minFreeDisk.spec, \.minFreeDiskMb),
+            (SettingsCatalogue.queueURL.spec, \.queueURL),
+            (SettingsCatalogue.queuePasswordFile.spec, \.queuePasswordFile),
         ]
     }
 
-    /// The flags given, keyed by config key (`state_dir`, `api_key_file`, ...), for `SettingsLoader.load(flags:environment:)`.
-    func flagValues() -> [String: String] {
+    /// The flags given, with the watcher's when the command takes them, keyed by config key (`state_dir`,
+    /// `api_key_file`, ...), for `SettingsLoader.load(flags:environment:)`.
+    func flagValues(with watcher: WatcherOptions? = nil) -> [String: String] {
+        var values = ownFlagValues()
+        if let watcher { values.merge(watcher.flagValues()) { own, _ in own } }
+        return values
+    }
+
+    private func ownFlagValues() -> [String: String] {
         Dictionary(
             uniqueKeysWithValues: Self.fields.compactMap { field in self[keyPath: field.value].map { (field.spec.key, $0) } })
     }

@@ -14,13 +14,26 @@ struct StatusCommand: AsyncParsableCommand {
         commandName: "status",
         abstract: "Show queue counts by state, the oldest waiting job, the last errors, and whether a daemon runs.")
 
+    func validate() throws {
+        if json && watch { throw ValidationError("--json and --watch cannot be used together") }
+    }
+
     @Flag(help: "Print one JSON object (for scripts).") var json = false
+    @Flag(help: "Redraw every second with a progress bar per job in flight (plain lines when not a terminal).")
+    var watch = false
     @OptionGroup var settingsOptions: SettingsOptions
 
     func run() async throws {
         try await reportingFailure {
-            let (settings, queue) = try await OperatorCommand.openQueue(settingsOptions)
-            let report = try QueueReport.read(queue: queue, stateDir: settings.stateDir)
+            if watch {
+                try await OperatorCommand.withQueue(settingsOptions) { settings, queue in
+                    try await StatusWatch.run(settings: settings, queue: queue)
+                }
+                return
+            }
+            let report = try await OperatorCommand.withQueue(settingsOptions) { settings, queue in
+                try await QueueReport.read(queue: queue, stateDir: settings.stateDir)
+            }
             OperatorCommand.write(json ? report.jsonData() : Data((report.text() + "\n").utf8))
         }
     }
@@ -30,12 +43,15 @@ struct StatusCommand: AsyncParsableCommand {
 enum OperatorCommand {
     /// The settings from flags, environment and config file, and the queue they name. No API key needed;
     /// a missing database is one clear error. Log lines (warnings and worse) go to stderr.
-    static func openQueue(_ options: SettingsOptions) async throws -> (Settings, JobQueue) {
+    static func withQueue<T: Sendable>(
+        _ options: SettingsOptions, _ body: (Settings, any QueueStore) async throws -> T
+    ) async throws -> T {
         let environment = ProcessInfo.processInfo.environment
         let settings = try await SettingsLoader.load(flags: options.flagValues(), environment: environment)
         bootstrapLogging(format: settings.logFormat, level: .warning, environment: environment)
-        let queue = try OperatorQueue.open(settings, logger: Logger(label: "heygen-dropd"))
-        return (settings, queue)
+        return try await OperatorQueue.with(settings, logger: Logger(label: "heygen-dropd")) { queue in
+            try await body(settings, queue)
+        }
     }
 
     /// Writes to stdout at once (no buffering).

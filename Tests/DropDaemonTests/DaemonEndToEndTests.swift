@@ -136,6 +136,7 @@ struct DaemonEndToEndTests {
         // unparsed, so the test checks the daemon's boundary (it sends a file of exactly the limit, and not one
         // byte more) without a debug build parsing 32 MiB. The simulator's boundary has tests of its own.
         try await DaemonHarness.with(limits: SimulatorLimits(maxUploadBytes: 1 << 20)) { h in
+            h.environment["HEYGEN_DROPD_MAX_FILE_BYTES"] = "\(MediaType.maxUploadBytes)"
             let daemon = try await h.startDaemon()
             try h.drop("huge.mp4", SampleMedia.bytes(.mp4, size: 33 * 1024 * 1024))
             try h.drop("exact.mp4", SampleMedia.bytes(.mp4, size: Int(MediaType.maxUploadBytes)))

@@ -20,6 +20,8 @@ struct DemoTests {
         let results = try await first.waitForLines(Self.samples.map { "\($0): succeeded" })
         #expect(first.stdout.contains("drop files"))
         #expect(first.stdout.contains("\(work.path)/demo/inbox"))
+        // The dashboard is on, on loopback, and its URL printed.
+        #expect(first.stdout.range(of: #"dashboard: http://127\.0\.0\.1:[0-9]+/"#, options: .regularExpression) != nil)
         for (name, line) in zip(Self.samples, results) {
             #expect(line.hasSuffix("; \(outbox)/\(name).json"), "the line for \(name) names its result file")
         }

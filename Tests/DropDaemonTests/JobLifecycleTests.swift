@@ -27,9 +27,9 @@ import Testing
     static func claimed(_ kind: JobKind?, over: Bool = false) -> Event { .claimed(kind: kind, overClaimLimit: over) }
 
     /// The phases a job can be claimed in before it is finished.
-    static let open: [JobPhase] = [.checking, .uploading, .awaitingSlot, .held, .creatingVideo, .waitingForVideo, .finishing]
+    static let open: [JobPhase] = [.checking, .uploading, .awaitingSlot, .creatingVideo, .waitingForVideo, .finishing] + directPhases
     /// The phases before the outcome.
-    static let undecided: [JobPhase] = [.checking, .uploading, .awaitingSlot, .held, .creatingVideo, .waitingForVideo]
+    static let undecided: [JobPhase] = [.checking, .uploading, .awaitingSlot, .creatingVideo, .waitingForVideo] + directPhases
 
     static let table: [Row] = {
         var rows: [Row] = []
@@ -63,7 +63,7 @@ import Testing
         }
         // The poller's claim.
         rows.append(Row(phase: .waitingForVideo, event: .pollDue, next: .waitingForVideo, action: .poll))
-        for phase in [JobPhase.checking, .uploading, .awaitingSlot, .held, .creatingVideo] {
+        for phase in [JobPhase.checking, .uploading, .awaitingSlot, .creatingVideo] + directPhases {
             rows.append(Row(phase: phase, event: .pollDue, next: phase, action: .returnToWorkers))
         }
         // Checks and uploads.
@@ -95,7 +95,7 @@ import Testing
         rows.append(Row(phase: .finishing, event: .decided, next: .finishing, action: .complete))
         rows.append(Row(phase: .finishing, event: .completed, next: .finished, action: .stop))
         rows.append(Row(phase: .checking, event: .removed, next: .finished, action: .stop))
-        return rows
+        return rows + directRows
     }()
 
     @Test("every transition of the table", arguments: JobLifecycleTests.table)
@@ -115,7 +115,7 @@ import Testing
             .pollDue, .checksPassed, .uploadsDone(wantsVideo: false), .uploadsDone(wantsVideo: true), .sourceChanged,
             .createSent, .createNotReceived, .sessionKnown, .spendCapReached, .putBack, .verdict(.succeeded, nil),
             .verdict(.failed, failure), .decided, .completed, .removed,
-        ]
+        ] + directEvents
         return events
     }()
 

@@ -30,10 +30,11 @@ struct ProgressPrunerTests {
                     job.id, token: job.leaseToken ?? "", as: .succeeded, stage: nil, progress: progress, attempts: 1,
                     lastError: nil, now: finished)
             }
-            let pruner = ProgressPruner(queue: queue, retention: .seconds(30 * 86_400), logger: logger)
+            let pruner = ProgressPruner(
+                queue: SQLiteQueueStore(queue: queue), retention: .seconds(30 * 86_400), logger: logger)
             let now = start.addingTimeInterval(40 * 86_400)
-            #expect(pruner.pruneOnce(now: now) == 1200)
-            #expect(pruner.pruneOnce(now: now) == 0)
+            #expect(await pruner.pruneOnce(now: now) == 1200)
+            #expect(await pruner.pruneOnce(now: now) == 0)
             #expect(try queue.job(claimed[0].id)?.progress == nil)
             #expect(try queue.job(claimed[1202].id)?.progress == progress)
             #expect(try queue.counts(now: now)[.succeeded] == 1203)

@@ -53,10 +53,20 @@ import TestSupport
             Sample(key: "retry_base_delay_ms", text: "14") { s, _ in s.retryBaseDelay = .milliseconds(14) },
             Sample(key: "max_retry_after_seconds", text: "15") { s, _ in s.maxRetryAfter = .seconds(15) },
             Sample(key: "max_bundle_files", text: "9") { s, _ in s.maxBundleFiles = 9 },
+            Sample(key: "max_file_bytes", text: "1000000") { s, _ in s.maxFileBytes = 1_000_000 },
+            Sample(key: "direct_upload_above_bytes", text: "4096") { s, _ in s.directUploadAboveBytes = 4096 },
             Sample(key: "progress_retention_days", text: "10") { s, _ in s.progressRetention = .seconds(10 * 86_400) },
             Sample(key: "lease_seconds", text: "11") { s, _ in s.lease = .seconds(11) },
             Sample(key: "max_videos_per_day", text: "7") { s, _ in s.spend.maxVideosPerDay = 7 },
             Sample(key: "spend_window_hours", text: "0.5") { s, _ in s.spend.window = .seconds(1800) },
+            Sample(key: "http_listen", text: "127.0.0.1:9464") { s, _ in s.httpListen = "127.0.0.1:9464" },
+            Sample(key: "min_free_disk_mb", text: "7") { s, _ in s.minFreeDiskBytes = 7_000_000 },
+            Sample(key: "queue_url", text: "postgres://dropd@db.test:5433/queue") { s, _ in
+                s.queue.url = "postgres://dropd@db.test:5433/queue"
+            },
+            Sample(key: "queue_password_file", text: dir.file("queue-password")) { s, _ in
+                s.queue.password = QueuePassword("drift-pw", source: "file \(dir.file("queue-password"))")
+            },
             Sample(key: "config", text: configFile) { s, _ in s.configFile = configFile },
         ]
     }
@@ -65,6 +75,7 @@ import TestSupport
     static func prepare(_ dir: TemporaryDirectory) throws {
         try writeFile(dir.file("api-key"), "drift-key\n")
         try writeFile(dir.file("named.yaml"), "# nothing\n")
+        try writeFile(dir.file("queue-password"), "drift-pw\n")
     }
 
     @Test func everyCatalogueEntryHasASampleThatChangesSomething() async throws {
@@ -134,7 +145,7 @@ import TestSupport
     @Test func defaultTextsParseToTheDefaults() async throws {
         let flags = Dictionary(
             uniqueKeysWithValues: SettingsCatalogue.all.compactMap { spec in spec.defaultText.map { (spec.key, $0) } })
-        #expect(flags.count == SettingsCatalogue.all.count - 3)  // all but api_key_file, max_videos_per_day and config
+        #expect(flags.count == SettingsCatalogue.all.count - 6)  // all but api_key_file, max_videos_per_day, http_listen, queue_url, queue_password_file and config
         #expect(try await loadSettings(flags: flags) == Settings())
     }
 
@@ -166,3 +177,4 @@ import TestSupport
         #expect(Set(SettingsCatalogue.all.map(\.group)) == Set(SettingGroup.allCases))
     }
 }
+

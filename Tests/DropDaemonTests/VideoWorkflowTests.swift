@@ -38,7 +38,11 @@ struct VideoWorkflowTests {
             // The video's URL is presigned (a credential): the log names the video by its id only.
             let videoURL = try #require(video["video_url"]?.string)
             #expect(!daemon.logText.contains(videoURL))
-            #expect(daemon.logText.contains("video_id=\(video["video_id"]?.string ?? "-")"))
+            // The finish line comes after the result is written and the job closed: wait for it.
+            let finishLine = "video_id=\(video["video_id"]?.string ?? "-")"
+            _ = try await eventually("the finish line is logged", timeout: .seconds(10)) {
+                daemon.logText.contains(finishLine) ? true : nil
+            }
             #expect(try await daemon.stop() == 0)
         }
     }
