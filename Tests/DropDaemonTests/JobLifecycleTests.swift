@@ -27,9 +27,9 @@ import Testing
     static func claimed(_ kind: JobKind?, over: Bool = false) -> Event { .claimed(kind: kind, overClaimLimit: over) }
 
     /// The phases a job can be claimed in before it is finished.
-    static let open: [JobPhase] = [.checking, .uploading, .awaitingSlot, .creatingVideo, .waitingForVideo, .finishing] + directPhases
+    static let open: [JobPhase] = [.checking, .uploading, .awaitingSlot, .held, .creatingVideo, .waitingForVideo, .finishing] + directPhases
     /// The phases before the outcome.
-    static let undecided: [JobPhase] = [.checking, .uploading, .awaitingSlot, .creatingVideo, .waitingForVideo] + directPhases
+    static let undecided: [JobPhase] = [.checking, .uploading, .awaitingSlot, .held, .creatingVideo, .waitingForVideo] + directPhases
 
     static let table: [Row] = {
         var rows: [Row] = []
@@ -63,7 +63,7 @@ import Testing
         }
         // The poller's claim.
         rows.append(Row(phase: .waitingForVideo, event: .pollDue, next: .waitingForVideo, action: .poll))
-        for phase in [JobPhase.checking, .uploading, .awaitingSlot, .creatingVideo] + directPhases {
+        for phase in [JobPhase.checking, .uploading, .awaitingSlot, .held, .creatingVideo] + directPhases {
             rows.append(Row(phase: phase, event: .pollDue, next: phase, action: .returnToWorkers))
         }
         // Checks and uploads.
