@@ -64,7 +64,10 @@ extension Pipeline {
             attempts: run.attempts,
             createdAt: run.job.createdAt,
             finishedAt: Date())
-        run.progress.finish = .init(result: result, moves: moves)
+        var withOutputs = result
+        withOutputs.downloads = downloadedFiles(run)
+        withOutputs.translations = run.progress.translation?.resultEntries(downloads: run.progress.downloads)
+        run.progress.finish = .init(result: withOutputs, moves: moves)
         try save(&run, stage: .finishing)
     }
 

@@ -49,7 +49,7 @@ extension Pipeline {
                     duration: video.duration, failureCode: video.failureCode, failureMessage: video.failureMessage)
                 switch video.status {
                 case "completed":
-                    return try enter(&run, .verdict(.succeeded, nil))
+                    return try videoFinished(&run, video)
                 case "failed":
                     let reason = video.failureMessage ?? video.failureCode ?? "no reason given"
                     return try enter(

@@ -158,6 +158,8 @@ extension PipelineOptions {
         videoPollInitial = settings.videoPollInitial
         videoPollMax = settings.videoPollMax
         maxBundleFiles = settings.maxBundleFiles
+        download = settings.outputs.download
+        downloadMaxBytes = Int64(settings.outputs.downloadMaxBytes)
         lease = settings.lease
     }
 }

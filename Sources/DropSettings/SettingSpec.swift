@@ -25,6 +25,8 @@ public enum SettingGroup: String, Sendable, CaseIterable {
     case retention
     /// `Settings.Log`: format and level.
     case log
+    /// `Settings.Outputs`: what HeyGen made that is downloaded into the outbox, and how large it may be.
+    case outputs
     /// The config file itself (`config`): chosen by flag or environment, never by a config file.
     case configFile = "config_file"
 }

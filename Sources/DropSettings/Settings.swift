@@ -28,6 +28,8 @@ public struct Settings: Sendable, Equatable {
     public var retention = Retention()
     /// Log lines.
     public var log = Log()
+    /// What is downloaded into the outbox.
+    public var outputs = Outputs()
     /// The config file actually read (absolute path), or nil when none was.
     public var configFile: String?
 

@@ -64,6 +64,7 @@ public enum SettingsLoader {
         settings.work = try Settings.Work(reader: reader.scoped(to: .work))
         settings.retention = try Settings.Retention(reader: reader.scoped(to: .retention))
         settings.log = try Settings.Log(reader: reader.scoped(to: .log))
+        settings.outputs = try Settings.Outputs(reader: reader.scoped(to: .outputs))
         settings.api = try Settings.API(reader: reader.scoped(to: .api), environment: environment)
         settings.configFile = configFile
         return settings

@@ -86,6 +86,12 @@ struct SettingsOptions: ParsableArguments {
     @Option(name: SettingsCatalogue.lease.spec.optionName, help: SettingsCatalogue.lease.spec.optionHelp)
     var leaseSeconds: String?
 
+    @Option(name: SettingsCatalogue.download.spec.optionName, help: SettingsCatalogue.download.spec.optionHelp)
+    var download: String?
+
+    @Option(name: SettingsCatalogue.downloadMaxBytes.spec.optionName, help: SettingsCatalogue.downloadMaxBytes.spec.optionHelp)
+    var downloadMaxBytes: String?
+
     /// Each option with its catalogue entry.
     static var fields: [(spec: SettingSpec, value: KeyPath<SettingsOptions, String?>)] {
         [
@@ -114,6 +120,8 @@ struct SettingsOptions: ParsableArguments {
             (SettingsCatalogue.maxBundleFiles.spec, \.maxBundleFiles),
             (SettingsCatalogue.progressRetention.spec, \.progressRetentionDays),
             (SettingsCatalogue.lease.spec, \.leaseSeconds),
+            (SettingsCatalogue.download.spec, \.download),
+            (SettingsCatalogue.downloadMaxBytes.spec, \.downloadMaxBytes),
         ]
     }
 

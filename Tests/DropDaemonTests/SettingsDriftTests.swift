@@ -53,6 +53,8 @@ import TestSupport
             Sample(key: "max_bundle_files", text: "9") { s, _ in s.maxBundleFiles = 9 },
             Sample(key: "progress_retention_days", text: "10") { s, _ in s.progressRetention = .seconds(10 * 86_400) },
             Sample(key: "lease_seconds", text: "11") { s, _ in s.lease = .seconds(11) },
+            Sample(key: "download", text: "all") { s, _ in s.outputs.download = .all },
+            Sample(key: "download_max_bytes", text: "4096") { s, _ in s.outputs.downloadMaxBytes = 4096 },
             Sample(key: "config", text: configFile) { s, _ in s.configFile = configFile },
         ]
     }
