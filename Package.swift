@@ -186,7 +186,7 @@ let package = Package(
             dependencies: ["DropQueue", .product(name: "Logging", package: "swift-log")],
             path: "Tests/QueueCrashHelper"
         ),
-        // Benchmarks: `swift run -c release queue-benchmark`, `swift run -c release upload-benchmark`.
+        // Benchmarks: `swift run -c release queue-benchmark`, `upload-benchmark`, `daemon-benchmark MODE`.
         .executableTarget(
             name: "queue-benchmark",
             dependencies: ["DropQueue", .product(name: "Logging", package: "swift-log")],
@@ -200,6 +200,14 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
             ],
             path: "Benchmarks/UploadBenchmark"
+        ),
+        .executableTarget(
+            name: "daemon-benchmark",
+            dependencies: [
+                "HeyGenSimulator",
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            path: "Benchmarks/DaemonBenchmark"
         ),
         .testTarget(
             name: "DropQueueTests",

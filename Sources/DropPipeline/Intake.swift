@@ -25,14 +25,17 @@ package final class Intake: Sendable {
     package let orphanSidecarTimeout: Duration
     package let retryInterval: Duration
     package let logger: Logger
+    /// Rung after each drop accepted, so idle workers look at the queue at once.
+    package let bell: WorkBell
     /// Drops whose enqueue failed, by name (the latest report of each name wins).
     private let waiting = Mutex<[String: InboxDrop]>([:])
 
     /// An intake into `queue` for drops of `inbox`.
     package init(
         queue: JobQueue, inbox: String, orphanSidecarTimeout: Duration, retryInterval: Duration = .seconds(1),
-        logger: Logger
+        bell: WorkBell = WorkBell(), logger: Logger
     ) {
+        self.bell = bell
         self.queue = queue
         self.inbox = inbox
         self.orphanSidecarTimeout = orphanSidecarTimeout
@@ -49,14 +52,23 @@ package final class Intake: Sendable {
         } else {
             waiting.withLock { $0[drop.name] = drop }
         }
+        // Also when the job already existed: `retry` puts a job back and then its files, and the files'
+        // arrival is how this process learns of it.
+        bell.ring()
     }
 
     /// How many drops wait to be queued again.
     package var waitingCount: Int { waiting.withLock { $0.count } }
 
     /// Tries the drops that could not be queued again, every `retryInterval`, until cancelled.
+    /// Sleeps while no drop waits (woken by `accept`), so an idle daemon does no work here.
     package func runRetries() async {
         while !Task.isCancelled {
+            let ticket = bell.ticket
+            if waiting.withLock({ $0.isEmpty }) {
+                await bell.wait(after: ticket, upTo: nil)
+                continue
+            }
             do {
                 try await Task.sleep(for: retryInterval)
             } catch {
@@ -76,6 +88,7 @@ package final class Intake: Sendable {
                         if current[drop.name] == drop { current[drop.name] = nil }
                     }
                     logger.info("queued after an earlier failure", metadata: ["file": "\(drop.name)"])
+                    bell.ring()
                 } else {
                     break  // still failing: wait for the next round rather than hammer the database
                 }

@@ -25,6 +25,9 @@ struct JobRun {
     /// The phase the job was in when its outcome was given, until the outcome is saved: a job handed back
     /// before its plan is saved goes back to it (never to `finishing` without a plan).
     var phaseBeforeVerdict: JobPhase?
+    /// The video's status from this round's bulk status request, when one answered for it: a video still in
+    /// the making is not asked after on its own.
+    var bulkVideoStatus: String?
 
     init(job: Job) {
         self.job = job

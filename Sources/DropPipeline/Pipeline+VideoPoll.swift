@@ -22,6 +22,7 @@ extension Pipeline {
         let client = self.client
         var serverWait: Duration?
         do {
+            var justLearned = false
             if run.progress.videoID == nil {
                 let session = try await remote { () async throws(HeyGenError) -> VideoAgentSession in
                     try await client.videoAgentSession(id: sessionID)
@@ -34,11 +35,17 @@ extension Pipeline {
                         &run, .verdict(.failed, .init(code: .videoFailed, message: "the Video Agent session \(sessionID) failed")))
                 }
                 run.progress.videoID = session.videoID
+                justLearned = session.videoID != nil && session.status != "completed"
                 if run.progress.videoState?.status != "completed" {
                     run.progress.videoState = .init(status: session.status)
                 }
             }
-            if let videoID = run.progress.videoID {
+            if justLearned {
+                // A video just named by its session is being made: its first status comes with the next round.
+            } else if run.progress.videoID != nil, let status = run.bulkVideoStatus, Self.isInTheMaking(status) {
+                // The bulk answer says it is still being made: no request of its own.
+                if run.progress.videoState?.status != status { run.progress.videoState = .init(status: status) }
+            } else if let videoID = run.progress.videoID {
                 let video = try await remote { () async throws(HeyGenError) -> VideoStatus in
                     try await client.video(id: videoID)
                 }
@@ -84,6 +91,12 @@ extension Pipeline {
         let wait = max(Duration.seconds(delay), serverWait ?? .zero)
         try release(&run, to: .waitingVideo, after: wait, stage: .waitingVideo)
         return try enter(&run, .putBack)
+    }
+
+    /// True for a status from a bulk answer that says the video is still being made (neither finished nor
+    /// unknown to the API): its details are fetched only once it is finished.
+    static func isInTheMaking(_ status: String) -> Bool {
+        !["completed", "failed", "not_found"].contains(status)
     }
 
     /// Video polls in a row refused (401/403) before the job fails with `unauthorized`.

@@ -3,6 +3,7 @@ import Foundation
 import HeyGenAPI
 import InboxWatcher
 import Logging
+import Synchronization
 import SystemSupport
 
 /// Carries jobs through their lifecycle: local checks, uploads (or reuse), the Video Agent, the wait for the
@@ -27,13 +28,19 @@ package final class Pipeline: Sendable {
     package let leaseClock: LeaseClock
     /// The workers' sign of life, for the systemd watchdog.
     package let heartbeat = Heartbeat()
+    /// Rung when there may be new work: a drop queued, a job put back or finished.
+    package let bell: WorkBell
+    /// Set once the API answered the bulk status request with 404 or 405 (an older API): videos are then
+    /// asked after one by one.
+    let bulkStatusUnsupported = Atomic<Bool>(false)
     /// The most files one Video Agent request may carry.
     package static let maxVideoFiles = 20
 
     package init(
         options: PipelineOptions, queue: JobQueue, client: HeyGenClient, owner: String,
-        leaseClock: LeaseClock = LeaseClock(), logger: Logger
+        leaseClock: LeaseClock = LeaseClock(), bell: WorkBell = WorkBell(), logger: Logger
     ) {
+        self.bell = bell
         self.options = options
         self.leaseClock = leaseClock
         self.queue = queue
@@ -55,8 +62,9 @@ package final class Pipeline: Sendable {
     }
 
     /// Polls the video of one job claimed from the `waiting_video` state once, then finishes it or puts it back.
-    package func poll(_ job: Job) async {
+    package func poll(_ job: Job, bulkStatus: String? = nil) async {
         var run = JobRun(job: job)
+        run.bulkVideoStatus = bulkStatus
         await handleFailures(of: &run) { run in
             try await self.drive(&run, .pollDue)
         }

@@ -31,8 +31,11 @@ public struct PipelineOptions: Sendable {
     public var orphanSidecarTimeout: Duration = .seconds(600)
     /// How long a worker's claim on a job lasts before it must be renewed.
     public var lease: Duration = .seconds(120)
-    /// How often idle workers look for due jobs.
+    /// The shortest wait of an idle worker: when a job looks due but cannot be claimed yet.
     public var idlePoll: Duration = .milliseconds(200)
+    /// How often an idle worker looks at the queue even though nothing told it of new work, for work that
+    /// other processes add (nil: never; with a queue of its own, the daemon hears of all its work).
+    public var idleRecheck: Duration? = nil
     /// A job claimed this many times without finishing (a crash loop) fails instead of running again.
     public var maxClaims: Int = 25
     /// A bundle holding more files than this fails as `rejected` before anything is uploaded.

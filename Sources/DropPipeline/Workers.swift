@@ -1,5 +1,6 @@
 import DropQueue
 import Foundation
+import HeyGenAPI
 import Logging
 
 extension Pipeline {
@@ -19,6 +20,7 @@ extension Pipeline {
         logger[metadataKey: "worker"] = "\(index)"
         while !draining.isSet && !Task.isCancelled {
             heartbeat.beat()
+            let ticket = bell.ticket
             let job: Job?
             do {
                 job = try queue.claim(
@@ -31,35 +33,53 @@ extension Pipeline {
             if let job {
                 await withLease(job) { await self.process(job) }
             } else {
-                try? await Task.sleep(for: options.idlePoll)
+                await idle(after: ticket, states: [.queued])
             }
         }
     }
 
-    /// Polls the videos that are due, a few at a time; polls are short, so the upload workers stay free.
+    /// Polls the videos that are due, up to 100 at a time with one bulk status request (videos due in the
+    /// next moments come along), a few jobs at a time; polls are short, so the upload workers stay free.
     private func pollerLoop(draining: DrainFlag) async {
-        let batch = max(4, options.workers)
         while !draining.isSet && !Task.isCancelled {
             heartbeat.beat()
+            let ticket = bell.ticket
             let jobs: [Job]
             do {
                 jobs = try queue.claim(
-                    owner: owner, states: [.waitingVideo], lease: options.lease, limit: batch,
-                    leaseNow: leaseClock.now())
+                    owner: owner, states: [.waitingVideo], lease: options.lease, limit: HeyGenClient.maxBulkStatusIDs,
+                    now: Date().addingTimeInterval(pollLookAhead.seconds), leaseNow: leaseClock.now())
             } catch {
                 logger.error("cannot claim videos to poll: \(error)")
                 jobs = []
             }
             if jobs.isEmpty {
-                try? await Task.sleep(for: options.idlePoll)
+                await idle(after: ticket, states: [.waitingVideo])
                 continue
             }
-            await withDiscardingTaskGroup { group in
-                for job in jobs {
-                    group.addTask { await self.withLease(job) { await self.poll(job) } }
-                }
-            }
+            await pollBatch(jobs)
         }
+    }
+
+    /// How far ahead of its due time a video is asked after, so that videos due close together share
+    /// one bulk status request: half the first poll delay, at most 2 s.
+    private var pollLookAhead: Duration { min(options.videoPollInitial / 2, .seconds(2)) }
+
+    /// Waits, with nothing to claim, until the next job in `states` may be due, the bell rings after
+    /// `ticket`, or `idleRecheck` passes (for work other processes may add); never less than `idlePoll`
+    /// when a job looks due but could not be claimed, so a loop never spins.
+    private func idle(after ticket: UInt64, states: Set<JobState>) async {
+        var wait = options.idleRecheck
+        do {
+            if let due = try queue.nextClaimableAt(states: states) {
+                let untilDue = Duration.seconds(max(0, due.timeIntervalSinceNow)) + .milliseconds(5)
+                wait = max(options.idlePoll, min(wait ?? untilDue, untilDue))
+            }
+        } catch {
+            logger.error("cannot read when the next job is due: \(error)")
+            wait = options.idlePoll
+        }
+        await bell.wait(after: ticket, upTo: wait)
     }
 
     /// Runs `body` while renewing the job's lease in the background, so a long upload keeps its claim.
@@ -79,6 +99,7 @@ extension Pipeline {
         let leaseClock = self.leaseClock
         let logger = JobRun(job: job).logger(self.logger)
         let guardian = LeaseGuard(lease: lease)
+        bell.ring()  // in flight now: the status line changes
         await heartbeat.holdingJob {
             await LeaseGuard.$current.withValue(guardian) {
                 await withTaskGroup(of: Void.self) { group in
@@ -127,5 +148,7 @@ extension Pipeline {
                 }
             }
         }
+        // The job was finished or put back, and its video slot, if any, is free: other loops look again.
+        bell.ring()
     }
 }

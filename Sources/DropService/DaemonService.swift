@@ -61,7 +61,8 @@ public struct DaemonService: Service, CustomStringConvertible {
             options: PipelineOptions(settings), queue: queue, client: client, owner: Self.ownerName(), logger: logger)
         let pruner = ProgressPruner(queue: queue, retention: settings.progressRetention, logger: logger)
         let intake = Intake(
-            queue: queue, inbox: settings.inbox, orphanSidecarTimeout: settings.orphanSidecarTimeout, logger: logger)
+            queue: queue, inbox: settings.inbox, orphanSidecarTimeout: settings.orphanSidecarTimeout,
+            bell: pipeline.bell, logger: logger)
         let watcher = InboxWatcher(directory: settings.inbox, settle: settings.settle, logger: logger)
         let notifier = self.notifier
         let logger = self.logger
@@ -83,7 +84,7 @@ public struct DaemonService: Service, CustomStringConvertible {
             }
             group.addTask {
                 await cancelWhenGracefulShutdown {
-                    await StatusReporter(queue: queue, notifier: notifier, logger: logger).run()
+                    await StatusReporter(queue: queue, notifier: notifier, bell: pipeline.bell, logger: logger).run()
                 }
             }
             group.addTask {
@@ -133,6 +134,7 @@ public struct DaemonService: Service, CustomStringConvertible {
         } onGracefulShutdown: {
             logger.info("shutting down: finishing the jobs in hand, taking no new ones")
             draining.set()
+            pipeline.bell.ring()  // idle workers wake, see the flag and end
             notifier?.stopping()
         }
     }

@@ -26,6 +26,9 @@ public struct SimulatorFaults: Sendable, Codable, Equatable {
     public var pollsUntilCompleted: Int
     /// Videos allowed in progress at once; creating one more is answered `429`.
     public var maxConcurrentVideos: Int
+    /// Answer the bulk status routes (`GET /v3/videos/statuses`, `GET /v3/video-translations/statuses`)
+    /// `404`, as an API older than them would.
+    public var bulkStatusMissing: Bool = false
     /// API keys answered `401` (any other non-empty key is accepted).
     public var rejectedKeys: [String]
     /// API keys whose video creation is answered `402` with code `insufficient_credit`.
@@ -96,6 +99,7 @@ public struct SimulatorFaults: Sendable, Codable, Equatable {
     private enum CodingKeys: String, CodingKey {
         case errorRate, rateLimitRate, retryAfterSeconds, badGatewayRate, latencyMs, videoFailureRate
         case sessionNotFoundRate, errorBodyRate, pollsUntilVideoID, pollsUntilCompleted, maxConcurrentVideos
+        case bulkStatusMissing
         case rejectedKeys, insufficientCreditKeys, seed
         case agentCreateErrorAfterCreateRate, agentCreateDropAfterCreateRate, agentCreateDelayMs, unauthorizedVideoPolls
         case directUpload
@@ -116,6 +120,7 @@ public struct SimulatorFaults: Sendable, Codable, Equatable {
         pollsUntilVideoID = try c.decodeIfPresent(Int.self, forKey: .pollsUntilVideoID) ?? d.pollsUntilVideoID
         pollsUntilCompleted = try c.decodeIfPresent(Int.self, forKey: .pollsUntilCompleted) ?? d.pollsUntilCompleted
         maxConcurrentVideos = try c.decodeIfPresent(Int.self, forKey: .maxConcurrentVideos) ?? d.maxConcurrentVideos
+        bulkStatusMissing = try c.decodeIfPresent(Bool.self, forKey: .bulkStatusMissing) ?? d.bulkStatusMissing
         rejectedKeys = try c.decodeIfPresent([String].self, forKey: .rejectedKeys) ?? d.rejectedKeys
         insufficientCreditKeys =
             try c.decodeIfPresent([String].self, forKey: .insufficientCreditKeys) ?? d.insufficientCreditKeys
@@ -144,6 +149,7 @@ public struct SimulatorFaults: Sendable, Codable, Equatable {
         try c.encode(pollsUntilVideoID, forKey: .pollsUntilVideoID)
         try c.encode(pollsUntilCompleted, forKey: .pollsUntilCompleted)
         try c.encode(maxConcurrentVideos, forKey: .maxConcurrentVideos)
+        try c.encode(bulkStatusMissing, forKey: .bulkStatusMissing)
         try c.encode(rejectedKeys, forKey: .rejectedKeys)
         try c.encode(insufficientCreditKeys, forKey: .insufficientCreditKeys)
         try c.encode(agentCreateErrorAfterCreateRate, forKey: .agentCreateErrorAfterCreateRate)

@@ -83,6 +83,7 @@ extension HeyGenSimulator {
     /// `GET /v3/video-translations/statuses?video_translation_ids=a,b`: up to 100 entries
     /// `{"video_id", "status", "error"}` (each counts as a poll), `not_found` for unknown ids.
     func videoTranslationStatuses(_ request: Request) throws -> Response {
+        try refuseBulkWhenMissing()
         let ids = try Self.bulkIDs(request, parameter: "video_translation_ids")
         let entries = state.withLock { state in
             ids.map { id -> JSONValue in

@@ -10,6 +10,7 @@ extension HeyGenSimulator {
     /// `status` `queued`, `processing`, `completed`, `failed` or `not_found`, plus `has_more` and
     /// `next_token`. Each entry counts as a poll of its video. Carries no URLs.
     func videoStatuses(_ request: Request) throws -> Response {
+        try refuseBulkWhenMissing()
         let ids = try Self.bulkIDs(request, parameter: "video_ids")
         let entries = state.withLock { state in
             ids.map { id -> JSONValue in
@@ -22,6 +23,13 @@ extension HeyGenSimulator {
             }
         }
         return JSONResponse.make(JSONValue.object(["data": .array(entries), "has_more": .bool(false), "next_token": .null]))
+    }
+
+    /// Answers `404` when the faults make the bulk routes missing.
+    func refuseBulkWhenMissing() throws {
+        if state.withLock({ $0.faults.bulkStatusMissing }) {
+            throw SimulatorAPIError(.notFound, code: "not_found", message: "no such route")
+        }
     }
 
     /// The comma-separated ids of query `parameter`: 1 to 100 of them (else `400`).
