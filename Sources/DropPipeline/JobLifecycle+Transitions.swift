@@ -57,7 +57,7 @@ extension JobLifecycle {
             return Transition(phase: .creatingVideo, action: .stop)
         case (.creatingVideo, .createNotReceived):
             return Transition(phase: .awaitingSlot, action: .stop)
-        case (.creatingVideo, .sessionKnown):
+        case (.creatingVideo, .sessionKnown), (.awaitingSlot, .sessionKnown):
             return Transition(phase: .waitingForVideo, action: .waitForVideo)
 
         // The translation.

@@ -102,9 +102,16 @@ package struct TranslationProgress: Sendable, Codable, Equatable {
 
 extension JobProgress {
     /// The progress a job starts with when an operator retries it: fresh (a new run), except that a
-    /// translation keeps its completed languages and their downloads, so `retry` redoes only the failed ones.
+    /// translation keeps its completed languages and their downloads, so `retry` redoes only the failed ones,
+    /// and a job that failed only in its downloads keeps its Video Agent session and video (the video is
+    /// asked after again for fresh links and downloaded, never made and billed a second time).
     package func retried() -> JobProgress {
         var fresh = JobProgress(run: run + 1)
+        if finish?.result.error?.code == .downloadFailed, let sessionID, let videoID {
+            fresh.video = video
+            fresh.sessionID = sessionID
+            fresh.videoID = videoID
+        }
         if let translation {
             fresh.translation = translation.keepingCompleted()
             let kept = Set(fresh.translation?.languages.compactMap(\.id) ?? [])

@@ -188,7 +188,7 @@ struct DownloadWorkflowTests {
         }
     }
 
-    @Test("a download that keeps failing ends in download_failed after max_attempts, no temporary file left")
+    @Test("a download that keeps failing ends in download_failed after max_attempts, no temporary file left; retry downloads the same video")
     func keepsFailing() async throws {
         var faults = SimulatorFaults()
         faults.output.downloadCuts = 1000
@@ -205,6 +205,20 @@ struct DownloadWorkflowTests {
             #expect(h.simulator.stats.faultsInjected["download_cut"] == 3)
             #expect(h.list(h.failed) == ["report.pdf", "report.pdf.prompt"])
             #expect(h.list(h.outbox) == ["report.pdf.json"])
+
+            // Once the host behaves, `retry` downloads the same video: it is not made (nor billed) again.
+            h.simulator.updateFaults { $0.output.downloadCuts = 0 }
+            let job = try #require(result.json["job_id"]?.string)
+            let retry = try await h.command("retry", [job])
+            #expect(retry.status == 0, "\(retry.stdout)\(retry.stderr)")
+            let again = try await eventually("the retried job succeeds") {
+                let again = try ResultFile(path: "\(h.outbox)/report.pdf.json")
+                return again.status == "succeeded" ? again : nil
+            }
+            try Self.checkDownload(again.json["downloads"]?.array?.first, kind: "video", path: "\(h.outbox)/report.pdf.mp4")
+            #expect(again.videoAgent?["video_id"] == result.videoAgent?["video_id"])
+            #expect(h.simulator.stats.agentsCreated == 1)
+            #expect(h.list(h.archive) == ["report.pdf", "report.pdf.prompt"])
             #expect(try await daemon.stop() == 0)
         }
     }

@@ -91,6 +91,8 @@ import Testing
         rows.append(Row(phase: .creatingVideo, event: .createSent, next: .creatingVideo, action: .stop))
         rows.append(Row(phase: .creatingVideo, event: .createNotReceived, next: .awaitingSlot, action: .stop))
         rows.append(Row(phase: .creatingVideo, event: .sessionKnown, next: .waitingForVideo, action: .waitForVideo))
+        // A retried job whose video exists (its downloads failed) goes back to waiting for it.
+        rows.append(Row(phase: .awaitingSlot, event: .sessionKnown, next: .waitingForVideo, action: .waitForVideo))
         // The translation create: like the Video Agent's, "create sent" first.
         for phase in [JobPhase.uploading, .awaitingSlot] {
             rows.append(Row(phase: phase, event: .translationWanted, next: .awaitingSlot, action: .createTranslation))

@@ -70,6 +70,26 @@ import Testing
         #expect(again.languages.map(\.status) == ["completed", "not_started"])
     }
 
+    @Test("a job that failed in its downloads keeps its session and video when retried")
+    func retriedAfterDownloadFailure() {
+        var progress = JobProgress(run: 0)
+        progress.video = VideoRequestSpec(prompt: "p")
+        progress.sessionID = "s1"
+        progress.videoID = "v1"
+        let result = JobResult(
+            jobID: "1", status: .failed, source: .init(name: "a.pdf", kind: .file, movedTo: nil), assets: [], videoAgent: nil,
+            error: .init(code: .downloadFailed, message: "m"), attempts: 2, createdAt: Date(), finishedAt: Date())
+        progress.finish = .init(result: result, moves: [])
+        let retried = progress.retried()
+        #expect(retried.sessionID == "s1")
+        #expect(retried.videoID == "v1")
+        #expect(retried.video == progress.video)
+        #expect(retried.finish == nil && retried.downloads == nil && retried.run == 1)
+        // Any other failure starts over.
+        progress.finish?.result.error?.code = .videoFailed
+        #expect(progress.retried() == JobProgress(run: 1))
+    }
+
     @Test("a job without a translation retries afresh")
     func retriedWithoutTranslation() {
         var progress = JobProgress(run: 0)
