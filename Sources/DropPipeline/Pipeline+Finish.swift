@@ -64,6 +64,8 @@ extension Pipeline {
             attempts: run.attempts,
             createdAt: run.job.createdAt,
             finishedAt: Date())
+        // Whatever ended the job, no download goes on: no temporary file is left behind.
+        removeTemporaryFiles(run)
         var withOutputs = result
         withOutputs.downloads = downloadedFiles(run)
         withOutputs.translations = run.progress.translation?.resultEntries(downloads: run.progress.downloads)
