@@ -186,7 +186,7 @@ let package = Package(
             dependencies: ["DropQueue", .product(name: "Logging", package: "swift-log")],
             path: "Tests/QueueCrashHelper"
         ),
-        // Benchmarks: `swift run -c release queue-benchmark`, `upload-benchmark`, `daemon-benchmark MODE`.
+        // Benchmarks: `swift run -c release queue-benchmark`, `upload-benchmark`, `download-benchmark`, `daemon-benchmark MODE`.
         .executableTarget(
             name: "queue-benchmark",
             dependencies: ["DropQueue", .product(name: "Logging", package: "swift-log")],
@@ -200,6 +200,15 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
             ],
             path: "Benchmarks/UploadBenchmark"
+        ),
+        .executableTarget(
+            name: "download-benchmark",
+            dependencies: [
+                "HeyGenAPI", "HeyGenSimulator",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            path: "Benchmarks/DownloadBenchmark"
         ),
         .executableTarget(
             name: "daemon-benchmark",
