@@ -26,6 +26,7 @@ let package = Package(
         .package(url: "https://github.com/swift-server/async-http-client.git", from: "1.37.0"),
         .package(url: "https://github.com/swift-server/swift-service-lifecycle.git", from: "2.8.0"),
         .package(url: "https://github.com/hummingbird-project/hummingbird.git", from: "2.28.0"),
+        .package(url: "https://github.com/vapor/multipart-kit.git", from: "4.7.0"),
     ],
     targets: [
         // libsqlite3, used directly through its C API.
@@ -67,7 +68,9 @@ let package = Package(
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Logging", package: "swift-log"),
+                .product(name: "MultipartKit", package: "multipart-kit"),
                 .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
             ]
         ),
         // inotify on the inbox, the start-up scan and the folder rules.
@@ -174,10 +177,10 @@ let package = Package(
             ]
         ),
 
-        // Test support: temp folders, the JSON Schema check, finding the built binaries.
+        // Test support: temp folders, files and digests, waiting, quiet loggers, the JSON Schema check, processes, built binaries.
         .target(
             name: "TestSupport",
-            dependencies: [.product(name: "Logging", package: "swift-log")],
+            dependencies: [.product(name: "Crypto", package: "swift-crypto"), .product(name: "Logging", package: "swift-log")],
             path: "Tests/TestSupport"
         ),
         // A child process for the queue's crash test: claims jobs, then waits to be killed.
@@ -227,7 +230,7 @@ let package = Package(
         .testTarget(
             name: "HeyGenAPITests",
             dependencies: [
-                "HeyGenAPI", "HeyGenSimulator", "TestSupport", "upload-benchmark",
+                "HeyGenAPI", "HeyGenSimulator", "SystemSupport", "TestSupport", "upload-benchmark",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "Logging", package: "swift-log"),

@@ -9,7 +9,7 @@ import NIOCore
 // single-upload mode that reports the process's peak memory (used by the tests).
 //
 //   upload-benchmark [--files N] [--concurrency N] [--size BYTES]
-//   upload-benchmark --one-upload FILE --base-url URL [--api-key KEY]
+//   upload-benchmark --one-upload FILE --base-url URL [--api-key KEY]   (prints size_bytes= or http_status=)
 //   upload-benchmark --one-direct-upload FILE [--base-url URL] [--api-key KEY]
 
 /// The command line as `--name value` pairs.
@@ -51,7 +51,7 @@ func peakRSSKiB() -> Int {
     return -1
 }
 
-/// Uploads one file and prints the asset and the peak RSS.
+/// Uploads one file and prints the asset (or, when the API refused it, the HTTP status) and the peak RSS.
 func oneUpload(path: String, baseURL: String, apiKey: String) async throws {
     let httpClient = HeyGenClient.makeHTTPClient()
     let client = HeyGenClient(
@@ -65,8 +65,14 @@ func oneUpload(path: String, baseURL: String, apiKey: String) async throws {
         outcome = .failure(error)
     }
     try await httpClient.shutdown()
-    let asset = try outcome.get()
-    print("asset_id=\(asset.assetID) size_bytes=\(asset.sizeBytes)")
+    switch outcome {
+    case .success(let asset):
+        print("asset_id=\(asset.assetID) size_bytes=\(asset.sizeBytes)")
+    case .failure(let error):
+        // An upload the API answered with a refusal was still sent in full: its memory counts too.
+        guard let status = error.httpStatus else { throw error }
+        print("http_status=\(status)")
+    }
     print("peak_rss_kb=\(peakRSSKiB())")
 }
 

@@ -84,8 +84,8 @@ extension HeyGenSimulator {
         try await receiveAssetStored(request).response
     }
 
-    /// Reads the whole body (never holding more than a chunk of it), then answers: the asset,
-    /// or why it was refused.
+    /// Reads the whole body (never holding more than a chunk of it), parsing it with multipart-kit on NIO's
+    /// thread pool until it breaks a limit or a rule, then answers: the asset, or why it was refused.
     private func receiveAssetStored(_ request: Request) async throws -> (response: Response, stored: StoredResponse) {
         guard let contentType = request.headers[.contentType].map(HeaderParameters.init),
             contentType.value == "multipart/form-data",
@@ -95,22 +95,27 @@ extension HeyGenSimulator {
             throw SimulatorAPIError.badRequest(
                 "invalid_request", "expected a multipart/form-data body with a boundary", param: "file")
         }
-        var parser = MultipartStreamParser(boundary: boundary)
-        var upload = IncomingUpload()
-        var parseError: (any Error)?
+        let limits = self.limits
+        let reader = PooledMultipartReader(boundary: boundary, limits: limits)
+        // A body declared longer than the limits allow is refused unparsed.
+        let declared = request.headers[.contentLength].flatMap { Int64($0) }
+        var failure: (any Error)? = declared.map { $0 > limits.maxBodyBytes } == true
+            ? MultipartUploadReader.Failure.bodyTooLarge : nil
+        var received: Int64 = 0
         for try await chunk in request.body {
-            guard parseError == nil, !parser.isComplete else { continue }  // keep draining
-            do {
-                try parser.feed(chunk.readableBytesView) { upload.handle($0) }
-            } catch {
-                parseError = error
-            }
+            received += Int64(chunk.readableBytes)
+            guard failure == nil else { continue }  // read to the end, so the answer does not race the upload
+            do { try await reader.feed(chunk) } catch { failure = error }
         }
-        if parseError == nil {
-            do { try parser.finish() } catch { parseError = error }
-        }
-        if let parseError {
-            throw SimulatorAPIError.badRequest("invalid_multipart", "malformed multipart body: \(parseError)")
+        state.withLock { $0.stats.uploadBodyBytes += received }
+        let upload: MultipartUploadReader.Summary
+        do {
+            if let failure { throw failure }
+            upload = try await reader.finish()
+        } catch MultipartUploadReader.Failure.bodyTooLarge, MultipartUploadReader.Failure.fileTooLarge {
+            throw Self.fileTooLarge(limits)
+        } catch let failure as MultipartUploadReader.Failure {
+            throw SimulatorAPIError.badRequest("invalid_multipart", "malformed multipart body: \(failure)")
         }
         guard upload.fileParts == 1 else {
             throw SimulatorAPIError.badRequest(
@@ -119,14 +124,7 @@ extension HeyGenSimulator {
                 param: "file"
             )
         }
-        guard upload.sizeBytes <= MediaType.maxUploadBytes else {
-            throw SimulatorAPIError(
-                .contentTooLarge, code: "file_too_large",
-                message: "file is \(upload.sizeBytes) bytes; the limit is \(MediaType.maxUploadBytes) bytes",
-                param: "file"
-            )
-        }
-        guard upload.sizeBytes > 0 else {
+        guard upload.fileBytes > 0 else {
             throw SimulatorAPIError.badRequest("empty_file", "the file is empty", param: "file")
         }
         guard let mediaType = MediaType.detect(upload.prefix) else {
@@ -137,7 +135,7 @@ extension HeyGenSimulator {
             )
         }
         let asset = StoredAsset(
-            id: makeIdentifier("asset_"), mediaType: mediaType, sizeBytes: upload.sizeBytes, fileName: upload.fileName)
+            id: makeIdentifier("asset_"), mediaType: mediaType, sizeBytes: upload.fileBytes, fileName: upload.fileName)
         state.withLock { state in
             state.assets[asset.id] = asset
             state.prune(now: asset.storedAt)
@@ -156,32 +154,12 @@ extension HeyGenSimulator {
         )
         return (JSONResponse.make(status: .ok, bytes: body), StoredResponse(status: 200, body: body))
     }
-}
 
-/// What has been learned about the `file` part of an upload so far.
-private struct IncomingUpload {
-    var fileParts = 0
-    var inFilePart = false
-    var sizeBytes: Int64 = 0
-    var prefix: [UInt8] = []
-    var fileName: String?
-
-    mutating func handle(_ event: MultipartStreamParser.Event) {
-        switch event {
-        case .partBegin(let headers):
-            inFilePart = headers.formName == "file"
-            if inFilePart {
-                fileParts += 1
-                fileName = headers.fileName
-            }
-        case .data(let bytes):
-            guard inFilePart, fileParts == 1 else { return }
-            sizeBytes += Int64(bytes.count)
-            if prefix.count < MediaType.sniffLength {
-                prefix.append(contentsOf: bytes.prefix(MediaType.sniffLength - prefix.count))
-            }
-        case .partEnd:
-            inFilePart = false
-        }
+    /// The answer to a file over the limit.
+    private static func fileTooLarge(_ limits: SimulatorLimits) -> SimulatorAPIError {
+        SimulatorAPIError(
+            .contentTooLarge, code: "file_too_large",
+            message: "the file is larger than the limit of \(limits.maxUploadBytes) bytes", param: "file"
+        )
     }
 }

@@ -19,17 +19,20 @@ public final class HeyGenSimulator: Sendable {
     public let host: String
     /// The port asked for at init (0: any free port; see `port` for the real one).
     public let requestedPort: Int
+    /// The sizes `POST /v3/assets` accepts.
+    public let limits: SimulatorLimits
     let logger: Logger
     let state: Mutex<SimulatorState>
 
     /// A simulator that will listen on `host:port` (port 0 picks a free port) once `run` is called, keeping
-    /// at most what `retention` allows in memory. Its `/_admin` routes answer only when `host` is a loopback
+    /// at most what `retention` allows in memory and accepting uploads within `limits`. Its `/_admin` routes answer only when `host` is a loopback
     /// address (`127.0.0.0/8`, `::1`, `localhost`); bound to any other address they answer `403`.
     public init(
         host: String = "127.0.0.1", port: Int = 0, faults: SimulatorFaults = .init(),
-        retention: SimulatorRetention = .init(), logger: Logger
+        retention: SimulatorRetention = .init(), limits: SimulatorLimits = .init(), logger: Logger
     ) {
         self.host = host
+        self.limits = limits
         self.requestedPort = port
         self.logger = logger
         self.state = Mutex(SimulatorState(faults: faults, retention: retention))

@@ -3,25 +3,11 @@ import Foundation
 /// The headers of one part of a `multipart/form-data` body, with its form field name and file name.
 struct MultipartPartHeaders: Sendable {
     /// Header fields in order, names lowercased.
-    var fields: [(name: String, value: String)] = []
+    var fields: [(name: String, value: String)]
 
-    /// Parses a header block (the lines between a delimiter and the blank line, CRLF-separated).
-    init(block: some Collection<UInt8>) {
-        let text = String(decoding: block, as: UTF8.self)
-        var lines: [String] = []
-        for line in text.split(separator: "\r\n", omittingEmptySubsequences: true) {
-            if let first = line.first, first == " " || first == "\t", !lines.isEmpty {
-                lines[lines.count - 1] += " " + line.trimmingCharacters(in: .whitespaces)  // folded line
-            } else {
-                lines.append(String(line))
-            }
-        }
-        for line in lines {
-            guard let colon = line.firstIndex(of: ":") else { continue }
-            let name = line[..<colon].trimmingCharacters(in: .whitespaces).lowercased()
-            let value = line[line.index(after: colon)...].trimmingCharacters(in: .whitespaces)
-            fields.append((name, value))
-        }
+    /// The fields `(name, value)` in the order they came; names are lowercased here.
+    init(fields: [(name: String, value: String)]) {
+        self.fields = fields.map { ($0.name.lowercased(), $0.value) }
     }
 
     /// The first value of header `name` (case-insensitive).

@@ -1,4 +1,5 @@
 import NIOCore
+import SystemSupport
 
 /// A file the simulator's file host serves: generated, deterministic per owner (video or translation) and
 /// kind, of any size, read in pieces so even a many-GiB video is never held in memory.

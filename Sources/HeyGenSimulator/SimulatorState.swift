@@ -1,6 +1,7 @@
 import Crypto
 import Foundation
 import HeyGenAPI
+import SystemSupport
 
 /// Everything the simulator remembers; guarded by the simulator's mutex.
 struct SimulatorState: Sendable {

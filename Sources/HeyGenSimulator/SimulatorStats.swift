@@ -13,6 +13,9 @@ public struct SimulatorStats: Sendable, Codable, Equatable {
     public var uploads: Int = 0
     /// Total size of the stored assets, in bytes.
     public var uploadedBytes: Int64 = 0
+    /// Bytes of every `POST /v3/assets` multipart body read, refused ones included (a refused body is still
+    /// read to its end, unparsed once it broke a limit).
+    public var uploadBodyBytes: Int64 = 0
     /// Upload requests answered from the idempotency store instead of being processed again.
     public var idempotentReplays: Int = 0
     /// Upload requests per `Idempotency-Key` value (every request carrying the key, faulted ones included).

@@ -22,14 +22,16 @@ struct DaemonHarness: Sendable {
     var environment: [String: String] = [:]
     var apiKey = "test-key-0123456789"
 
-    /// Runs `body` with fresh folders and a simulator on a free loopback port; cleans up afterwards.
+    /// Runs `body` with fresh folders and a simulator on a free loopback port, with `faults` and upload `limits`;
+    /// cleans up afterwards.
     static func with(
-        faults: SimulatorFaults = SimulatorFaults(),
+        faults: SimulatorFaults = SimulatorFaults(), limits: SimulatorLimits = SimulatorLimits(),
         _ body: (inout DaemonHarness) async throws -> Void
     ) async throws {
         let root = try TemporaryDirectory(prefix: "dropd-e2e")
         defer { root.remove() }
-        let simulator = HeyGenSimulator(host: "127.0.0.1", port: 0, faults: faults, logger: Logger(label: "simulator"))
+        let simulator = HeyGenSimulator(
+            host: "127.0.0.1", port: 0, faults: faults, limits: limits, logger: quietLogger("simulator"))
         try await simulator.withRunning { port in
             var harness = DaemonHarness(
                 root: root, inbox: try root.subdirectory("inbox"), outbox: try root.subdirectory("outbox"),
@@ -154,53 +156,42 @@ struct ResultFile: Sendable {
     var videoAgent: JSONNode? { json["video_agent"] == .null ? nil : json["video_agent"] }
 }
 
-/// A running `heygen-dropd` process.
+/// A running `heygen-dropd` process (killed if its test lets go of it while it runs).
 final class DaemonProcess: Sendable {
-    let pid: Int32
-    let log: String
-    private let process: ProcessBox
+    private let child: ChildProcess
 
-    private init(process: Process, log: String) {
-        self.process = ProcessBox(process)
-        self.pid = process.processIdentifier
-        self.log = log
+    private init(child: ChildProcess) {
+        self.child = child
     }
 
     static func start(arguments: [String], environment: [String: String], log: String) throws -> DaemonProcess {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: BuiltProducts.executable("heygen-dropd"))
-        process.arguments = arguments
-        process.environment = environment
-        _ = FileManager.default.createFile(atPath: log, contents: nil)
-        let handle = try FileHandle(forWritingTo: URL(fileURLWithPath: log))
-        process.standardOutput = handle
-        process.standardError = handle
-        try process.run()
-        return DaemonProcess(process: process, log: log)
+        DaemonProcess(
+            child: try ChildProcess(
+                BuiltProducts.executable("heygen-dropd"), arguments, environment: environment, stdoutPath: log))
     }
+
+    /// The daemon's process id.
+    var pid: Int32 { child.pid }
+
+    /// The file its output goes to.
+    var log: String { child.stdoutPath }
 
     /// Waits for the daemon's "watching INBOX" line: the watch is in place and the start-up scan done.
     func waitUntilReady(inbox: String, timeout: Duration = .seconds(30)) async throws {
         let deadline = ContinuousClock.now + timeout
         while !logText.contains("watching \(inbox)") {
-            if !process.value.isRunning { throw HarnessError("daemon exited before it was ready:\n\(logText)") }
+            if !child.isRunning { throw HarnessError("daemon exited before it was ready:\n\(logText)") }
             if ContinuousClock.now > deadline { throw HarnessError("daemon not ready after \(timeout)") }
             try await Task.sleep(for: .milliseconds(10))
         }
     }
 
     /// Sends a signal (SIGTERM, SIGKILL, ...).
-    func signal(_ number: Int32) { kill(pid, number) }
+    func signal(_ number: Int32) { child.signal(number) }
 
     /// Waits for the process to end; returns its exit status (or 128+signal), failing after `timeout`.
     func waitForExit(timeout: Duration = .seconds(60)) async throws -> Int32 {
-        let deadline = ContinuousClock.now + timeout
-        while process.value.isRunning {
-            if ContinuousClock.now > deadline { throw HarnessError("daemon \(pid) did not exit in \(timeout)") }
-            try await Task.sleep(for: .milliseconds(20))
-        }
-        let p = process.value
-        return p.terminationReason == .uncaughtSignal ? 128 + p.terminationStatus : p.terminationStatus
+        try await child.waitForExit(timeout: timeout)
     }
 
     /// Stops the daemon with SIGTERM and returns its exit status.
@@ -210,16 +201,5 @@ final class DaemonProcess: Sendable {
     }
 
     /// The daemon's log so far.
-    var logText: String { (try? String(contentsOfFile: log, encoding: .utf8)) ?? "" }
-
-    /// A daemon its test no longer holds (it ended, or failed midway) is killed, so it never outlives the test
-    /// and its simulator: a client connecting to a simulator that is shutting down is no part of any test.
-    deinit {
-        let process = process.value
-        if process.isRunning {
-            kill(pid, SIGKILL)
-            process.waitUntilExit()
-        }
-    }
+    var logText: String { child.stdout }
 }
-

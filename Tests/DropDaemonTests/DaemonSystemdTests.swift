@@ -5,6 +5,7 @@ import DropPipeline
 import DropService
 import DropSettings
 import Foundation
+import HeyGenAPI
 import TestSupport
 import Testing
 

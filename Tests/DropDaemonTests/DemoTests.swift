@@ -53,36 +53,23 @@ struct DemoTests {
 
 /// A `heygen-dropd demo` process in a working directory, its output in files.
 final class DemoProcess: Sendable {
-    private let process: ProcessBox
-    private let out: String
-    private let err: String
+    private let child: ChildProcess
 
-    private init(process: Process, out: String, err: String) {
-        self.process = ProcessBox(process)
-        self.out = out
-        self.err = err
+    private init(child: ChildProcess) {
+        self.child = child
     }
 
     static func start(in directory: String, log: String) throws -> DemoProcess {
-        let out = "\(log).out", err = "\(log).err"
-        _ = FileManager.default.createFile(atPath: out, contents: nil)
-        _ = FileManager.default.createFile(atPath: err, contents: nil)
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: BuiltProducts.executable("heygen-dropd"))
-        process.arguments = ["demo"]
-        process.currentDirectoryURL = URL(fileURLWithPath: directory)
         var environment = ProcessInfo.processInfo.environment
         for key in environment.keys where key.hasPrefix("HEYGEN_") { environment.removeValue(forKey: key) }
-        process.environment = environment
-        process.standardOutput = try FileHandle(forWritingTo: URL(fileURLWithPath: out))
-        process.standardError = try FileHandle(forWritingTo: URL(fileURLWithPath: err))
-        process.standardInput = FileHandle.nullDevice
-        try process.run()
-        return DemoProcess(process: process, out: out, err: err)
+        return DemoProcess(
+            child: try ChildProcess(
+                BuiltProducts.executable("heygen-dropd"), ["demo"], environment: environment, directory: directory,
+                stdoutPath: "\(log).out", stderrPath: "\(log).err"))
     }
 
-    var stdout: String { (try? String(contentsOfFile: out, encoding: .utf8)) ?? "" }
-    var stderr: String { (try? String(contentsOfFile: err, encoding: .utf8)) ?? "" }
+    var stdout: String { child.stdout }
+    var stderr: String { child.stderr }
 
     /// Waits until stdout has a line containing each of `fragments`; returns those lines.
     func waitForLines(_ fragments: [String], timeout: Duration = .seconds(90)) async throws -> [String] {
@@ -91,25 +78,16 @@ final class DemoProcess: Sendable {
             let lines = stdout.split(separator: "\n").map(String.init)
             let found = fragments.compactMap { fragment in lines.first { $0.contains(fragment) } }
             if found.count == fragments.count { return found }
-            guard process.value.isRunning else { break }
+            guard child.isRunning else { break }
             try await Task.sleep(for: .milliseconds(100))
         }
-        process.value.interrupt()
+        child.signal(SIGINT)
         throw HarnessError("demo did not print \(fragments); stdout:\n\(stdout)\nstderr:\n\(stderr)")
     }
 
     /// Sends SIGINT and returns the exit status (128+signal when killed by one).
     func interrupt(timeout: Duration = .seconds(60)) async throws -> Int32 {
-        kill(process.value.processIdentifier, SIGINT)
-        let deadline = ContinuousClock.now + timeout
-        while process.value.isRunning {
-            if ContinuousClock.now > deadline {
-                process.value.terminate()
-                throw HarnessError("demo did not stop after SIGINT")
-            }
-            try await Task.sleep(for: .milliseconds(20))
-        }
-        let p = process.value
-        return p.terminationReason == .uncaughtSignal ? 128 + p.terminationStatus : p.terminationStatus
+        child.signal(SIGINT)
+        return try await child.waitForExit(timeout: timeout)
     }
 }

@@ -1,5 +1,6 @@
 import Crypto
 import Foundation
+import HeyGenAPI
 import TestSupport
 import Testing
 
@@ -16,7 +17,7 @@ import Glibc
 
 /// Inbox entries are opened once relative to their folder, never through a symlink, never blocking, and
 /// read through their descriptor only.
-@Suite("inbox entry")
+@Suite("inbox entry", .timeLimit(.minutes(5)))
 struct InboxEntryTests {
     @Test("a regular file opens relative to its folder; identity, type and bytes come from the descriptor")
     func regularFile() async throws {
@@ -191,7 +192,3 @@ struct InboxEntryTests {
     }
 }
 
-/// Lower-case hex SHA-256 of `data`.
-func sha256Hex(_ data: Data) -> String {
-    SHA256.hash(data: data).map { byte in byte < 16 ? "0" + String(byte, radix: 16) : String(byte, radix: 16) }.joined()
-}

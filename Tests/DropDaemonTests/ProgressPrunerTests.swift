@@ -11,7 +11,7 @@ import Testing
 @testable import DropService
 @testable import DropSettings
 
-@Suite("progress pruning")
+@Suite("progress pruning", .timeLimit(.minutes(5)))
 struct ProgressPrunerTests {
     @Test("records of jobs finished longer ago than the retention are cleared, in batches; the jobs stay")
     func prunesOldRecords() async throws {

@@ -5,6 +5,7 @@ import DropPipeline
 import DropService
 import DropSettings
 import Foundation
+import HeyGenAPI
 import HeyGenSimulator
 import TestSupport
 import Testing

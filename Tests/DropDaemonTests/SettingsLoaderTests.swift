@@ -30,10 +30,6 @@ func settingsError(_ body: () async throws -> Settings) async throws -> Settings
     }
 }
 
-func writeFile(_ path: String, _ text: String) throws {
-    try Data(text.utf8).write(to: URL(fileURLWithPath: path))
-}
-
 @Suite(.timeLimit(.minutes(5))) struct SettingsLoaderTests {
     @Test func defaultsWithoutAnySource() async throws {
         let settings = try await loadSettings()

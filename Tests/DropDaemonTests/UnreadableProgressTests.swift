@@ -1,6 +1,7 @@
 import CSQLite
 import DropQueue
 import Foundation
+import HeyGenAPI
 import Logging
 import TestSupport
 import Testing

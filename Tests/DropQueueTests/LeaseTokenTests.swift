@@ -3,7 +3,7 @@ import Foundation
 import Synchronization
 import Testing
 
-@Suite("Lease tokens and the lease clock")
+@Suite("Lease tokens and the lease clock", .timeLimit(.minutes(5)))
 struct LeaseTokenTests {
     @Test("a job claimed again by the same owner gets a new token; the old claim can write nothing")
     func sameOwnerReclaim() async throws {

@@ -3,7 +3,7 @@ import Foundation
 import Testing
 import TestSupport
 
-@Suite("Upgrading a database of the first schema")
+@Suite("Upgrading a database of the first schema", .timeLimit(.minutes(5)))
 struct SchemaUpgradeTests {
     @Test("jobs from before lease tokens keep working: counts are seeded, an old lease is recovered")
     func upgradeFromFirstSchema() async throws {

@@ -38,7 +38,7 @@ import TestSupport
             let outcome = await withTaskGroup(of: HeyGenError?.self) { group in
                 group.addTask {
                     do throws(HeyGenError) {
-                        _ = try await withRetries(policy, logger: ClientHarness.quietLogger) {
+                        _ = try await withRetries(policy, logger: SimulatorHarness.quietLogger) {
                             () async throws(HeyGenError) -> VideoAgentSession in
                             try await client.videoAgentSession(id: "session-1")
                         }

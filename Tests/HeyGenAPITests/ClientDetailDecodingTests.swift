@@ -24,7 +24,7 @@ import TestSupport
           try await withSimulator(faults: SimulatorFaults(pollsUntilVideoID: 0, pollsUntilCompleted: 1)) { sim in
             let client = sim.client()
             let path = directory.file("pixel.png")
-            try MediaTypeSamples.write(MediaTypeSamples.png, to: path)
+            try writeFile(path, SampleMedia.signature(.png))
             let asset = try await client.uploadAsset(path: path, fileName: "pixel.png", idempotencyKey: "png-1")
             let created = try await client.createVideoAgent(VideoAgentRequest(prompt: "Hello", assetIDs: [asset.assetID]))
             let videoID = try #require(created.videoID)

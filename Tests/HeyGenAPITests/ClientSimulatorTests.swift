@@ -14,17 +14,17 @@ import TestSupport
         try await withTemporaryDirectory { directory in
             try await withSimulator { sim in
                 let client = sim.client()
-                for sample in MediaTypeSamples.all {
-                    let path = directory.file(sample.name)
-                    try MediaTypeSamples.write(sample.bytes, to: path)
-                    let asset = try await client.uploadAsset(path: path, fileName: sample.name, idempotencyKey: "upload-\(sample.type.rawValue)")
+                for type in MediaType.allCases {
+                    let path = directory.file("sample.\(type.rawValue)")
+                    try writeFile(path, SampleMedia.bytes(type, size: 300))
+                    let asset = try await client.uploadAsset(path: path, fileName: "sample.\(type.rawValue)", idempotencyKey: "upload-\(type.rawValue)")
                     #expect(!asset.assetID.isEmpty)
-                    #expect(asset.mimeType == sample.type.mimeType)
-                    #expect(asset.sizeBytes == Int64(sample.bytes.count))
+                    #expect(asset.mimeType == type.mimeType)
+                    #expect(asset.sizeBytes == 300)
                     #expect(!asset.url.isEmpty)
                 }
-                #expect(sim.simulator.stats.uploads == MediaTypeSamples.all.count)
-                #expect(sim.simulator.stats.uploadedBytes == Int64(MediaTypeSamples.all.map(\.bytes.count).reduce(0, +)))
+                #expect(sim.simulator.stats.uploads == MediaType.allCases.count)
+                #expect(sim.simulator.stats.uploadedBytes == Int64(300 * MediaType.allCases.count))
             }
         }
     }
@@ -33,7 +33,7 @@ import TestSupport
         try await withTemporaryDirectory { directory in
             try await withSimulator { sim in
                 let path = directory.file("sample.png")
-                try MediaTypeSamples.write(MediaTypeSamples.png, to: path)
+                try writeFile(path, SampleMedia.signature(.png))
                 for (index, name) in [#"say "hi".png"#, "résumé 日本.png", "back\\slash;semi=colon.png"].enumerated() {
                     let asset = try await sim.client().uploadAsset(path: path, fileName: name, idempotencyKey: "name-\(index)")
                     #expect(asset.mimeType == "image/png")
@@ -47,7 +47,7 @@ import TestSupport
         try await withTemporaryDirectory { directory in
             try await withSimulator { sim in
                 let path = directory.file("report.pdf")
-                try MediaTypeSamples.write(MediaTypeSamples.pdf, to: path)
+                try writeFile(path, SampleMedia.pdf(text: "sample"))
                 let client = sim.client()
                 let key = "upload:retry-test.1"
                 // Each attempt meets the next fault: 500, then an HTML 502, then 429 with Retry-After 1, then none.
@@ -59,7 +59,7 @@ import TestSupport
                 ]
                 let attemptTimes = Mutex<[ContinuousClock.Instant]>([])
                 let seen = Mutex<[HeyGenError]>([])
-                let asset = try await withRetries(fastRetries, logger: ClientHarness.quietLogger, onAttempt: {
+                let asset = try await withRetries(fastRetries, logger: SimulatorHarness.quietLogger, onAttempt: {
                     let index = attemptTimes.withLock { times in
                         times.append(.now)
                         return times.count - 1
@@ -93,7 +93,7 @@ import TestSupport
         try await withTemporaryDirectory { directory in
             try await withSimulator { sim in
                 let path = directory.file("a.png")
-                try MediaTypeSamples.write(MediaTypeSamples.png, to: path)
+                try writeFile(path, SampleMedia.signature(.png))
                 let first = try await sim.client().uploadAsset(path: path, fileName: "a.png", idempotencyKey: "same-key")
                 let second = try await sim.client().uploadAsset(path: path, fileName: "a.png", idempotencyKey: "same-key")
                 #expect(first == second)
@@ -107,9 +107,9 @@ import TestSupport
         try await withTemporaryDirectory { directory in
             try await withSimulator { sim in
                 let pdf = directory.file("r.pdf")
-                try MediaTypeSamples.write(MediaTypeSamples.pdf, to: pdf)
+                try writeFile(pdf, SampleMedia.pdf(text: "sample"))
                 let elf = directory.file("program.png")
-                try MediaTypeSamples.write([0x7F, 0x45, 0x4C, 0x46, 0x02, 0x01, 0x01, 0x00] + Array(repeating: 0, count: 56), to: elf)
+                try writeFile(elf, [0x7F, 0x45, 0x4C, 0x46, 0x02, 0x01, 0x01, 0x00] + [UInt8](repeating: 0, count: 56))
                 let badKey = "bad-key"
 
                 let unauthorized = await uploadError(sim.client(apiKey: badKey), path: pdf, key: "k-401")
@@ -134,12 +134,14 @@ import TestSupport
     }
 
     @Test func aFileOverTheLimitIsRejected() async throws {
+        // A small limit: what is tested is how the client takes a 413, not the 32 MiB itself.
+        let limits = SimulatorLimits(maxUploadBytes: 512 * 1024)
         try await withTemporaryDirectory { directory in
-            try await withSimulator { sim in
+            try await withSimulator(limits: limits) { sim in
                 let path = directory.file("huge.pdf")
-                try MediaTypeSamples.write(MediaTypeSamples.pdf, to: path)
+                try writeFile(path, SampleMedia.pdf(text: "sample"))
                 let handle = try FileHandle(forWritingTo: URL(fileURLWithPath: path))
-                try handle.truncate(atOffset: UInt64(MediaType.maxUploadBytes + 1))
+                try handle.truncate(atOffset: UInt64(limits.maxUploadBytes + 1))
                 try handle.close()
                 let error = await uploadError(sim.client(), path: path, key: "too-large")
                 #expect(error?.category == .rejected)
@@ -202,7 +204,7 @@ import TestSupport
             try await withSimulator(faults: SimulatorFaults(pollsUntilVideoID: 2, pollsUntilCompleted: 3)) { sim in
                 let client = sim.client()
                 let path = directory.file("deck.pdf")
-                try MediaTypeSamples.write(MediaTypeSamples.pdf, to: path)
+                try writeFile(path, SampleMedia.pdf(text: "sample"))
                 let asset = try await client.uploadAsset(path: path, fileName: "deck.pdf", idempotencyKey: "deck")
                 let request = VideoAgentRequest(
                     prompt: "Summarise the deck",
@@ -228,7 +230,7 @@ import TestSupport
             try await withSimulator(faults: SimulatorFaults(videoFailureRate: 1, pollsUntilVideoID: 1, pollsUntilCompleted: 2)) { sim in
                 let client = sim.client()
                 let path = directory.file("clip.mp4")
-                try MediaTypeSamples.write(MediaTypeSamples.mp4, to: path)
+                try writeFile(path, SampleMedia.signature(.mp4))
                 let asset = try await client.uploadAsset(path: path, fileName: "clip.mp4", idempotencyKey: "clip")
                 let created = try await client.createVideoAgent(VideoAgentRequest(prompt: "Cut a trailer", assetIDs: [asset.assetID]))
                 let video = try await pollToEnd(client, sessionID: created.sessionID)

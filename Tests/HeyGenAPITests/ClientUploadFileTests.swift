@@ -10,7 +10,7 @@ import Glibc
 
 /// The upload reads an open descriptor: exactly the size given, never closing it, and reports the SHA-256 of
 /// what it sent.
-@Suite("Client upload from a descriptor")
+@Suite("Client upload from a descriptor", .timeLimit(.minutes(5)))
 struct ClientUploadFileTests {
     static func hex(_ bytes: some Sequence<UInt8>) -> String {
         SHA256.hash(data: Data(bytes)).map { byte in byte < 16 ? "0" + String(byte, radix: 16) : String(byte, radix: 16) }.joined()
@@ -18,7 +18,7 @@ struct ClientUploadFileTests {
 
     /// A PNG of `size` bytes (the sample padded with `fill`).
     static func png(size: Int, fill: UInt8) -> [UInt8] {
-        MediaTypeSamples.png + [UInt8](repeating: fill, count: size - MediaTypeSamples.png.count)
+        SampleMedia.signature(.png) + [UInt8](repeating: fill, count: size - SampleMedia.signature(.png).count)
     }
 
     @Test("a file that grew after its size was taken: only that many bytes go out, hashed as sent; the descriptor stays open",

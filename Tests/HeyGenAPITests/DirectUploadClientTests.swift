@@ -188,7 +188,7 @@ import TestSupport
         try await withTemporaryDirectory { directory in
             let file = try await DirectUploadFile.write(to: directory.file("a.mp4"), size: 100_000)
             let small = directory.file("pixel.png")
-            try MediaTypeSamples.write(MediaTypeSamples.png, to: small)
+            try writeFile(small, SampleMedia.signature(.png))
             try await withSimulator(faults: SimulatorFaults(directUpload: DirectUploadFaults(pollsUntilReady: 5))) { sim in
                 let client = sim.client()
                 let multipart = try await client.uploadAsset(path: small, fileName: "pixel.png", idempotencyKey: "k-1")
@@ -227,7 +227,7 @@ import TestSupport
                 var configuration = sim.client().configuration
                 // No transfer moves a petabyte in a millisecond: the watchdog must abort.
                 configuration.directUploadTimeouts = DirectUploadTimeouts(minimumBytes: 1 << 50, window: .milliseconds(1))
-                let client = HeyGenClient(configuration: configuration, httpClient: sim.httpClient, logger: ClientHarness.quietLogger)
+                let client = HeyGenClient(configuration: configuration, httpClient: sim.httpClient, logger: SimulatorHarness.quietLogger)
                 let grant = try await client.beginDirectUpload(
                     filename: "a.mp4", contentType: "video/mp4", sizeBytes: file.size, checksumSHA256: file.sha256)
                 let error = await #expect(throws: HeyGenError.self) {

@@ -24,7 +24,7 @@ struct DirectUploadFile {
         let chunkSize = 1 << 20
         var pattern = [UInt8](repeating: 0, count: chunkSize)
         for index in pattern.indices { pattern[index] = UInt8(truncatingIfNeeded: (index &* 2_654_435_761) >> 13) }
-        let head = MediaTypeSamples.mp4
+        let head = SampleMedia.signature(.mp4)
         _ = FileManager.default.createFile(atPath: path, contents: nil)
         let handle = try FileHandle(forWritingTo: URL(fileURLWithPath: path))
         defer { try? handle.close() }
@@ -60,13 +60,5 @@ extension HeyGenClient {
         }
         let completed = try await completeDirectUpload(assetID: grant.assetID, checksumSHA256: checksum ? file.sha256 : nil)
         return (grant, completed)
-    }
-}
-
-
-/// Lowercase hex SHA-256.
-enum SHA256Hex {
-    static func of(_ bytes: [UInt8]) -> String {
-        SHA256.hash(data: bytes).map { String(format: "%02x", $0) }.joined()
     }
 }

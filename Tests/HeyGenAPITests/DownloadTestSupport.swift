@@ -11,16 +11,16 @@ import Glibc
 
 /// Helpers for the download and translation tests: a finished video on the simulator, its file URLs, a file
 /// to download into, and independent checks of what landed (a plain HTTP fetch, `sha256sum`).
-extension ClientHarness {
+extension SimulatorHarness {
     /// A downloader using the harness's HTTP client.
     func downloader(_ configuration: FileDownloader.Configuration = .init()) -> FileDownloader {
-        FileDownloader(configuration: configuration, httpClient: httpClient, logger: ClientHarness.quietLogger)
+        FileDownloader(configuration: configuration, httpClient: httpClient, logger: SimulatorHarness.quietLogger)
     }
 
     /// Uploads a small video (the `files` directory holds it) and returns its asset id.
     func uploadVideoAsset(in directory: TemporaryDirectory, key: String = "clip") async throws -> String {
         let path = directory.file("\(key).mp4")
-        try MediaTypeSamples.write(MediaTypeSamples.mp4, to: path)
+        try writeFile(path, SampleMedia.signature(.mp4))
         return try await client().uploadAsset(path: path, fileName: "\(key).mp4", idempotencyKey: key).assetID
     }
 
@@ -83,12 +83,6 @@ func sha256sum(_ path: String) async throws -> String {
         throw HarnessError(description: "sha256sum failed: \(result.stderr)")
     }
     return String(hex)
-}
-
-/// The size of the file at `path`.
-func fileSize(_ path: String) throws -> Int64 {
-    let attributes = try FileManager.default.attributesOfItem(atPath: path)
-    return (attributes[.size] as? NSNumber)?.int64Value ?? -1
 }
 
 /// The bytes of the file at `path`.

@@ -25,7 +25,7 @@ struct FileDownloaderTests {
                 let path = directory.file("out.mp4")
                 let result = try await withDownloadFile(path) { fd in try await sim.downloader().download(from: url, into: fd) }
                 #expect(result.sizeBytes == Self.oddSize)
-                #expect(try fileSize(path) == Self.oddSize)
+                #expect(fileSize(path) == Self.oddSize)
                 #expect(result.sha256 == (try await sha256sum(path)))
                 #expect(result.resumedFrom == 0)
                 #expect(Array(result.firstBytes[4..<8]) == Array("ftyp".utf8))
@@ -51,7 +51,7 @@ struct FileDownloaderTests {
                     let path = directory.file(field)
                     let result = try await withDownloadFile(path) { fd in try await sim.downloader().download(from: url, into: fd) }
                     #expect(result.sha256 == (try await sha256sum(path)))
-                    #expect(result.sizeBytes == (try fileSize(path)))
+                    #expect(result.sizeBytes == fileSize(path))
                     first[field] = result.firstBytes
                 }
                 #expect(first["captioned_video_url"].map { Array($0[4..<8]) } == Array("ftyp".utf8))
@@ -78,7 +78,7 @@ struct FileDownloaderTests {
                     #expect(cut.kind == .transient)
                     #expect(cut.isRetryable)
                     #expect(cut.bytesOnDisk > 0 && cut.bytesOnDisk <= 1_048_576 + 5)
-                    #expect(try fileSize(path) == cut.bytesOnDisk)
+                    #expect(fileSize(path) == cut.bytesOnDisk)
 
                     let result = try await downloader.download(from: url, into: fd, resumeFrom: cut.bytesOnDisk)
                     #expect(result.resumedFrom == cut.bytesOnDisk)
@@ -115,7 +115,7 @@ struct FileDownloaderTests {
                     #expect(result.sha256 == (try await sha256sum(path)))
                 }
                 #expect(sim.simulator.stats.rangesServed == 0)
-                #expect(try fileSize(path) == Self.oddSize)
+                #expect(fileSize(path) == Self.oddSize)
             }
         }
     }
@@ -174,7 +174,7 @@ struct FileDownloaderTests {
                     #expect(error.kind == .tooLarge)
                     #expect(error.bytesOnDisk == 0)
                 }
-                #expect(try fileSize(path) == 0)
+                #expect(fileSize(path) == 0)
             }
         }
     }

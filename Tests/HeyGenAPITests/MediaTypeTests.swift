@@ -2,13 +2,25 @@ import HeyGenAPI
 import Testing
 
 @Suite struct MediaTypeTests {
-    @Test(arguments: MediaTypeSamples.all.map { ($0.type, $0.bytes) })
-    func detectsEachSupportedType(type: MediaType, bytes: [UInt8]) {
-        #expect(MediaType.detect(bytes) == type)
+    @Test(arguments: MediaType.allCases)
+    func detectsEachSupportedType(type: MediaType) {
+        #expect(MediaType.detect(SampleMedia.signature(type)) == type)
+        #expect(MediaType.detect(SampleMedia.bytes(type, size: 4096, seed: 9)) == type)
     }
 
     @Test func detectsMP3FromAFrameHeaderWithoutID3() {
-        #expect(MediaType.detect(MediaTypeSamples.mp3FrameOnly) == .mp3)
+        let frameOnly: [UInt8] = [0xFF, 0xFB, 0x90, 0x64] + [UInt8](repeating: 0, count: 28)
+        #expect(MediaType.detect(frameOnly) == .mp3)
+    }
+
+    @Test("sample media: exactly the size asked, the same for the same seed, different for another")
+    func sampleMedia() {
+        let sample = SampleMedia.bytes(.mp4, size: 5000, seed: 3)
+        #expect(sample.count == 5000)
+        #expect(sample == SampleMedia.bytes(.mp4, size: 5000, seed: 3))
+        #expect(sample != SampleMedia.bytes(.mp4, size: 5000, seed: 4))
+        #expect(SampleMedia.bytes(.png, size: 1).count == SampleMedia.signature(.png).count)
+        #expect(MediaType.detect(SampleMedia.pdf(text: "hello (world)")) == .pdf)
     }
 
     @Test func refusesUnsupportedOrUnknownBytes() {

@@ -6,7 +6,7 @@ import Testing
 @testable import HeyGenAPI
 
 /// `Retry-After` is read without overflow, bounded, and a wait longer than the policy allows is never slept.
-@Suite("Retry-After bounds")
+@Suite("Retry-After bounds", .timeLimit(.minutes(5)))
 struct RetryAfterBoundTests {
     @Test("digits only, saturating at 30 days; anything else is ignored")
     func parsing() {
@@ -28,7 +28,7 @@ struct RetryAfterBoundTests {
             let client = harness.client()
             let policy = RetryPolicy(maxAttempts: 5, baseDelay: .milliseconds(1), maxRetryAfter: .seconds(600))
             do {
-                _ = try await withRetries(policy, logger: ClientHarness.quietLogger) { () async throws(HeyGenError) in
+                _ = try await withRetries(policy, logger: SimulatorHarness.quietLogger) { () async throws(HeyGenError) in
                     try await client.video(id: "vid_x")
                 }
                 Issue.record("expected a rate limit")
@@ -49,7 +49,7 @@ struct RetryAfterBoundTests {
             let client = harness.client()
             let policy = RetryPolicy(maxAttempts: 2, baseDelay: .milliseconds(1), maxRetryAfter: .seconds(1))
             await #expect(throws: HeyGenError.self) {
-                _ = try await withRetries(policy, logger: ClientHarness.quietLogger) { () async throws(HeyGenError) in
+                _ = try await withRetries(policy, logger: SimulatorHarness.quietLogger) { () async throws(HeyGenError) in
                     try await client.video(id: "vid_x")
                 }
             }

@@ -1,20 +1,9 @@
 @testable import HeyGenAPI
 import Logging
 import Synchronization
+import SystemSupport
 import TestSupport
 import Testing
-
-/// A deterministic generator for jitter draws (SplitMix64).
-struct FixedSeedGenerator: RandomNumberGenerator {
-    var state: UInt64
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-}
 
 /// Counts calls from any task.
 final class RequestCounter: Sendable {
@@ -49,7 +38,7 @@ final class RequestCounter: Sendable {
 
     @Test func jitterStaysWithinTheCeilingAndVaries() {
         let policy = RetryPolicy(maxAttempts: 10, baseDelay: .milliseconds(100), maxDelay: .seconds(5))
-        var generator = FixedSeedGenerator(state: 42)
+        var generator = SeededGenerator(seed: 42)
         var seen = Set<Duration>()
         for attempt in 1...8 {
             for _ in 0..<50 {
@@ -67,7 +56,7 @@ final class RequestCounter: Sendable {
         var limited = serverError
         limited.category = .rateLimited
         limited.retryAfter = .seconds(3)
-        var generator = FixedSeedGenerator(state: 7)
+        var generator = SeededGenerator(seed: 7)
         for attempt in 1...10 {
             #expect(policy.delay(afterAttempt: attempt, error: limited, using: &generator) == .seconds(3))
         }

@@ -9,7 +9,7 @@ import Testing
 struct SimulatorAdminTests {
     @Test("GET /_admin/faults shows the faults; PUT changes only the fields given")
     func faultsEndpoint() async throws {
-        try await withSimHarness(faults: SimulatorFaults(latencyMs: 5)) { sim in
+        try await withSimulator(faults: SimulatorFaults(latencyMs: 5)) { sim in
             let initial = try await sim.send(.GET, "/_admin/faults", apiKey: nil)
             #expect(initial.status == 200)
             let decoded = try JSONDecoder().decode(SimulatorFaults.self, from: Data(initial.body))
@@ -37,9 +37,9 @@ struct SimulatorAdminTests {
 
     @Test("GET /_admin/stats counts requests per route, uploads and agents")
     func statsEndpoint() async throws {
-        try await withSimHarness { sim in
+        try await withSimulator { sim in
             let assetID = try await sim.uploadAssetID()
-            _ = try await sim.upload(SimSampleMedia.bytes(for: .pdf), idempotencyKey: "k-1")
+            _ = try await sim.upload(Array(SampleMedia.bytes(.pdf, size: 512)), idempotencyKey: "k-1")
             _ = try await sim.createAgent(prompt: "p", assetIDs: [assetID])
             _ = try await sim.send(.GET, "/v3/videos/nothing")
 

@@ -9,8 +9,8 @@ import Testing
 struct SimulatorFaultTests {
     @Test("errorRate answers 500 with a JSON error")
     func serverError() async throws {
-        try await withSimHarness(faults: SimulatorFaults(errorRate: 1)) { sim in
-            let reply = try await sim.upload(SimSampleMedia.bytes(for: .png))
+        try await withSimulator(faults: SimulatorFaults(errorRate: 1)) { sim in
+            let reply = try await sim.upload(Array(SampleMedia.bytes(.png, size: 512)))
             #expect(reply.status == 500)
             #expect(reply.header("Content-Type") == "application/json")
             #expect(reply.error("code")?.stringValue?.isEmpty == false)
@@ -23,7 +23,7 @@ struct SimulatorFaultTests {
 
     @Test("rateLimitRate answers 429 with an integer Retry-After")
     func rateLimit() async throws {
-        try await withSimHarness(faults: SimulatorFaults(rateLimitRate: 1, retryAfterSeconds: 7)) { sim in
+        try await withSimulator(faults: SimulatorFaults(rateLimitRate: 1, retryAfterSeconds: 7)) { sim in
             let reply = try await sim.createAgent()
             #expect(reply.status == 429)
             #expect(reply.header("Retry-After") == "7")
@@ -34,8 +34,8 @@ struct SimulatorFaultTests {
 
     @Test("badGatewayRate answers an HTML 502 page")
     func badGateway() async throws {
-        try await withSimHarness(faults: SimulatorFaults(badGatewayRate: 1)) { sim in
-            let reply = try await sim.upload(SimSampleMedia.bytes(for: .png))
+        try await withSimulator(faults: SimulatorFaults(badGatewayRate: 1)) { sim in
+            let reply = try await sim.upload(Array(SampleMedia.bytes(.png, size: 512)))
             #expect(reply.status == 502)
             #expect(reply.header("Content-Type")?.hasPrefix("text/html") == true)
             #expect(reply.text.contains("<html>"))
@@ -47,7 +47,7 @@ struct SimulatorFaultTests {
 
     @Test("latencyMs delays API answers by at least that long")
     func latency() async throws {
-        try await withSimHarness(faults: SimulatorFaults(latencyMs: 300)) { sim in
+        try await withSimulator(faults: SimulatorFaults(latencyMs: 300)) { sim in
             let clock = ContinuousClock()
             let start = clock.now
             let reply = try await sim.send(.GET, "/v3/videos/unknown")
@@ -58,7 +58,7 @@ struct SimulatorFaultTests {
 
     @Test("sessionNotFoundRate answers 404 for a session that exists")
     func sessionNotFound() async throws {
-        try await withSimHarness { sim in
+        try await withSimulator { sim in
             let created = try await sim.createAgent()
             let sessionID = try #require(created.data("session_id")?.stringValue)
             sim.simulator.updateFaults { $0.sessionNotFoundRate = 1 }
@@ -74,7 +74,7 @@ struct SimulatorFaultTests {
 
     @Test("errorBodyRate answers a video poll with 200 and an error body")
     func errorBody() async throws {
-        try await withSimHarness(faults: SimulatorFaults(pollsUntilVideoID: 0)) { sim in
+        try await withSimulator(faults: SimulatorFaults(pollsUntilVideoID: 0)) { sim in
             let created = try await sim.createAgent()
             let videoID = try #require(created.data("video_id")?.stringValue)
             sim.simulator.updateFaults { $0.errorBodyRate = 1 }
@@ -88,7 +88,7 @@ struct SimulatorFaultTests {
 
     @Test("videoFailureRate makes videos fail with a failure code and message")
     func videoFailure() async throws {
-        try await withSimHarness(faults: SimulatorFaults(videoFailureRate: 1, pollsUntilVideoID: 0, pollsUntilCompleted: 1)) { sim in
+        try await withSimulator(faults: SimulatorFaults(videoFailureRate: 1, pollsUntilVideoID: 0, pollsUntilCompleted: 1)) { sim in
             let created = try await sim.createAgent()
             let sessionID = try #require(created.data("session_id")?.stringValue)
             let videoID = try #require(created.data("video_id")?.stringValue)
@@ -105,7 +105,7 @@ struct SimulatorFaultTests {
 
     @Test("faults never touch the admin routes")
     func adminUnaffected() async throws {
-        try await withSimHarness(faults: SimulatorFaults(errorRate: 1, badGatewayRate: 1, latencyMs: 0)) { sim in
+        try await withSimulator(faults: SimulatorFaults(errorRate: 1, badGatewayRate: 1, latencyMs: 0)) { sim in
             let stats = try await sim.send(.GET, "/_admin/stats", apiKey: nil)
             #expect(stats.status == 200)
             let faults = try await sim.send(.GET, "/_admin/faults", apiKey: nil)
@@ -116,7 +116,7 @@ struct SimulatorFaultTests {
     @Test("the same seed gives the same faults for the same requests")
     func seeded() async throws {
         func statuses(seed: UInt64) async throws -> [Int] {
-            try await withSimHarness(faults: SimulatorFaults(errorRate: 0.5, seed: seed)) { sim in
+            try await withSimulator(faults: SimulatorFaults(errorRate: 0.5, seed: seed)) { sim in
                 var statuses: [Int] = []
                 for _ in 0..<24 { statuses.append(try await sim.send(.GET, "/v3/videos/none").status) }
                 return statuses

@@ -101,7 +101,7 @@ struct SimulatorFileHostTests {
 
     @Test("the output faults can be set through the admin route, flat among the others")
     func adminFaults() async throws {
-        try await withSimHarness { sim in
+        try await withSimulator { sim in
             let reply = try await sim.sendJSON(
                 .PUT, "/_admin/faults", .object(["videoSizeBytes": .number(1_073_741_824), "failingTranslationLanguages": .array([.string("German")])]),
                 apiKey: nil)

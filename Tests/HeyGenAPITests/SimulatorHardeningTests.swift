@@ -9,7 +9,7 @@ import Testing
 
 /// The simulator answers oversized Video Agent bodies as the API does, lists sessions with their
 /// `callback_id`, keeps its admin routes to loopback and its memory bounded.
-@Suite("Simulator hardening")
+@Suite("Simulator hardening", .timeLimit(.minutes(5)))
 struct SimulatorHardeningTests {
     @Test("a Video Agent body over 1 MiB is answered 413, and the client calls it a permanent rejection")
     func oversizedAgentBody() async throws {
@@ -125,7 +125,7 @@ struct SimulatorHardeningTests {
             _ = try await response.body.collect(upTo: 1 << 16)
             #expect(wide.faults.errorRate == 0)
         }
-        try await withSimHarness { sim in
+        try await withSimulator { sim in
             let reply = try await sim.send(.GET, "/_admin/stats", apiKey: nil)
             #expect(reply.status == 200)
         }
@@ -144,11 +144,10 @@ struct SimulatorHardeningTests {
     func memoryStaysBounded() async throws {
         let quiet = quietLogger("sim")
         let simulator = HeyGenSimulator(retention: SimulatorRetention(maxCount: 3, maxAge: 3600), logger: quiet)
-        try await simulator.withRunning { port in
-            let sim = SimHarness(simulator: simulator, port: port)
+        try await withSimulator(running: simulator) { sim in
             var assets: [String] = []
             for index in 0..<6 {
-                let reply = try await sim.upload(SimSampleMedia.bytes(for: .png), fileName: "\(index).png", idempotencyKey: "key-\(index)")
+                let reply = try await sim.upload(Array(SampleMedia.bytes(.png, size: 512)), fileName: "\(index).png", idempotencyKey: "key-\(index)")
                 assets.append(try #require(reply.data("asset_id")?.stringValue))
             }
             for index in 0..<6 { _ = try await sim.createAgent(prompt: "v\(index)") }
@@ -161,8 +160,7 @@ struct SimulatorHardeningTests {
             #expect(try await sim.createAgent(assetIDs: [assets[5]]).status == 200)
         }
         let shortLived = HeyGenSimulator(retention: SimulatorRetention(maxCount: 100, maxAge: 1), logger: quiet)
-        try await shortLived.withRunning { port in
-            let sim = SimHarness(simulator: shortLived, port: port)
+        try await withSimulator(running: shortLived) { sim in
             let old = try await sim.uploadAssetID()
             _ = try await sim.createAgent(prompt: "old")
             try await Task.sleep(for: .milliseconds(2200))

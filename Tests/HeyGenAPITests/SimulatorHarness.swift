@@ -3,168 +3,80 @@ import Foundation
 import HeyGenAPI
 import HeyGenSimulator
 import Logging
-import NIOCore
-import NIOHTTP1
 import TestSupport
-import Testing
 
-/// A simulator running on a free loopback port for the duration of one test, and plain HTTP
-/// helpers to talk to it with AsyncHTTPClient.
-struct SimHarness: Sendable {
+/// The one harness of the client and simulator tests: a simulator listening on a free loopback port for the
+/// duration of one test, the client's own HTTP client to reach it (`client()`), and plain HTTP helpers for
+/// requests the client would never send (`send`, `upload`, … in `SimulatorHarness+HTTP.swift`).
+struct SimulatorHarness: Sendable {
     let simulator: HeyGenSimulator
     let port: Int
+    /// The HTTP client `HeyGenClient.makeHTTPClient()` makes, as the daemon uses it.
+    let httpClient: HTTPClient
+    /// An HTTP client with a short connect timeout (AsyncHTTPClient keeps retrying a refused connection until then).
+    let fastFailingHTTPClient: HTTPClient
 
+    /// A logger that drops everything (tests never bootstrap logging).
+    static let quietLogger = TestSupport.quietLogger("test.heygen")
+
+    /// `http://127.0.0.1:port`, the API base URL.
     var baseURL: String { "http://127.0.0.1:\(port)" }
 
-    /// An answer, with its body decoded as JSON when it is JSON.
-    struct Reply: Sendable {
-        var status: Int
-        var headers: HTTPHeaders
-        var body: [UInt8]
-
-        var text: String { String(decoding: body, as: UTF8.self) }
-        var json: JSONValue? { try? JSONDecoder().decode(JSONValue.self, from: Data(body)) }
-        /// `data.<name>` of a successful answer.
-        func data(_ name: String) -> JSONValue? { json?.objectValue?["data"]?.objectValue?[name] }
-        /// `error.<name>` of an error answer.
-        func error(_ name: String) -> JSONValue? { json?.objectValue?["error"]?.objectValue?[name] }
-        func header(_ name: String) -> String? { headers.first(name: name) }
+    /// A client for the simulator using `apiKey`.
+    func client(apiKey: String = "test-key", requestTimeout: Duration = .seconds(20)) -> HeyGenClient {
+        HeyGenClient(
+            configuration: .init(baseURL: baseURL, apiKey: apiKey, requestTimeout: requestTimeout),
+            httpClient: httpClient,
+            logger: Self.quietLogger
+        )
     }
 
-    /// Sends one request and collects the whole answer.
-    func send(
-        _ method: HTTPMethod, _ path: String, apiKey: String? = "test-key",
-        headers: [(String, String)] = [], body: HTTPClientRequest.Body? = nil
-    ) async throws -> Reply {
-        var request = HTTPClientRequest(url: baseURL + path)
-        request.method = method
-        if let apiKey { request.headers.add(name: "X-Api-Key", value: apiKey) }
-        for (name, value) in headers { request.headers.add(name: name, value: value) }
-        request.body = body
-        let response = try await HTTPClient.shared.execute(request, timeout: .seconds(60))
-        let collected = try await response.body.collect(upTo: 1 << 20)
-        return Reply(status: Int(response.status.code), headers: response.headers, body: Array(collected.readableBytesView))
+    /// Requests the simulator received on routes starting with `route` (e.g. `"POST /v3/assets"`, `"GET /v3/videos/"`).
+    func requests(_ route: String) -> Int {
+        simulator.stats.requests.filter { $0.key.hasPrefix(route) }.map(\.value).reduce(0, +)
     }
 
-    /// Sends a JSON body.
-    func sendJSON(_ method: HTTPMethod, _ path: String, _ value: JSONValue, apiKey: String? = "test-key") async throws -> Reply {
-        let data = try JSONEncoder().encode(value)
-        return try await send(
-            method, path, apiKey: apiKey, headers: [("Content-Type", "application/json")],
-            body: .bytes(ByteBuffer(bytes: data)))
-    }
-
-    /// Uploads `content` as the multipart part `file`; `chunked` sends it without a Content-Length,
-    /// in small pieces.
-    func upload(
-        _ content: [UInt8], fileName: String = "file.bin", idempotencyKey: String? = nil,
-        apiKey: String? = "test-key", chunked: Bool = false
-    ) async throws -> Reply {
-        let form = SimMultipartForm(fileName: fileName, content: content)
-        var headers = [("Content-Type", form.contentType)]
-        if let idempotencyKey { headers.append(("Idempotency-Key", idempotencyKey)) }
-        let body: HTTPClientRequest.Body =
-            chunked
-            ? .stream(SimChunkSequence(bytes: form.body, chunkSize: 1000), length: .unknown)
-            : .bytes(ByteBuffer(bytes: form.body))
-        return try await send(.POST, "/v3/assets", apiKey: apiKey, headers: headers, body: body)
-    }
-
-    /// Uploads a small PNG and returns its asset id.
-    func uploadAssetID() async throws -> String {
-        let reply = try await upload(SimSampleMedia.bytes(for: .png), fileName: "a.png")
-        return try #require(reply.data("asset_id")?.stringValue)
-    }
-
-    /// Creates a video agent session for `prompt` and returns the answer.
-    func createAgent(prompt: String = "Make a video", assetIDs: [String] = [], extra: [String: JSONValue] = [:]) async throws -> Reply {
-        var members = extra
-        members["prompt"] = .string(prompt)
-        members["files"] = .array(assetIDs.map { .object(["type": .string("asset_id"), "asset_id": .string($0)]) })
-        return try await sendJSON(.POST, "/v3/video-agents", .object(members))
+    /// A client for an address where nothing listens, failing fast.
+    func unreachableClient(apiKey: String = "k") -> HeyGenClient {
+        HeyGenClient(
+            configuration: .init(baseURL: "http://127.0.0.1:1", apiKey: apiKey),
+            httpClient: fastFailingHTTPClient,
+            logger: Self.quietLogger
+        )
     }
 }
 
-/// Runs `body` with a simulator bound to a free port on 127.0.0.1, then stops it.
-func withSimHarness<T: Sendable>(
-    faults: SimulatorFaults = SimulatorFaults(seed: 42),
-    _ body: (SimHarness) async throws -> T
+/// Runs `body` against a fresh simulator on port 0 with `faults`, `limits` and `retention`, stopping it and the
+/// HTTP clients afterwards.
+func withSimulator<T: Sendable>(
+    faults: SimulatorFaults = SimulatorFaults(seed: 42), limits: SimulatorLimits = SimulatorLimits(),
+    retention: SimulatorRetention = SimulatorRetention(),
+    _ body: (SimulatorHarness) async throws -> T
 ) async throws -> T {
-    let simulator = HeyGenSimulator(faults: faults, logger: quietLogger("simulator-test"))
-    return try await simulator.withRunning { port in
-        try await body(SimHarness(simulator: simulator, port: port))
-    }
+    let simulator = HeyGenSimulator(faults: faults, retention: retention, limits: limits, logger: SimulatorHarness.quietLogger)
+    return try await withSimulator(running: simulator, body)
 }
 
-enum SimTestError: Error { case timedOut(String) }
-
-/// A `multipart/form-data` body with one part named `file`.
-struct SimMultipartForm {
-    let boundary = "----sim-test-\(UUID().uuidString)"
-    let body: [UInt8]
-
-    init(fileName: String, content: [UInt8], extraFields: [(String, String)] = []) {
-        var body: [UInt8] = []
-        for (name, value) in extraFields {
-            body += Array("--\(boundary)\r\nContent-Disposition: form-data; name=\"\(name)\"\r\n\r\n\(value)\r\n".utf8)
-        }
-        body += Array(
-            "--\(boundary)\r\nContent-Disposition: form-data; name=\"file\"; filename=\"\(fileName)\"\r\nContent-Type: application/octet-stream\r\n\r\n"
-                .utf8)
-        body += content
-        body += Array("\r\n--\(boundary)--\r\n".utf8)
-        self.body = body
-    }
-
-    var contentType: String { "multipart/form-data; boundary=\(boundary)" }
-}
-
-/// Bytes delivered as an async sequence of `chunkSize` pieces.
-struct SimChunkSequence: AsyncSequence, Sendable {
-    typealias Element = ByteBuffer
-    let bytes: [UInt8]
-    let chunkSize: Int
-
-    struct AsyncIterator: AsyncIteratorProtocol {
-        let bytes: [UInt8]
-        let chunkSize: Int
-        var offset = 0
-        mutating func next() async -> ByteBuffer? {
-            guard offset < bytes.count else { return nil }
-            let end = Swift.min(offset + chunkSize, bytes.count)
-            defer { offset = end }
-            return ByteBuffer(bytes: bytes[offset..<end])
-        }
-    }
-
-    func makeAsyncIterator() -> AsyncIterator { AsyncIterator(bytes: bytes, chunkSize: chunkSize) }
-}
-
-/// Leading bytes of each supported type, padded to a plausible file.
-enum SimSampleMedia {
-    static func bytes(for type: MediaType, size: Int = 512) -> [UInt8] {
-        let magic: [UInt8] =
-            switch type {
-            case .png: [0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A]
-            case .jpeg: [0xFF, 0xD8, 0xFF, 0xE0]
-            case .mp4: [0, 0, 0, 0x18] + Array("ftypmp42".utf8)
-            case .webm: [0x1A, 0x45, 0xDF, 0xA3]
-            case .mp3: Array("ID3".utf8) + [4, 0]
-            case .wav: Array("RIFF".utf8) + [0x24, 0, 0, 0] + Array("WAVEfmt ".utf8)
-            case .pdf: Array("%PDF-1.7\n".utf8)
-            case .srt: Array("1\r\n00:00:01,000 --> 00:00:02,500\r\n".utf8)
+/// Runs `body` against `simulator`, started on its port for the call and stopped afterwards, with the HTTP clients.
+func withSimulator<T: Sendable>(running simulator: HeyGenSimulator, _ body: (SimulatorHarness) async throws -> T) async throws -> T {
+    let httpClient = HeyGenClient.makeHTTPClient()
+    let fastFailingHTTPClient = HTTPClient(
+        eventLoopGroup: HTTPClient.defaultEventLoopGroup,
+        configuration: .init(redirectConfiguration: .disallow, timeout: .init(connect: .milliseconds(300)))
+    )
+    let result: Result<T, any Error>
+    do {
+        result = .success(
+            try await simulator.withRunning { port in
+                try await body(
+                    SimulatorHarness(
+                        simulator: simulator, port: port, httpClient: httpClient, fastFailingHTTPClient: fastFailingHTTPClient))
             }
-        var bytes = magic
-        while bytes.count < size { bytes.append(UInt8(truncatingIfNeeded: bytes.count &* 31)) }
-        return bytes
+        )
+    } catch {
+        result = .failure(error)
     }
-}
-
-/// Waits (polling) until `condition` holds; fails after a generous bound so a bug cannot hang the suite.
-func simWaitUntil(_ what: String, _ condition: () -> Bool) async throws {
-    for _ in 0..<1000 {
-        if condition() { return }
-        try await Task.sleep(for: .milliseconds(10))
-    }
-    throw SimTestError.timedOut(what)
+    try await httpClient.shutdown()
+    try await fastFailingHTTPClient.shutdown()
+    return try result.get()
 }

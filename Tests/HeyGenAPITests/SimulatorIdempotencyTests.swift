@@ -2,14 +2,15 @@ import AsyncHTTPClient
 import HeyGenAPI
 @testable import HeyGenSimulator
 import NIOCore
+import TestSupport
 import Testing
 
 @Suite("Simulator idempotency keys", .timeLimit(.minutes(5)))
 struct SimulatorIdempotencyTests {
     @Test("a retry with the same key replays the first answer")
     func replay() async throws {
-        try await withSimHarness { sim in
-            let content = SimSampleMedia.bytes(for: .pdf)
+        try await withSimulator { sim in
+            let content = Array(SampleMedia.bytes(.pdf, size: 512))
             let first = try await sim.upload(content, idempotencyKey: "job-17:upload.1")
             let second = try await sim.upload(content, idempotencyKey: "job-17:upload.1")
             #expect(first.status == 200)
@@ -31,8 +32,8 @@ struct SimulatorIdempotencyTests {
 
     @Test("keys must be 1-255 characters of [A-Za-z0-9_:.-]", arguments: ["has space", "slash/no", String(repeating: "k", count: 256), "", "ünï"])
     func invalidKey(_ key: String) async throws {
-        try await withSimHarness { sim in
-            let reply = try await sim.upload(SimSampleMedia.bytes(for: .png), idempotencyKey: key)
+        try await withSimulator { sim in
+            let reply = try await sim.upload(Array(SampleMedia.bytes(.png, size: 512)), idempotencyKey: key)
             #expect(reply.status == 400)
             #expect(reply.error("code") == .string("invalid_idempotency_key"))
             #expect(sim.simulator.stats.uploads == 0)
@@ -41,17 +42,17 @@ struct SimulatorIdempotencyTests {
 
     @Test("the longest valid key is accepted")
     func longestKey() async throws {
-        try await withSimHarness { sim in
+        try await withSimulator { sim in
             let key = String(repeating: "a", count: 250) + "_:.-9"
-            let reply = try await sim.upload(SimSampleMedia.bytes(for: .png), idempotencyKey: key)
+            let reply = try await sim.upload(Array(SampleMedia.bytes(.png, size: 512)), idempotencyKey: key)
             #expect(reply.status == 200)
         }
     }
 
     @Test("a retry while the first request runs gets 409 request_in_progress")
     func inProgress() async throws {
-        try await withSimHarness { sim in
-            let form = SimMultipartForm(fileName: "slow.png", content: SimSampleMedia.bytes(for: .png, size: 4096))
+        try await withSimulator { sim in
+            let form = SimMultipartForm(fileName: "slow.png", content: Array(SampleMedia.bytes(.png, size: 4096)))
             let (stream, continuation) = AsyncStream.makeStream(of: ByteBuffer.self)
             let head = Array(form.body.prefix(1000))
             let rest = Array(form.body.dropFirst(1000))
@@ -61,12 +62,13 @@ struct SimulatorIdempotencyTests {
                 .POST, "/v3/assets",
                 headers: [("Content-Type", form.contentType), ("Idempotency-Key", "slow-1")],
                 body: .stream(stream, length: .known(Int64(form.body.count))))
-            try await simWaitUntil("first upload in progress") {
-                sim.simulator.state.withLock {
-                    if case .inProgress? = $0.idempotency["slow-1"] { true } else { false }
+            _ = try await eventually("the first upload is in progress", timeout: .seconds(10)) { () -> Bool? in
+                let inProgress = sim.simulator.state.withLock { state -> Bool in
+                    if case .inProgress? = state.idempotency["slow-1"] { true } else { false }
                 }
+                return inProgress ? true : nil
             }
-            let second = try await sim.upload(SimSampleMedia.bytes(for: .png), idempotencyKey: "slow-1")
+            let second = try await sim.upload(Array(SampleMedia.bytes(.png, size: 512)), idempotencyKey: "slow-1")
             #expect(second.status == 409)
             #expect(second.error("code") == .string("request_in_progress"))
 
@@ -76,7 +78,7 @@ struct SimulatorIdempotencyTests {
             #expect(firstReply.status == 200)
             #expect(firstReply.data("size_bytes") == .number(4096))
 
-            let third = try await sim.upload(SimSampleMedia.bytes(for: .png), idempotencyKey: "slow-1")
+            let third = try await sim.upload(Array(SampleMedia.bytes(.png, size: 512)), idempotencyKey: "slow-1")
             #expect(third.body == firstReply.body)
             #expect(sim.simulator.stats.uploadsByIdempotencyKey["slow-1"] == 3)
         }
@@ -84,10 +86,10 @@ struct SimulatorIdempotencyTests {
 
     @Test("a refused upload is not remembered: its retry is processed again")
     func failureNotRemembered() async throws {
-        try await withSimHarness { sim in
+        try await withSimulator { sim in
             let refused = try await sim.upload([], idempotencyKey: "retry-me")
             #expect(refused.status == 400)
-            let retried = try await sim.upload(SimSampleMedia.bytes(for: .webm), idempotencyKey: "retry-me")
+            let retried = try await sim.upload(Array(SampleMedia.bytes(.webm, size: 512)), idempotencyKey: "retry-me")
             #expect(retried.status == 200)
             #expect(retried.data("mime_type") == .string("video/webm"))
             #expect(retried.header("Idempotent-Replayed") == nil)
@@ -96,11 +98,11 @@ struct SimulatorIdempotencyTests {
 
     @Test("a faulted attempt is not remembered either, and counts toward the key")
     func faultedAttempt() async throws {
-        try await withSimHarness(faults: SimulatorFaults(errorRate: 1)) { sim in
-            let failed = try await sim.upload(SimSampleMedia.bytes(for: .png), idempotencyKey: "k1")
+        try await withSimulator(faults: SimulatorFaults(errorRate: 1)) { sim in
+            let failed = try await sim.upload(Array(SampleMedia.bytes(.png, size: 512)), idempotencyKey: "k1")
             #expect(failed.status == 500)
             sim.simulator.updateFaults { $0.errorRate = 0 }
-            let ok = try await sim.upload(SimSampleMedia.bytes(for: .png), idempotencyKey: "k1")
+            let ok = try await sim.upload(Array(SampleMedia.bytes(.png, size: 512)), idempotencyKey: "k1")
             #expect(ok.status == 200)
             #expect(sim.simulator.stats.uploadsByIdempotencyKey["k1"] == 2)
             #expect(sim.simulator.stats.uploads == 1)

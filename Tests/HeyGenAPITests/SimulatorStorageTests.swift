@@ -2,15 +2,16 @@ import Foundation
 import HeyGenAPI
 import HeyGenSimulator
 import NIOCore
+import TestSupport
 import Testing
 
 /// The simulator's direct upload routes and its storage path, driven with plain HTTP requests.
 @Suite(.timeLimit(.minutes(2))) struct SimulatorStorageTests {
-    static let content = SimSampleMedia.bytes(for: .mp4, size: 4096)
-    static let checksum = SHA256Hex.of(content)
+    static let content = Array(SampleMedia.bytes(.mp4, size: 4096))
+    static let checksum = sha256Hex(content)
 
     /// Begins an upload of `content` and returns the grant's members and the URL's path and query.
-    func begin(_ sim: SimHarness, checksum: String? = SimulatorStorageTests.checksum, size: Int = content.count)
+    func begin(_ sim: SimulatorHarness, checksum: String? = SimulatorStorageTests.checksum, size: Int = content.count)
         async throws -> (assetID: String, path: String, headers: [(String, String)])
     {
         var members: [String: JSONValue] = [
@@ -28,14 +29,14 @@ import Testing
     }
 
     /// PUTs `body` to `path` with `headers` and no API key unless `apiKey` is given.
-    func put(_ sim: SimHarness, _ path: String, headers: [(String, String)], body: [UInt8] = content, apiKey: String? = nil)
-        async throws -> SimHarness.Reply
+    func put(_ sim: SimulatorHarness, _ path: String, headers: [(String, String)], body: [UInt8] = content, apiKey: String? = nil)
+        async throws -> SimulatorHarness.Reply
     {
         try await sim.send(.PUT, path, apiKey: apiKey, headers: headers, body: .bytes(ByteBuffer(bytes: body)))
     }
 
     @Test func aRequestCarryingTheAPIKeyIsRefusedAndCounted() async throws {
-        try await withSimHarness { sim in
+        try await withSimulator { sim in
             let upload = try await begin(sim)
             let reply = try await put(sim, upload.path, headers: upload.headers, apiKey: "test-key")
             #expect(reply.status == 400)
@@ -49,7 +50,7 @@ import Testing
     }
 
     @Test func aTamperedSignatureSizeOrAssetIsRefused() async throws {
-        try await withSimHarness { sim in
+        try await withSimulator { sim in
             let upload = try await begin(sim)
             let other = try await begin(sim)
             let tampered = [
@@ -68,7 +69,7 @@ import Testing
     }
 
     @Test func aMissingOrDifferentSignedHeaderIsRefused() async throws {
-        try await withSimHarness { sim in
+        try await withSimulator { sim in
             let upload = try await begin(sim)
             let withoutType = upload.headers.filter { $0.0 != "Content-Type" }
             let otherType = withoutType + [("Content-Type", "video/webm")]
@@ -82,7 +83,7 @@ import Testing
     }
 
     @Test func aBodyOfAnotherLengthIsRefused() async throws {
-        try await withSimHarness { sim in
+        try await withSimulator { sim in
             let upload = try await begin(sim)
             for body in [Array(Self.content.dropLast()), Self.content + [0]] {
                 let reply = try await put(sim, upload.path, headers: upload.headers, body: body)
@@ -94,7 +95,7 @@ import Testing
     }
 
     @Test func bytesNotMatchingTheAnnouncedChecksumAreRefused() async throws {
-        try await withSimHarness { sim in
+        try await withSimulator { sim in
             var changed = Self.content
             changed[changed.count - 1] ^= 0xFF
             let upload = try await begin(sim)
@@ -112,7 +113,7 @@ import Testing
     }
 
     @Test func completeBeforeThePutIsRefusedAndAfterItAnswersTheAsset() async throws {
-        try await withSimHarness(faults: SimulatorFaults(directUpload: DirectUploadFaults(pollsUntilReady: 0), seed: 1)) { sim in
+        try await withSimulator(faults: SimulatorFaults(directUpload: DirectUploadFaults(pollsUntilReady: 0), seed: 1)) { sim in
             let upload = try await begin(sim)
             let early = try await sim.sendJSON(.POST, "/v3/assets/\(upload.assetID)/complete", .object([:]))
             #expect(early.status == 400)
@@ -130,8 +131,8 @@ import Testing
     }
 
     @Test func beginRefusesTooLargeUnsupportedOrMalformedAnnouncements() async throws {
-        try await withSimHarness(faults: SimulatorFaults(directUpload: DirectUploadFaults(maxBytes: 1000), seed: 1)) { sim in
-            func begin(_ members: [String: JSONValue]) async throws -> SimHarness.Reply {
+        try await withSimulator(faults: SimulatorFaults(directUpload: DirectUploadFaults(maxBytes: 1000), seed: 1)) { sim in
+            func begin(_ members: [String: JSONValue]) async throws -> SimulatorHarness.Reply {
                 var all: [String: JSONValue] = [
                     "filename": .string("clip.mp4"), "content_type": .string("video/mp4"), "size_bytes": .number(1000),
                 ]
@@ -152,7 +153,7 @@ import Testing
     }
 
     @Test func directUploadFaultsChangeOnlyTheNestedFieldsGiven() async throws {
-        try await withSimHarness(faults: SimulatorFaults(directUpload: DirectUploadFaults(maxBytes: 1234), seed: 1)) { sim in
+        try await withSimulator(faults: SimulatorFaults(directUpload: DirectUploadFaults(maxBytes: 1234), seed: 1)) { sim in
             let reply = try await sim.sendJSON(.PUT, "/_admin/faults", .object(["directUpload": .object(["putErrors": .number(2)])]))
             #expect(reply.status == 200)
             #expect(sim.simulator.faults.directUpload == DirectUploadFaults(maxBytes: 1234, putErrors: 2))

@@ -2,14 +2,15 @@ import AsyncHTTPClient
 import HeyGenAPI
 import HeyGenSimulator
 import NIOCore
+import TestSupport
 import Testing
 
 @Suite("Simulator uploads", .timeLimit(.minutes(5)))
 struct SimulatorUploadTests {
     @Test("each supported type is accepted and reported with its MIME type", arguments: MediaType.allCases)
     func acceptsSupportedType(_ type: MediaType) async throws {
-        try await withSimHarness { sim in
-            let content = SimSampleMedia.bytes(for: type, size: 700)
+        try await withSimulator { sim in
+            let content = Array(SampleMedia.bytes(type, size: 700))
             let reply = try await sim.upload(content, fileName: "sample.bin")
             #expect(reply.status == 200)
             #expect(reply.data("mime_type") == .string(type.mimeType))
@@ -25,8 +26,8 @@ struct SimulatorUploadTests {
 
     @Test("the type comes from the bytes, not the file name")
     func typeFromBytes() async throws {
-        try await withSimHarness { sim in
-            let pdf = try await sim.upload(SimSampleMedia.bytes(for: .pdf), fileName: "picture.png")
+        try await withSimulator { sim in
+            let pdf = try await sim.upload(Array(SampleMedia.bytes(.pdf, size: 512)), fileName: "picture.png")
             #expect(pdf.data("mime_type") == .string("application/pdf"))
             let elf: [UInt8] = [0x7F, 0x45, 0x4C, 0x46, 2, 1, 1, 0] + [UInt8](repeating: 0, count: 100)
             let rejected = try await sim.upload(elf, fileName: "photo.png")
@@ -42,7 +43,7 @@ struct SimulatorUploadTests {
 
     @Test("an empty file is rejected")
     func rejectsEmpty() async throws {
-        try await withSimHarness { sim in
+        try await withSimulator { sim in
             let reply = try await sim.upload([])
             #expect(reply.status == 400)
             #expect(reply.error("code") == .string("empty_file"))
@@ -50,31 +51,63 @@ struct SimulatorUploadTests {
         }
     }
 
-    @Test("a file of exactly 32 MiB is accepted")
-    func acceptsExactLimit() async throws {
-        try await withSimHarness { sim in
-            let content = SimSampleMedia.bytes(for: .mp4, size: Int(MediaType.maxUploadBytes))
-            let reply = try await sim.upload(content, fileName: "limit.mp4")
+    @Test("by default the limits are HeyGen's: a file of at most 32 MiB")
+    func defaultLimits() {
+        let limits = SimulatorLimits()
+        #expect(limits.maxUploadBytes == MediaType.maxUploadBytes)
+        #expect(HeyGenSimulator(logger: quietLogger("simulator-test")).limits == limits)
+    }
+
+    /// Small limits, so the tests of how they apply need not send 32 MiB.
+    static let smallLimits = SimulatorLimits(maxUploadBytes: 256 * 1024, maxEnvelopeBytes: 4096)
+
+    @Test("a file of exactly the limit is accepted, with or without a Content-Length", arguments: [false, true])
+    func acceptsExactLimit(chunked: Bool) async throws {
+        try await withSimulator(limits: Self.smallLimits) { sim in
+            let size = Int(Self.smallLimits.maxUploadBytes)
+            let reply = try await sim.upload(Array(SampleMedia.bytes(.mp4, size: size)), fileName: "limit.mp4", chunked: chunked)
             #expect(reply.status == 200)
-            #expect(reply.data("size_bytes") == .number(Double(MediaType.maxUploadBytes)))
+            #expect(reply.data("size_bytes") == .number(Double(size)))
+            #expect(sim.simulator.stats.uploadedBytes == Int64(size))
         }
     }
 
-    @Test("a file one byte over 32 MiB is refused with 413")
-    func rejectsOverLimit() async throws {
-        try await withSimHarness { sim in
-            let content = SimSampleMedia.bytes(for: .mp4, size: Int(MediaType.maxUploadBytes) + 1)
-            let reply = try await sim.upload(content, fileName: "big.mp4")
-            #expect(reply.status == 413)
-            #expect(reply.error("code") == .string("file_too_large"))
+    @Test("a file one byte over the limit, or far over it, is refused with 413, with or without a Content-Length",
+          arguments: [false, true])
+    func rejectsOverLimit(chunked: Bool) async throws {
+        try await withSimulator(limits: Self.smallLimits) { sim in
+            let limit = Int(Self.smallLimits.maxUploadBytes)
+            for size in [limit + 1, limit + 100_000, 4 * limit] {
+                let reply = try await sim.upload(Array(SampleMedia.bytes(.mp4, size: size)), fileName: "big.mp4", chunked: chunked)
+                #expect(reply.status == 413, "\(size) bytes")
+                #expect(reply.error("code") == .string("file_too_large"))
+                #expect(reply.error("param") == .string("file"))
+            }
+            #expect(sim.simulator.stats.uploads == 0)
+            // The connection is still good: the refused bodies were read to their end.
+            let small = try await sim.upload(Array(SampleMedia.bytes(.png, size: 512)), fileName: "a.png")
+            #expect(small.status == 200)
+        }
+    }
+
+    @Test("a part header block over the limit is a 400")
+    func rejectsHeaderFlood() async throws {
+        try await withSimulator(limits: SimulatorLimits(maxPartHeaderBytes: 1024)) { sim in
+            let boundary = "flood"
+            let flood = "--flood\r\nContent-Disposition: form-data; name=\"file\"\r\nX-Pad: \(String(repeating: "a", count: 50_000))\r\n\r\n%PDF-1.7\r\n--flood--\r\n"
+            let reply = try await sim.send(
+                .POST, "/v3/assets", headers: [("Content-Type", "multipart/form-data; boundary=\(boundary)")],
+                body: .bytes(ByteBuffer(string: flood)))
+            #expect(reply.status == 400)
+            #expect(reply.error("code") == .string("invalid_multipart"))
             #expect(sim.simulator.stats.uploads == 0)
         }
     }
 
     @Test("a chunked upload (no Content-Length) is accepted")
     func acceptsChunked() async throws {
-        try await withSimHarness { sim in
-            let content = SimSampleMedia.bytes(for: .wav, size: 100_000)
+        try await withSimulator { sim in
+            let content = Array(SampleMedia.bytes(.wav, size: 100_000))
             let reply = try await sim.upload(content, fileName: "voice.wav", chunked: true)
             #expect(reply.status == 200)
             #expect(reply.data("mime_type") == .string("audio/wav"))
@@ -84,7 +117,7 @@ struct SimulatorUploadTests {
 
     @Test("an upload without a multipart body, or without a file part, is a 400")
     func rejectsMalformed() async throws {
-        try await withSimHarness { sim in
+        try await withSimulator { sim in
             let json = try await sim.send(
                 .POST, "/v3/assets", headers: [("Content-Type", "application/json")], body: .bytes(ByteBuffer(string: "{}")))
             #expect(json.status == 400)
@@ -109,9 +142,9 @@ struct SimulatorUploadTests {
 
     @Test("other form fields are ignored and the file part is found")
     func ignoresOtherFields() async throws {
-        try await withSimHarness { sim in
+        try await withSimulator { sim in
             let form = SimMultipartForm(
-                fileName: "x.jpg", content: SimSampleMedia.bytes(for: .jpeg), extraFields: [("note", "hello")])
+                fileName: "x.jpg", content: Array(SampleMedia.bytes(.jpeg, size: 512)), extraFields: [("note", "hello")])
             let reply = try await sim.send(
                 .POST, "/v3/assets", headers: [("Content-Type", form.contentType)],
                 body: .bytes(ByteBuffer(bytes: form.body)))
@@ -123,17 +156,17 @@ struct SimulatorUploadTests {
 
     @Test("the API key is required and rejected keys get 401")
     func apiKey() async throws {
-        try await withSimHarness { sim in
-            let missing = try await sim.upload(SimSampleMedia.bytes(for: .png), apiKey: nil)
+        try await withSimulator { sim in
+            let missing = try await sim.upload(Array(SampleMedia.bytes(.png, size: 512)), apiKey: nil)
             #expect(missing.status == 401)
             #expect(missing.error("code") == .string("unauthorized"))
-            let bad = try await sim.upload(SimSampleMedia.bytes(for: .png), apiKey: "bad-key")
+            let bad = try await sim.upload(Array(SampleMedia.bytes(.png, size: 512)), apiKey: "bad-key")
             #expect(bad.status == 401)
 
             sim.simulator.updateFaults { $0.rejectedKeys = ["revoked"] }
             let revoked = try await sim.send(.GET, "/v3/videos/none", apiKey: "revoked")
             #expect(revoked.status == 401)
-            let nowFine = try await sim.upload(SimSampleMedia.bytes(for: .png), apiKey: "bad-key")
+            let nowFine = try await sim.upload(Array(SampleMedia.bytes(.png, size: 512)), apiKey: "bad-key")
             #expect(nowFine.status == 200)
             #expect(sim.simulator.stats.uploads == 1)
         }

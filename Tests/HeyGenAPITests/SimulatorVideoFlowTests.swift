@@ -9,7 +9,7 @@ import Testing
 struct SimulatorVideoFlowTests {
     @Test("a session thinks, gets a video, and the video goes pending, processing, completed")
     func fullFlow() async throws {
-        try await withSimHarness(faults: SimulatorFaults(pollsUntilVideoID: 2, pollsUntilCompleted: 3)) { sim in
+        try await withSimulator(faults: SimulatorFaults(pollsUntilVideoID: 2, pollsUntilCompleted: 3)) { sim in
             let assetID = try await sim.uploadAssetID()
             let created = try await sim.createAgent(prompt: "Explain the report", assetIDs: [assetID])
             #expect(created.status == 200)
@@ -26,7 +26,7 @@ struct SimulatorVideoFlowTests {
             let videoID = try #require(poll2.data("video_id")?.stringValue)
 
             var states: [String] = []
-            var last: SimHarness.Reply?
+            var last: SimulatorHarness.Reply?
             for _ in 0..<3 {
                 let reply = try await sim.send(.GET, "/v3/videos/\(videoID)")
                 #expect(reply.status == 200)
@@ -54,7 +54,7 @@ struct SimulatorVideoFlowTests {
 
     @Test("extra fields reach the API unchanged")
     func rawRequestKept() async throws {
-        try await withSimHarness { sim in
+        try await withSimulator { sim in
             let assetID = try await sim.uploadAssetID()
             let extra: [String: JSONValue] = [
                 "avatar_id": .string("av_1"), "orientation": .string("portrait"),
@@ -72,7 +72,7 @@ struct SimulatorVideoFlowTests {
 
     @Test("pollsUntilVideoID 0 gives the video id in the create answer")
     func immediateVideoID() async throws {
-        try await withSimHarness(faults: SimulatorFaults(pollsUntilVideoID: 0)) { sim in
+        try await withSimulator(faults: SimulatorFaults(pollsUntilVideoID: 0)) { sim in
             let reply = try await sim.createAgent()
             #expect(reply.data("video_id")?.stringValue?.hasPrefix("vid_") == true)
             #expect(reply.data("status") == .string("generating"))
@@ -81,7 +81,7 @@ struct SimulatorVideoFlowTests {
 
     @Test("the request is validated")
     func validation() async throws {
-        try await withSimHarness { sim in
+        try await withSimulator { sim in
             let empty = try await sim.createAgent(prompt: "")
             #expect(empty.status == 400)
             #expect(empty.error("param") == .string("prompt"))
@@ -115,7 +115,7 @@ struct SimulatorVideoFlowTests {
 
     @Test("more videos in progress than allowed answers 429 until one finishes")
     func concurrencyLimit() async throws {
-        try await withSimHarness(faults: SimulatorFaults(retryAfterSeconds: 3, pollsUntilVideoID: 0, pollsUntilCompleted: 1, maxConcurrentVideos: 2)) { sim in
+        try await withSimulator(faults: SimulatorFaults(retryAfterSeconds: 3, pollsUntilVideoID: 0, pollsUntilCompleted: 1, maxConcurrentVideos: 2)) { sim in
             let first = try await sim.createAgent()
             _ = try await sim.createAgent()
             let third = try await sim.createAgent()
@@ -132,7 +132,7 @@ struct SimulatorVideoFlowTests {
 
     @Test("keys listed as out of credit cannot create videos")
     func insufficientCredit() async throws {
-        try await withSimHarness(faults: SimulatorFaults(insufficientCreditKeys: ["poor-key"])) { sim in
+        try await withSimulator(faults: SimulatorFaults(insufficientCreditKeys: ["poor-key"])) { sim in
             let reply = try await sim.sendJSON(.POST, "/v3/video-agents", .object(["prompt": .string("x")]), apiKey: "poor-key")
             #expect(reply.status == 402)
             #expect(reply.error("code") == .string("insufficient_credit"))
@@ -141,7 +141,7 @@ struct SimulatorVideoFlowTests {
 
     @Test("unknown sessions and videos are 404 in the API's error shape")
     func unknownIDs() async throws {
-        try await withSimHarness { sim in
+        try await withSimulator { sim in
             let session = try await sim.send(.GET, "/v3/video-agents/sess_missing")
             #expect(session.status == 404)
             #expect(session.error("code") == .string("session_not_found"))

@@ -44,7 +44,7 @@ import TestSupport
     @Test(.timeLimit(.minutes(2))) func anSRTFileUploadsLikeTheOthers() async throws {
         try await withTemporaryDirectory { directory in
             let path = directory.file("talk.srt")
-            try MediaTypeSamples.write(Array(Self.accepted[1].utf8), to: path)
+            try writeFile(path, Array(Self.accepted[1].utf8))
             try await withSimulator { sim in
                 let asset = try await sim.client().uploadAsset(path: path, fileName: "talk.srt", idempotencyKey: "srt-1")
                 #expect(asset.mimeType == "application/x-subrip")

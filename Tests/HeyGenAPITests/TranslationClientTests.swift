@@ -171,7 +171,7 @@ struct TranslationClientTests {
                     #expect(error.category == .rejected)
                 }
                 let pdf = directory.file("deck.pdf")
-                try MediaTypeSamples.write(MediaTypeSamples.pdf, to: pdf)
+                try writeFile(pdf, SampleMedia.pdf(text: "sample"))
                 let pdfAsset = try await client.uploadAsset(path: pdf, fileName: "deck.pdf", idempotencyKey: "deck").assetID
                 do {
                     _ = try await client.createVideoTranslation(

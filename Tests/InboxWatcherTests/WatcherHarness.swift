@@ -121,12 +121,6 @@ func snapshot(of path: String) -> String {
     return "size=\(info.st_size)"
 }
 
-/// The size of a path (lstat), nil if it is missing.
-func fileSize(_ path: String) -> Int? {
-    var info = stat()
-    return lstat(path, &info) == 0 ? Int(info.st_size) : nil
-}
-
 /// A file open for writing, written in pieces by the test.
 final class OpenFile: Sendable {
     let fd: Int32

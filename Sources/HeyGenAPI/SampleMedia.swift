@@ -1,23 +1,21 @@
 import Foundation
-import HeyGenAPI
+import SystemSupport
 
-/// Small files that carry the signature of each supported type, for the demo and for trying the daemon out.
+/// Files that carry the signature of each supported type, as `MediaType.detect` recognises it: for the demo,
+/// for trying the daemon out, and the one maker of sample media the tests use.
 public enum SampleMedia {
-    /// A file of `type` about `size` bytes long (at least the signature), its bytes varied by `seed`.
+    /// A file of `type` exactly `size` bytes long (never shorter than the signature), its bytes varied by `seed`.
     public static func bytes(_ type: MediaType, size: Int = 2048, seed: Int = 0) -> Data {
         var data = Data(signature(type))
         data.reserveCapacity(size)
         // Up to 1 KiB of pseudo-random bytes make each seed's content (and SHA-256) its own;
-        // the rest is a cheap fill, so even a 33 MB sample is made in a moment.
-        var value = UInt64(truncatingIfNeeded: seed) &* 0x9E37_79B9_7F4A_7C15 &+ 1
+        // the rest is zeros, so even a 33 MB sample is made in a moment.
+        var random = SeededGenerator(seed: UInt64(bitPattern: Int64(seed)))
         while data.count < min(size, 1024) {
-            value ^= value << 13
-            value ^= value >> 7
-            value ^= value << 17
-            data.append(UInt8(truncatingIfNeeded: value))
+            data.append(UInt8.random(in: .min ... .max, using: &random))
         }
         if data.count < size {
-            data.append(Data(repeating: UInt8(truncatingIfNeeded: value), count: size - data.count))
+            data.append(Data(count: size - data.count))
         }
         return data
     }
@@ -46,7 +44,8 @@ public enum SampleMedia {
         return Data(body.utf8)
     }
 
-    private static func signature(_ type: MediaType) -> [UInt8] {
+    /// The leading bytes of a file of `type`, as a real encoder would begin it.
+    public static func signature(_ type: MediaType) -> [UInt8] {
         switch type {
         case .png: [0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A, 0, 0, 0, 0x0D, 0x49, 0x48, 0x44, 0x52]
         case .jpeg: [0xFF, 0xD8, 0xFF, 0xE0, 0x00, 0x10, 0x4A, 0x46, 0x49, 0x46, 0x00]
