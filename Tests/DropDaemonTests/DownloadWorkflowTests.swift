@@ -1,6 +1,5 @@
-import Crypto
-import DropDemo
 import Foundation
+import HeyGenAPI
 import HeyGenSimulator
 import TestSupport
 import Testing
@@ -19,7 +18,7 @@ struct DownloadWorkflowTests {
 
     /// The lower-case hex SHA-256 of the file at `path`.
     static func sha256(_ path: String) throws -> String {
-        SHA256.hash(data: try Data(contentsOf: URL(fileURLWithPath: path))).map { String(format: "%02x", $0) }.joined()
+        sha256Hex(try Data(contentsOf: URL(fileURLWithPath: path)))
     }
 
     /// The bytes at `url`, fetched by curl (another client than the daemon's).
@@ -34,8 +33,8 @@ struct DownloadWorkflowTests {
         let entry = try #require(entry)
         #expect(entry["kind"]?.string == kind)
         #expect(entry["path"]?.string == path)
-        let size = try #require(try FileManager.default.attributesOfItem(atPath: path)[.size] as? Int)
-        #expect(Int(entry["size_bytes"]?.number ?? -1) == size)
+        let size = try #require(fileSize(path))
+        #expect(Int64(entry["size_bytes"]?.number ?? -1) == size)
         #expect(entry["sha256"]?.string == (try sha256(path)))
         return path
     }
@@ -236,7 +235,7 @@ struct DownloadWorkflowTests {
             // The first 2 MiB are on disk, in the temporary file; the host then goes silent.
             let partial = try await eventually("part of the video is on disk") { () -> String? in
                 guard let name = Self.temporaryFiles(h).first else { return nil }
-                let size = (try? FileManager.default.attributesOfItem(atPath: "\(h.outbox)/\(name)")[.size] as? Int) ?? 0
+                let size = fileSize("\(h.outbox)/\(name)") ?? 0
                 return size >= 1 << 20 ? name : nil
             }
             first.signal(SIGKILL)

@@ -1,5 +1,5 @@
-import DropDemo
 import Foundation
+import HeyGenAPI
 import HeyGenSimulator
 import TestSupport
 import Testing
