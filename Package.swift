@@ -35,6 +35,8 @@ let package = Package(
             pkgConfig: "sqlite3",
             providers: [.apt(["libsqlite3-dev"])]
         ),
+        // statfs(2), which Glibc's module does not export: the inbox watcher judges the inbox's file system.
+        .systemLibrary(name: "CStatfs"),
         // Small helpers every module shares: units of a Duration, the text of an errno.
         .target(name: "SystemSupport"),
         // The durable job queue and the asset table, on SQLite.
@@ -73,10 +75,11 @@ let package = Package(
                 .product(name: "NIOPosix", package: "swift-nio"),
             ]
         ),
-        // inotify on the inbox, the start-up scan and the folder rules.
+        // inotify or polling on the inbox, the start-up scan and the folder rules.
         .target(
             name: "InboxWatcher",
             dependencies: [
+                "CStatfs",
                 "SystemSupport",
                 .product(name: "Logging", package: "swift-log"),
             ]
@@ -94,6 +97,7 @@ let package = Package(
                 "SystemSupport",
                 "DropLogging",
                 "HeyGenAPI",
+                "InboxWatcher",
                 .product(name: "Configuration", package: "swift-configuration"),
                 .product(name: "Logging", package: "swift-log"),
             ]
@@ -189,11 +193,17 @@ let package = Package(
             dependencies: ["DropQueue", .product(name: "Logging", package: "swift-log")],
             path: "Tests/QueueCrashHelper"
         ),
-        // Benchmarks: `swift run -c release queue-benchmark`, `upload-benchmark`, `download-benchmark`, `daemon-benchmark MODE`.
+        // Benchmarks: `swift run -c release queue-benchmark`, `upload-benchmark`, `download-benchmark`,
+        // `daemon-benchmark MODE`, `poll-benchmark`.
         .executableTarget(
             name: "queue-benchmark",
             dependencies: ["DropQueue", .product(name: "Logging", package: "swift-log")],
             path: "Benchmarks/QueueBenchmark"
+        ),
+        .executableTarget(
+            name: "poll-benchmark",
+            dependencies: ["InboxWatcher", .product(name: "Logging", package: "swift-log")],
+            path: "Benchmarks/PollBenchmark"
         ),
         .executableTarget(
             name: "upload-benchmark",

@@ -112,6 +112,12 @@ func ours(_ url: String, to path: String, httpClient: HTTPClient, maxBytes: Int6
     return (ContinuousClock.now - start, result)
 }
 
+/// Shuts the HTTP client down (from a function: top-level code picks the overload that returns a future).
+func shutDown(_ httpClient: HTTPClient) async throws {
+    try await httpClient.shutdown()
+}
+
+/// A duration in seconds.
 func seconds(_ duration: Duration) -> Double {
     Double(duration.components.seconds) + Double(duration.components.attoseconds) / 1e18
 }
@@ -147,7 +153,7 @@ for _ in 0..<2 {
     last = result
 }
 let peakGrowthKiB = statusKiB("VmHWM") - rssBefore
-try await httpClient.shutdown()
+try await shutDown(httpClient)
 let curlBest = curlTimes.min() ?? 0
 let ourBest = ourTimes.min() ?? 0
 let mib = Double(size) / 1_048_576

@@ -63,7 +63,9 @@ public struct DaemonService: Service, CustomStringConvertible {
         let intake = Intake(
             queue: queue, inbox: settings.inbox, orphanSidecarTimeout: settings.orphanSidecarTimeout,
             bell: pipeline.bell, logger: logger)
-        let watcher = InboxWatcher(directory: settings.inbox, settle: settings.settle, logger: logger)
+        let watcher = InboxWatcher(
+            directory: settings.inbox, settle: settings.settle, mode: settings.watchMode,
+            pollInterval: settings.pollInterval, logger: logger)
         let notifier = self.notifier
         let logger = self.logger
         let inbox = settings.inbox

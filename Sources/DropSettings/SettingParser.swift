@@ -2,6 +2,7 @@ import Foundation
 import Logging
 import SystemSupport
 import DropLogging
+import InboxWatcher
 
 /// How one setting's text becomes its value, and how a value is written back (for the defaults in
 /// `--help`, the README and the shipped config file).
@@ -144,6 +145,22 @@ extension SettingParser where Value == LogFormat {
                 guard let format = LogFormat(rawValue: found.value.trimmingCharacters(in: .whitespaces).lowercased())
                 else { throw .unknownLogFormat(found.value, origin: found.origin) }
                 return format
+            },
+            format: { $0.rawValue })
+    }
+}
+
+extension SettingParser where Value == WatchMode {
+    /// `auto`, `inotify` or `poll`, ignoring case and surrounding blanks.
+    static var watchMode: Self {
+        Self(
+            parse: { found throws(SettingsError) in
+                guard let mode = WatchMode(rawValue: found.value.trimmingCharacters(in: .whitespaces).lowercased())
+                else {
+                    throw .invalidValue(
+                        key: found.key, value: found.value, origin: found.origin, requirement: "must be auto, inotify or poll")
+                }
+                return mode
             },
             format: { $0.rawValue })
     }

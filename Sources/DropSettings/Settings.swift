@@ -1,6 +1,7 @@
 import Logging
 import SystemSupport
 import DropLogging
+import InboxWatcher
 
 /// Everything the daemon and the operator commands are configured with, fully validated.
 ///
@@ -35,7 +36,7 @@ public struct Settings: Sendable, Equatable {
 
     /// The built-in defaults of `SettingsCatalogue`: the folders under `/var/spool/heygen-dropd`, the
     /// state dir `/var/lib/heygen-dropd`, `https://api.heygen.com`, no API key, 4 workers, 10 attempts,
-    /// 1000 ms settle window, text logs at info, 10 videos at once, 60 min video timeout,
+    /// 1000 ms settle window, watch mode auto (polling every 2000 ms where it polls), text logs at info, 10 videos at once, 60 min video timeout,
     /// 10 min orphan sidecar timeout, 168 h asset reuse, 30 s shutdown grace, 1000 files per bundle,
     /// progress kept 30 days, 120 s leases, no config file.
     public init() {}
@@ -94,6 +95,16 @@ public struct Settings: Sendable, Equatable {
     public var settle: Duration {
         get { intake.settle }
         set { intake.settle = newValue }
+    }
+    /// How the inbox is watched (`watch`): inotify, polling, or `auto` by its file system.
+    public var watchMode: WatchMode {
+        get { intake.watch }
+        set { intake.watch = newValue }
+    }
+    /// When polling, the time between two listings of the inbox (`poll_interval_ms`).
+    public var pollInterval: Duration {
+        get { intake.pollInterval }
+        set { intake.pollInterval = newValue }
     }
     /// Text or JSON log lines (`log_format`).
     public var logFormat: LogFormat {
@@ -186,6 +197,10 @@ public struct Settings: Sendable, Equatable {
         public static let maxAttempts = SettingsCatalogue.maxAttempts.defaultValue
         /// 1000
         public static let settleMilliseconds = whole(SettingsCatalogue.settle, .milliseconds(1))
+        /// auto
+        public static let watchMode = SettingsCatalogue.watch.defaultValue
+        /// 2000
+        public static let pollIntervalMilliseconds = whole(SettingsCatalogue.pollInterval, .milliseconds(1))
         /// text
         public static let logFormat = SettingsCatalogue.logFormat.defaultValue
         /// info

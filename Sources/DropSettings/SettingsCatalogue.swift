@@ -1,6 +1,7 @@
 import Logging
 import SystemSupport
 import DropLogging
+import InboxWatcher
 
 /// Every setting, once: key, flag, environment variable, parser, default, help and level.
 ///
@@ -88,6 +89,14 @@ public enum SettingsCatalogue {
     public static let settle = Setting<Duration>(
         "settle_ms", .intake, parser: .milliseconds(in: 0...3_600_000), default: .milliseconds(1000),
         valueName: "ms", help: "Wait for a sidecar after a drop, in ms.")
+    /// `watch`.
+    public static let watch = Setting<WatchMode>(
+        "watch", .intake, parser: .watchMode, default: WatchMode.auto, valueName: "mode",
+        help: "How the inbox is watched: auto (polling on NFS, SMB/CIFS, FUSE and 9p, else inotify), inotify or poll.")
+    /// `poll_interval_ms`.
+    public static let pollInterval = Setting<Duration>(
+        "poll_interval_ms", .intake, parser: .milliseconds(in: 10...600_000), default: .milliseconds(2000),
+        valueName: "ms", help: "When polling, list the inbox this often, in ms.")
     /// `orphan_sidecar_timeout_minutes`.
     public static let orphanSidecarTimeout = Setting<Duration>(
         "orphan_sidecar_timeout_minutes", .intake, parser: .minutes, default: .seconds(600),
@@ -157,7 +166,8 @@ public enum SettingsCatalogue {
         workers.spec, maxAttempts.spec, settle.spec, logFormat.spec, logLevel.spec, videoConcurrency.spec,
         videoTimeout.spec, orphanSidecarTimeout.spec, assetReuse.spec, shutdownGrace.spec,
         videoPollInitial.spec, videoPollMax.spec, retryBaseDelay.spec, maxRetryAfter.spec,
-        maxBundleFiles.spec, progressRetention.spec, lease.spec, download.spec, downloadMaxBytes.spec, config.spec,
+        maxBundleFiles.spec, progressRetention.spec, lease.spec, watch.spec, pollInterval.spec, download.spec,
+        downloadMaxBytes.spec, config.spec,
     ]
 
     /// The settings by config key.

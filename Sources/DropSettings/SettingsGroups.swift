@@ -1,5 +1,6 @@
 import DropLogging
 import Logging
+import InboxWatcher
 
 // Each group is built from a reader scoped to its `SettingGroup`, reading only its own entries of
 // `SettingsCatalogue`; `init()` gives the catalogue's defaults.
@@ -93,21 +94,29 @@ extension Settings {
         }
     }
 
-    /// How drops are taken in (`settle_ms`, `orphan_sidecar_timeout_minutes`, `max_bundle_files`).
+    /// How drops are taken in (`settle_ms`, `watch`, `poll_interval_ms`, `orphan_sidecar_timeout_minutes`,
+    /// `max_bundle_files`).
     public struct Intake: Sendable, Equatable {
         /// How long a new drop is left alone for its sidecar to arrive.
         public var settle = SettingsCatalogue.settle.defaultValue
+        /// How the inbox is watched: inotify, polling, or (`auto`) as its file system needs.
+        public var watch = SettingsCatalogue.watch.defaultValue
+        /// When polling, the time between two listings of the inbox.
+        public var pollInterval = SettingsCatalogue.pollInterval.defaultValue
         /// How long a sidecar waits for its file before it fails as `orphan_sidecar`.
         public var orphanSidecarTimeout = SettingsCatalogue.orphanSidecarTimeout.defaultValue
         /// The most files a bundle may hold; a bigger one fails as `rejected` before any upload.
         public var maxBundleFiles = SettingsCatalogue.maxBundleFiles.defaultValue
 
-        /// 1000 ms settle window, 10 min orphan sidecar timeout, 1000 files per bundle.
+        /// 1000 ms settle window, watch mode auto polling every 2000 ms, 10 min orphan sidecar timeout,
+        /// 1000 files per bundle.
         public init() {}
 
         /// The intake settings `reader` (scoped to `intake`) finds, defaults for the rest.
         init(reader: SettingsReader) throws(SettingsError) {
             settle = try reader.value(SettingsCatalogue.settle)
+            watch = try reader.value(SettingsCatalogue.watch)
+            pollInterval = try reader.value(SettingsCatalogue.pollInterval)
             orphanSidecarTimeout = try reader.value(SettingsCatalogue.orphanSidecarTimeout)
             maxBundleFiles = try reader.value(SettingsCatalogue.maxBundleFiles)
         }

@@ -50,7 +50,23 @@ package struct FileStatus: Equatable, Sendable {
         let found = (path + [0]).withUnsafeBufferPointer { buffer in
             buffer.withMemoryRebound(to: CChar.self) { lstat($0.baseAddress!, &info) == 0 }
         }
-        guard found else { return nil }
+        return found ? FileStatus(info) : nil
+    }
+
+    /// The status of the entry `name` (raw bytes, without the terminating NUL) of the open directory
+    /// `directory` (`fstatat`, never following a symlink); nil when it does not exist (or cannot be examined).
+    static func at(_ directory: Int32, _ name: [UInt8]) -> FileStatus? {
+        var info = stat()
+        let found = (name + [0]).withUnsafeBufferPointer { buffer in
+            buffer.withMemoryRebound(to: CChar.self) {
+                fstatat(directory, $0.baseAddress!, &info, AT_SYMLINK_NOFOLLOW) == 0
+            }
+        }
+        return found ? FileStatus(info) : nil
+    }
+
+    /// The status `info` describes.
+    init(_ info: stat) {
         let kind: Kind =
             switch info.st_mode & S_IFMT {
             case S_IFREG: .regular
@@ -66,7 +82,7 @@ package struct FileStatus: Equatable, Sendable {
             device: UInt64(info.st_dev), inode: UInt64(info.st_ino), size: Int64(info.st_size),
             mtimeNanoseconds: Int64(info.st_mtim.tv_sec) * 1_000_000_000 + Int64(info.st_mtim.tv_nsec),
             ctimeNanoseconds: Int64(info.st_ctim.tv_sec) * 1_000_000_000 + Int64(info.st_ctim.tv_nsec))
-        return FileStatus(kind: kind, linkCount: UInt(info.st_nlink), size: Int64(info.st_size), fingerprint: fingerprint)
+        self.init(kind: kind, linkCount: UInt(info.st_nlink), size: Int64(info.st_size), fingerprint: fingerprint)
     }
 }
 

@@ -82,18 +82,7 @@ struct InotifyDescriptor: Sendable {
     /// Creates the instance and watches the inbox; throws a clear error naming the path and, for
     /// limits, which sysctl ran out.
     static func watchingInbox(_ path: String) throws(InboxWatcherError) -> (InotifyDescriptor, watch: Int32) {
-        var info = stat()
-        if stat(path, &info) != 0 {
-            let number = errno
-            switch number {
-            case ENOENT: throw .inboxMissing(path)
-            case ENOTDIR: throw .notADirectory(path)
-            case EACCES: throw .permissionDenied(path)
-            default: throw .systemError(path, operation: "stat", errno: number)
-            }
-        }
-        guard info.st_mode & S_IFMT == S_IFDIR else { throw .notADirectory(path) }
-
+        try InboxCheck.requireDirectory(path)
         let fd = inotify_init1(Int32(IN_NONBLOCK | IN_CLOEXEC))
         if fd < 0 {
             let number = errno
@@ -111,14 +100,10 @@ struct InotifyDescriptor: Sendable {
         case .failure(let failure):
             let number = failure.number
             descriptor.close()
-            switch number {
-            case ENOENT: throw .inboxMissing(path)
-            case ENOTDIR: throw .notADirectory(path)
-            case EACCES: throw .permissionDenied(path)
-            case ENOSPC:
+            if number == ENOSPC {
                 throw .watchLimitReached(path, limit: procValue("/proc/sys/fs/inotify/max_user_watches"))
-            default: throw .systemError(path, operation: "inotify_add_watch", errno: number)
             }
+            throw InboxCheck.failure(path, operation: "inotify_add_watch", errno: number)
         }
     }
 

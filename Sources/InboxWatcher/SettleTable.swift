@@ -19,6 +19,8 @@ package struct SettleTable {
     /// `lstat` of the inbox entry `name`, or of its entry `child` (raw bytes) when `child` is given;
     /// nil when there is nothing there.
     package typealias Stat = (_ name: String, _ child: [UInt8]?) -> FileStatus?
+    /// The entries at the top level of the bundle `name` (polling only); nil when it cannot be listed.
+    package typealias Members = (_ name: String) -> [PollSignature.Member]?
 
     /// A name in the inbox that is not a drop yet.
     package struct Pending: Equatable, Sendable {
@@ -38,6 +40,9 @@ package struct SettleTable {
         package var activeWriters: Set<[UInt8]> = []
         /// Entries of a bundle created with nothing written yet: like `justCreated` for files.
         package var createdEntries: Set<[UInt8]> = []
+        /// Polling only: the entry as the last poll scan saw it; its deadline is the window after the first
+        /// scan that saw it so. Nil when inotify watches the inbox.
+        package var observed: PollSignature?
 
         /// When it is due, if it can become due at all.
         package var dueAt: Instant? { activeWriters.isEmpty ? deadline : nil }
@@ -49,6 +54,7 @@ package struct SettleTable {
         case overflow = "inotify queue overflow"
         case requested = "rescan requested"
         case reestablished = "inbox re-established"
+        case poll = "poll"
     }
 
     /// What happened, as the table needs to know it.
@@ -62,6 +68,10 @@ package struct SettleTable {
         /// The inbox was listed for `reason`, finding `names` (decoded). After any reason but the start-up,
         /// events may have been lost.
         case listed(names: [String], reason: ScanReason)
+        /// A poll scan for `reason` (`.startup` first, `.poll` then) found `names` (decoded): the table looks
+        /// at each (and into each bundle) and settles what changed; `.deadlinesPassed` at the same instant
+        /// follows, to report what the scan saw unchanged for the settle window.
+        case polled(names: [String], reason: ScanReason)
         /// The watch asked for by `.watchBundle(name)` is `watch`.
         case bundleWatched(name: String, watch: Int32)
         /// Time passed: entries whose deadline came are looked at and reported; then `.ready` if the
@@ -121,6 +131,8 @@ package struct SettleTable {
     var sequence: UInt64 = 0
     /// The `lstat` of the event being handled (only during `handle`).
     var look: Stat = { _, _ in nil }
+    /// The bundle listing of the event being handled (only during `handle`).
+    var lookInside: Members = { _ in nil }
     /// The actions of the event being handled (only during `handle`).
     var actions: [Action] = []
 
@@ -135,17 +147,23 @@ package struct SettleTable {
         pending.values.lazy.compactMap(\.dueAt).min()
     }
 
-    /// Applies `event`, which happened at `now`, looking at entries through `stat`; returns what to do.
-    package mutating func handle(_ event: Event, now: Instant, stat: @escaping Stat) -> [Action] {
+    /// Applies `event`, which happened at `now`, looking at entries through `stat` (and, for `.polled`,
+    /// into bundles through `members`); returns what to do.
+    package mutating func handle(
+        _ event: Event, now: Instant, stat: @escaping Stat, members: @escaping Members = { _ in nil }
+    ) -> [Action] {
         look = stat
+        lookInside = members
         defer {
             look = { _, _ in nil }
+            lookInside = { _ in nil }
             actions = []
         }
         switch event {
         case .inbox(let name, let mask): inboxEvent(name, mask: mask, now: now)
         case .watched(let watch, let child, let mask): watchedEvent(watch, child: child, mask: mask, now: now)
         case .listed(let names, let reason): listed(names, reason: reason, now: now)
+        case .polled(let names, let reason): polled(names, reason: reason, now: now)
         case .bundleWatched(let name, let watch): bundleWatched(name, watch: watch)
         case .deadlinesPassed:
             emitDue(now: now)
@@ -184,6 +202,13 @@ package struct SettleTable {
             }
             switch (entry.kind, status.kind) {
             case (.file, .regular), (.directory, .directory):
+                if let observed = entry.observed, !observed.isSameVersion(as: status) {
+                    // Polling: changed since the scan that found it settled; it settles again from the next scan.
+                    entry.deadline = now + settle
+                    entry.observed = nil
+                    pending[item.name] = entry
+                    continue
+                }
                 report(item.name, kind: entry.kind, fingerprint: status.fingerprint)
             default:
                 actions.append(.giveUp(name: item.name, .changedType(status.kind)))
@@ -222,6 +247,9 @@ package struct SettleTable {
 
     /// `lstat` of the entry `child` of the bundle `name`.
     func status(of name: String, child: [UInt8]) -> FileStatus? { look(name, child) }
+
+    /// The entries at the top level of the bundle `name` (polling).
+    func members(of name: String) -> [PollSignature.Member]? { lookInside(name) }
 
     /// Adds an action to the answer being built.
     mutating func emit(_ action: Action) { actions.append(action) }

@@ -27,8 +27,24 @@ extension String {
 
 /// The names in a directory (without "." and ".."), as raw bytes, or the errno that stopped the listing.
 func directoryEntries(_ path: String) -> Result<[[UInt8]], SystemErrno> {
-    guard let directory = opendir(path) else { return .failure(SystemErrno(number: errno)) }
+    let fd = open(path, O_RDONLY | O_DIRECTORY | O_CLOEXEC | O_NONBLOCK)
+    guard fd >= 0 else { return .failure(SystemErrno(number: errno)) }
+    defer { close(fd) }
+    return directoryEntries(of: fd)
+}
+
+/// The names in the open directory `fd` (without "." and ".."), from its start, as raw bytes, or the errno
+/// that stopped the listing. `fd` stays open (the listing reads through a duplicate, which shares its offset).
+func directoryEntries(of fd: Int32) -> Result<[[UInt8]], SystemErrno> {
+    let copy = fcntl(fd, F_DUPFD_CLOEXEC, 0)
+    guard copy >= 0 else { return .failure(SystemErrno(number: errno)) }
+    guard let directory = fdopendir(copy) else {
+        let number = errno
+        close(copy)
+        return .failure(SystemErrno(number: number))
+    }
     defer { closedir(directory) }
+    rewinddir(directory)
     var names: [[UInt8]] = []
     while true {
         errno = 0
@@ -36,7 +52,7 @@ func directoryEntries(_ path: String) -> Result<[[UInt8]], SystemErrno> {
             if errno != 0 { return .failure(SystemErrno(number: errno)) }
             break
         }
-        let name = withUnsafeBytes(of: entry.pointee.d_name) { raw in
+        let name = withUnsafeBytes(of: &entry.pointee.d_name) { raw in
             Array(raw.prefix { $0 != 0 })
         }
         if name == [0x2E] || name == [0x2E, 0x2E] { continue }
@@ -48,4 +64,15 @@ func directoryEntries(_ path: String) -> Result<[[UInt8]], SystemErrno> {
 /// An errno value carried as an error.
 struct SystemErrno: Error, Equatable {
     let number: Int32
+}
+
+/// The timeout for `poll(2)` to wait from `now` until `deadline`, in milliseconds rounded up (so the wait
+/// never ends before it): 0 when it has passed, -1 (no timeout) when there is none.
+func waitMilliseconds(from now: ContinuousClock.Instant, to deadline: ContinuousClock.Instant?) -> Int32 {
+    guard let deadline else { return -1 }
+    guard deadline > now else { return 0 }
+    let remaining = now.duration(to: deadline).components
+    let milliseconds =
+        remaining.seconds * 1000 + (remaining.attoseconds + 999_999_999_999_999) / 1_000_000_000_000_000
+    return Int32(clamping: milliseconds)
 }

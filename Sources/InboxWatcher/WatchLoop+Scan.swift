@@ -47,25 +47,6 @@ extension WatchLoop {
         }
     }
 
-    // MARK: - Names and paths
-
-    func path(_ name: String) -> String { inbox + "/" + name }
-
-    /// The name as a String: itself when it is valid UTF-8, else its `NameRendering` (remembered with its
-    /// raw bytes, and logged once as a warning): such an entry is a drop like any other and fails later.
-    func decodedName(_ raw: [UInt8]) -> String {
-        if let name = String(validating: raw, as: UTF8.self) { return name }
-        let rendering = NameRendering.render(raw)
-        rawNames[rendering] = raw
-        mention(raw, "an entry's name is not valid UTF-8: \(rendering); it will be moved to failed/", level: .warning)
-        return rendering
-    }
-
-    /// The raw bytes of the inbox entry `name`.
-    func rawName(_ name: String) -> [UInt8] {
-        rawNames[name] ?? Array(name.utf8)
-    }
-
     /// What `lstat` says about the inbox entry `name` (or its entry `child`), reached by its raw bytes.
     func status(of name: String, child: [UInt8]? = nil) -> FileStatus? {
         var bytes = Array(inbox.utf8)
@@ -76,12 +57,5 @@ extension WatchLoop {
             bytes += child
         }
         return FileStatus.of(bytes: bytes)
-    }
-
-    /// Logs once per name (remembered across renames, see `mentioned`).
-    func mention(_ raw: [UInt8], _ message: @autoclosure () -> String, level: Logger.Level = .debug) {
-        if mentioned.insert(raw) {
-            logger.log(level: level, "\(message())")
-        }
     }
 }

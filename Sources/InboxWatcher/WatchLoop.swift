@@ -16,7 +16,7 @@ enum WatchOutput: Sendable {
 ///
 /// The syscalls are all here (and in the scanner, `WatchLoop+Scan.swift`); the decisions are all in the
 /// table. Lives on one thread only; every method is synchronous and may block briefly on syscalls.
-final class WatchLoop {
+final class WatchLoop: InboxLoop {
     typealias Instant = ContinuousClock.Instant
     typealias ScanReason = SettleTable.ScanReason
 
@@ -107,12 +107,7 @@ final class WatchLoop {
         if inboxWatch == nil, let attempt = nextReestablishAttempt {
             earliest = min(earliest ?? attempt, attempt)
         }
-        guard let earliest else { return -1 }
-        guard earliest > now else { return 0 }
-        let remaining = now.duration(to: earliest).components
-        let milliseconds =
-            remaining.seconds * 1000 + (remaining.attoseconds + 999_999_999_999_999) / 1_000_000_000_000_000
-        return Int32(clamping: milliseconds)
+        return waitMilliseconds(from: now, to: earliest)
     }
 
     func readEvents() {
@@ -165,41 +160,15 @@ final class WatchLoop {
         apply(.inbox(name: decodedName(event.name), mask: event.mask), now: now)
     }
 
-    /// Hands `event` to the table and carries out what it decides, in order.
-    func apply(_ event: SettleTable.Event, now: Instant) {
-        var queue = [event]
-        while !queue.isEmpty {
-            let actions = table.handle(queue.removeFirst(), now: now) { [self] name, child in status(of: name, child: child) }
-            for action in actions {
-                if let feedback = perform(action) { queue.append(feedback) }
-            }
-        }
-    }
-
     /// Carries out one action of the table; returns what the table must learn from it, if anything.
     func perform(_ action: SettleTable.Action) -> SettleTable.Event? {
         switch action {
-        case .drop(let name, let kind, let fingerprint):
-            logger.debug("drop ready: \(name) (\(kind.rawValue))")
-            output.yield(.drop(InboxDrop(name: name, kind: kind, fingerprint: fingerprint, rawName: rawNames[name])))
         case .watchBundle(let name):
             return watchBundle(name)
         case .removeWatch(let watch):
             inotify.removeWatch(watch)
-        case .leaveAlone(let name, .temporaryName):
-            mention(rawName(name), "ignoring \(name): name of a temporary or hidden file")
-        case .leaveAlone(let name, .notRegularOrDirectory(let kind)):
-            mention(rawName(name), "ignoring \(name): a \(kind.label), not a regular file or directory")
-        case .giveUp(let name, .leftInbox):
-            logger.debug("\(name) left the inbox before it settled")
-        case .giveUp(let name, .vanished):
-            logger.debug("\(name) vanished before it settled")
-        case .giveUp(let name, .changedType(let kind)):
-            logger.debug("\(name) changed type before it settled (now a \(kind.label))")
-        case .listed(let reason, let added):
-            logger.debug("scanned the inbox (\(reason.rawValue)): \(added) new entries settling")
-        case .ready:
-            output.yield(.ready)
+        default:
+            report(action)
         }
         return nil
     }

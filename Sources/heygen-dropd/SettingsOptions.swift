@@ -41,6 +41,12 @@ struct SettingsOptions: ParsableArguments {
     @Option(name: SettingsCatalogue.settle.spec.optionName, help: SettingsCatalogue.settle.spec.optionHelp)
     var settleMs: String?
 
+    @Option(name: SettingsCatalogue.watch.spec.optionName, help: SettingsCatalogue.watch.spec.optionHelp)
+    var watch: String?
+
+    @Option(name: SettingsCatalogue.pollInterval.spec.optionName, help: SettingsCatalogue.pollInterval.spec.optionHelp)
+    var pollIntervalMs: String?
+
     @Option(name: SettingsCatalogue.logFormat.spec.optionName, help: SettingsCatalogue.logFormat.spec.optionHelp)
     var logFormat: String?
 
@@ -105,6 +111,8 @@ struct SettingsOptions: ParsableArguments {
             (SettingsCatalogue.workers.spec, \.workers),
             (SettingsCatalogue.maxAttempts.spec, \.maxAttempts),
             (SettingsCatalogue.settle.spec, \.settleMs),
+            (SettingsCatalogue.watch.spec, \.watch),
+            (SettingsCatalogue.pollInterval.spec, \.pollIntervalMs),
             (SettingsCatalogue.logFormat.spec, \.logFormat),
             (SettingsCatalogue.logLevel.spec, \.logLevel),
             (SettingsCatalogue.config.spec, \.config),

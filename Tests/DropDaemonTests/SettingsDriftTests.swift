@@ -39,6 +39,8 @@ import TestSupport
             Sample(key: "workers", text: "2") { s, _ in s.workers = 2 },
             Sample(key: "max_attempts", text: "3") { s, _ in s.maxAttempts = 3 },
             Sample(key: "settle_ms", text: "0") { s, _ in s.settle = .zero },
+            Sample(key: "watch", text: "poll") { s, _ in s.watchMode = .poll },
+            Sample(key: "poll_interval_ms", text: "250") { s, _ in s.pollInterval = .milliseconds(250) },
             Sample(key: "log_format", text: "json") { s, _ in s.logFormat = .json },
             Sample(key: "log_level", text: "warning") { s, _ in s.logLevel = .warning },
             Sample(key: "video_concurrency", text: "4") { s, _ in s.videoConcurrency = 4 },

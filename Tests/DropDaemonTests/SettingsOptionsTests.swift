@@ -20,7 +20,8 @@ import Testing
             "--max-retry-after-seconds", "13",
             "--outbox", "/o", "--archive", "/a", "--failed", "/f",
             "--max-bundle-files", "16", "--progress-retention-days", "14", "--lease-seconds", "15",
-            "--download", "all", "--download-max-bytes", "17",
+            "--watch", "poll", "--poll-interval-ms", "17",
+            "--download", "all", "--download-max-bytes", "18",
         ])
         #expect(options.flagValues() == [
             "inbox": "/i", "outbox": "/o", "archive": "/a", "failed": "/f", "state_dir": "/s",
@@ -31,7 +32,8 @@ import Testing
             "video_poll_initial_ms": "10", "video_poll_max_ms": "11", "retry_base_delay_ms": "12",
             "max_retry_after_seconds": "13",
             "max_bundle_files": "16", "progress_retention_days": "14", "lease_seconds": "15",
-            "download": "all", "download_max_bytes": "17",
+            "watch": "poll", "poll_interval_ms": "17",
+            "download": "all", "download_max_bytes": "18",
         ])
         // Every flag key is one the loader knows.
         #expect(Set(options.flagValues().keys) == Set(SettingsCatalogue.all.map(\.key)))

@@ -9,6 +9,12 @@ final class PretendInbox {
         guard let child else { return entries[name] }
         return members[name]?[child]
     }
+
+    /// The entries of the bundle `name` as a poll scan lists them; nil when `name` is not a directory.
+    func list(_ name: String) -> [PollSignature.Member]? {
+        guard entries[name]?.kind == .directory else { return nil }
+        return (members[name] ?? [:]).map { PollSignature.Member(name: $0.key, status: $0.value) }
+    }
 }
 
 /// A regular file's status: `inode` names the object, `version` its modification time.
@@ -41,7 +47,15 @@ struct SettleDriver {
     /// Applies `event` at `milliseconds`; the actions the table returns.
     mutating func send(_ event: SettleTable.Event, at milliseconds: Int) -> [SettleTable.Action] {
         let inbox = self.inbox
-        return table.handle(event, now: start + .milliseconds(milliseconds)) { inbox.stat($0, $1) }
+        return table.handle(
+            event, now: start + .milliseconds(milliseconds), stat: { inbox.stat($0, $1) }, members: { inbox.list($0) })
+    }
+
+    /// A poll scan at `milliseconds` listing every entry of the pretend inbox (sorted), then
+    /// `.deadlinesPassed` at the same instant, as the polling loop does; the actions of both.
+    mutating func poll(at milliseconds: Int, reason: SettleTable.ScanReason = .poll) -> [SettleTable.Action] {
+        send(.polled(names: inbox.entries.keys.sorted(), reason: reason), at: milliseconds)
+            + send(.deadlinesPassed, at: milliseconds)
     }
 
     /// An inotify record about the inbox entry `name`.

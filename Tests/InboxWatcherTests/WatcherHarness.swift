@@ -45,16 +45,20 @@ let testLogger: Logger = {
 
 /// Runs a watcher on `inbox`; once it is ready runs `actions`, then collects drops until `expected`
 /// of them arrived (or `timeout` passed: the test then fails on the list), then waits `quiet` more
-/// (by default the settle window and half a second) so that any extra (duplicate) drop shows up too.
+/// (by default the settle window and half a second, plus two poll intervals when polling) so that any
+/// extra (duplicate) drop shows up too. `mode` is inotify unless given.
 func watch(
     _ inbox: String,
     settle: Duration = .milliseconds(250),
+    mode: WatchMode = .inotify,
+    pollInterval: Duration = .milliseconds(50),
     expected: Int,
     quiet: Duration? = nil,
     timeout: Duration = .seconds(30),
     _ actions: @Sendable (InboxWatcher) async throws -> Void = { _ in }
 ) async throws -> WatchOutcome {
-    let watcher = InboxWatcher(directory: inbox, settle: settle, logger: testLogger)
+    let watcher = InboxWatcher(
+        directory: inbox, settle: settle, mode: mode, pollInterval: pollInterval, logger: testLogger)
     let (events, continuation) = AsyncStream.makeStream(of: HarnessEvent.self)
     return try await withThrowingTaskGroup(of: Void.self) { group in
         group.addTask {
@@ -94,7 +98,9 @@ func watch(
                 case .ready: Issue.record("onReady called twice")
                 }
             }
-            if !timedOut { try await Task.sleep(for: quiet ?? settle + .milliseconds(500)) }
+            if !timedOut {
+                try await Task.sleep(for: quiet ?? settle + .milliseconds(500) + (mode == .inotify ? .zero : pollInterval * 2))
+            }
         } else {
             Issue.record("the watcher never became ready")
         }
