@@ -55,6 +55,25 @@ struct TranslationWorkflowTests {
         }
     }
 
+    @Test("download: all with captions asked for brings each language's video, SubRip and WebVTT captions")
+    func captionsWithAll() async throws {
+        try await DaemonHarness.with { h in
+            h.environment["HEYGEN_DROPD_DOWNLOAD"] = "all"
+            let daemon = try await h.startDaemon()
+            try Self.dropTalk(h, sidecar: #"{"output_languages": ["German"], "enable_caption": true}"#)
+            let result = try #require(try await h.waitForResults(["talk.mp4"])["talk.mp4"])
+            #expect(result.status == "succeeded")
+            let downloads = try #require(result.json["downloads"]?.array)
+            #expect(downloads.count == 3)
+            try DownloadWorkflowTests.checkDownload(downloads[0], kind: "video", path: "\(h.outbox)/talk.mp4.de-DE.mp4")
+            try DownloadWorkflowTests.checkDownload(downloads[1], kind: "subtitles", path: "\(h.outbox)/talk.mp4.de-DE.srt")
+            try DownloadWorkflowTests.checkDownload(downloads[2], kind: "captions_vtt", path: "\(h.outbox)/talk.mp4.de-DE.vtt")
+            #expect(result.json["translations"]?.array?.first?["downloads"]?.array?.count == 3)
+            #expect(h.simulator.stats.lastTranslationRequestBody?.objectValue?["enable_caption"] == .bool(true))
+            #expect(try await daemon.stop() == 0)
+        }
+    }
+
     @Test("one language failing: translation_failed listing both; retry makes only that one again, then succeeds")
     func oneLanguageFailsThenRetry() async throws {
         var faults = SimulatorFaults()
