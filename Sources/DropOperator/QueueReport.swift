@@ -20,6 +20,23 @@ public struct QueueReport: Sendable, Equatable {
     public var lastErrors: [RecentError]
     /// When the report was read.
     public var takenAt: Date
+    /// Jobs held back by their own step for a reason their stage names (a full outbox), with that reason.
+    public var held: [HeldJob] = []
+
+    /// A job held back: its stage and the reason it gave.
+    public struct HeldJob: Sendable, Equatable {
+        /// Its id.
+        public var id: JobID
+        /// The source name.
+        public var name: String
+        /// Its stage (`waiting_for_disk_space`).
+        public var stage: String
+        /// What it said, when it said something.
+        public var reason: String?
+    }
+
+    /// The stages whose jobs the report lists as held.
+    static let heldStages = ["waiting_for_disk_space"]
 
     /// Jobs by where they are: every job is in exactly one of these.
     public struct Counts: Sendable, Equatable {
@@ -79,9 +96,15 @@ public struct QueueReport: Sendable, Equatable {
             WaitingJob(id: $0.id, name: $0.sourceName, stage: $0.stage, since: $0.createdAt)
         }
         let errors = try await queue.recentFailures(limit: errorLimit).map(RecentError.init(failedJob:))
+        var held: [HeldJob] = []
+        for stage in heldStages {
+            held += try await queue.queuedJobs(stage: stage, limit: errorLimit).map {
+                HeldJob(id: $0.id, name: $0.sourceName, stage: stage, reason: $0.lastError)
+            }
+        }
         return QueueReport(
             database: queue.location, daemonRunning: holder != nil, daemonPID: holder.flatMap { $0 > 0 ? $0 : nil },
-            counts: counts, oldestWaiting: oldest, lastErrors: errors, takenAt: now)
+            counts: counts, oldestWaiting: oldest, lastErrors: errors, takenAt: now, held: held)
     }
 
     /// The counts; a lease on a job waiting for its video (a poll in progress) does not make it in flight.
@@ -112,6 +135,9 @@ public struct QueueReport: Sendable, Equatable {
                 "oldest waiting:  job \(job.id) \(job.name), queued \(Self.age(from: job.since, to: takenAt)) ago\(stage)")
         } else {
             lines.append("oldest waiting:  none")
+        }
+        for job in held {
+            lines.append("held:            job \(job.id) \(job.name), \(job.stage)\(job.reason.map { ": \($0)" } ?? "")")
         }
         if lastErrors.isEmpty {
             lines.append("last errors:     none")
@@ -163,6 +189,12 @@ public struct QueueReport: Sendable, Equatable {
             "counts": .object(counts),
             "oldest_waiting": oldest,
             "last_errors": .array(errors),
+            "held": .array(held.map { job in
+                .object([
+                    "job_id": .string(job.id.description), "name": .string(job.name), "stage": .string(job.stage),
+                    "reason": job.reason.map(JSONValue.string) ?? .null,
+                ])
+            }),
             "generated_at": .string(Timestamp.rfc3339(takenAt)),
         ])
     }

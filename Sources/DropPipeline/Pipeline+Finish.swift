@@ -64,7 +64,12 @@ extension Pipeline {
             attempts: run.attempts,
             createdAt: run.job.createdAt,
             finishedAt: Date())
-        run.progress.finish = .init(result: result, moves: moves)
+        // Whatever ended the job, no download goes on: no temporary file is left behind.
+        removeTemporaryFiles(run)
+        var withOutputs = result
+        withOutputs.downloads = downloadedFiles(run)
+        withOutputs.translations = run.progress.translation?.resultEntries(downloads: run.progress.downloads)
+        run.progress.finish = .init(result: withOutputs, moves: moves)
         try await save(&run, stage: .finishing)
     }
 

@@ -27,6 +27,7 @@ extension Pipeline {
         run.bundle = isBundle ? outcome.main : nil
         if let problem = outcome.problem { throw problem }
         run.progress.video = outcome.video
+        run.progress.translation = outcome.translation.map { TranslationProgress(spec: $0, keeping: run.progress.translation) }
         run.progress.files = outcome.files.map {
             JobProgress.FileProgress(name: $0.name, inspected: $0, mimeType: $0.mediaType.mimeType)
         }
@@ -57,10 +58,11 @@ extension Pipeline {
             }
         }
         // Once a Video Agent session exists the job keeps what it uploaded; a newer version is left for a job of its own.
-        if run.progress.sessionID == nil {
+        if run.progress.sessionID == nil, run.progress.translation?.languages.contains(where: { $0.id == nil }) != false {
             let unchanged = try await sourceUnchanged(&run)
             if !unchanged { throw SourceChanged() }
         }
+        if run.progress.translation != nil { return try enter(&run, .translationWanted) }
         return try enter(&run, .uploadsDone(wantsVideo: run.progress.video != nil))
     }
 

@@ -110,6 +110,10 @@ public protocol QueueStore: Sendable {
     /// Up to `limit` jobs, newest first, of one state or (nil) of all states.
     func jobs(state: JobState?, limit: Int) async throws(QueueError) -> [Job]
 
+    /// Up to `limit` queued jobs whose stage label is `stage` (held for the reason it names, such as a full
+    /// outbox), oldest first.
+    func queuedJobs(stage: String, limit: Int) async throws(QueueError) -> [Job]
+
     /// Up to `limit` queued jobs held under a live lease at `now` (in a worker's hands), oldest first.
     func jobsInHand(now: Date, limit: Int) async throws(QueueError) -> [Job]
 

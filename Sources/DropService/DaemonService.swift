@@ -207,6 +207,8 @@ extension PipelineOptions {
         maxBundleFiles = settings.maxBundleFiles
         maxFileBytes = Int64(settings.maxFileBytes)
         directUploadAboveBytes = Int64(settings.directUploadAboveBytes)
+        download = settings.outputs.download
+        downloadMaxBytes = Int64(settings.outputs.downloadMaxBytes)
         lease = settings.lease
     }
 }

@@ -33,6 +33,8 @@ public struct Settings: Sendable, Equatable {
     public var operations = Operations()
     /// Where the queue lives.
     public var queue = Queue()
+    /// What is downloaded into the outbox.
+    public var outputs = Outputs()
     /// The config file actually read (absolute path), or nil when none was.
     public var configFile: String?
 

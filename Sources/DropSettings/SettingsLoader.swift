@@ -65,6 +65,7 @@ public enum SettingsLoader {
         settings.retention = try Settings.Retention(reader: reader.scoped(to: .retention))
         settings.log = try Settings.Log(reader: reader.scoped(to: .log))
         settings.operations = try Settings.Operations(reader: reader.scoped(to: .operations))
+        settings.outputs = try Settings.Outputs(reader: reader.scoped(to: .outputs))
         settings.api = try Settings.API(reader: reader.scoped(to: .api), environment: environment)
         settings.queue = try Settings.Queue(reader: reader.scoped(to: .queue), environment: environment)
         settings.configFile = configFile

@@ -107,6 +107,12 @@ struct SettingsOptions: ParsableArguments {
     @Option(name: SettingsCatalogue.lease.spec.optionName, help: SettingsCatalogue.lease.spec.optionHelp)
     var leaseSeconds: String?
 
+    @Option(name: SettingsCatalogue.download.spec.optionName, help: SettingsCatalogue.download.spec.optionHelp)
+    var download: String?
+
+    @Option(name: SettingsCatalogue.downloadMaxBytes.spec.optionName, help: SettingsCatalogue.downloadMaxBytes.spec.optionHelp)
+    var downloadMaxBytes: String?
+
     /// Each option with its catalogue entry.
     static var fields: [(spec: SettingSpec, value: KeyPath<SettingsOptions, String?>)] {
         [
@@ -141,6 +147,8 @@ struct SettingsOptions: ParsableArguments {
             (SettingsCatalogue.minFreeDisk.spec, \.minFreeDiskMb),
             (SettingsCatalogue.queueURL.spec, \.queueURL),
             (SettingsCatalogue.queuePasswordFile.spec, \.queuePasswordFile),
+            (SettingsCatalogue.download.spec, \.download),
+            (SettingsCatalogue.downloadMaxBytes.spec, \.downloadMaxBytes),
         ]
     }
 

@@ -65,6 +65,8 @@ import TestSupport
             Sample(key: "queue_password_file", text: dir.file("queue-password")) { s, _ in
                 s.queue.password = QueuePassword("drift-pw", source: "file \(dir.file("queue-password"))")
             },
+            Sample(key: "download", text: "all") { s, _ in s.outputs.download = .all },
+            Sample(key: "download_max_bytes", text: "4096") { s, _ in s.outputs.downloadMaxBytes = 4096 },
             Sample(key: "config", text: configFile) { s, _ in s.configFile = configFile },
         ]
     }
