@@ -36,7 +36,7 @@ public struct QueueReport: Sendable, Equatable {
     }
 
     /// The stages whose jobs the report lists as held.
-    static let heldStages = ["waiting_for_disk_space"]
+    static let heldStages = [JobStage.waitingForSpace.rawValue]
 
     /// Jobs by where they are: every job is in exactly one of these.
     public struct Counts: Sendable, Equatable {
