@@ -241,8 +241,8 @@ let package = Package(
             dependencies: ["DropQueue", .product(name: "Logging", package: "swift-log")],
             path: "Tests/QueueCrashHelper"
         ),
-        // Benchmarks: `swift run -c release queue-benchmark`, `upload-benchmark`, `daemon-benchmark MODE`,
-        // `poll-benchmark`.
+        // Benchmarks: `swift run -c release queue-benchmark`, `upload-benchmark`, `download-benchmark`,
+        // `daemon-benchmark MODE`, `poll-benchmark`.
         .executableTarget(
             name: "queue-benchmark",
             dependencies: ["DropQueue", .product(name: "Logging", package: "swift-log")],
@@ -261,6 +261,15 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
             ],
             path: "Benchmarks/UploadBenchmark"
+        ),
+        .executableTarget(
+            name: "download-benchmark",
+            dependencies: [
+                "HeyGenAPI", "HeyGenSimulator",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            path: "Benchmarks/DownloadBenchmark"
         ),
         .executableTarget(
             name: "daemon-benchmark",

@@ -44,7 +44,7 @@ func daemonVersusCurl(size: Int64, daemonPath: String, workRoot: String) async t
 
         // The daemon, from drop to result.
         let log = "\(work)/daemon.log"
-        FileManager.default.createFile(atPath: log, contents: nil)
+        _ = FileManager.default.createFile(atPath: log, contents: nil)
         let daemon = Process()
         daemon.executableURL = URL(fileURLWithPath: daemonPath)
         daemon.arguments = [

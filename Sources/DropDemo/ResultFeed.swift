@@ -54,7 +54,8 @@ struct ResultFeed: Service, CustomStringConvertible {
         }
     }
 
-    /// `welcome.png: succeeded; asset asset_1; video https://…; /…/outbox/welcome.png.json`.
+    /// `welcome.png: succeeded; asset asset_1; video /…/outbox/brochure.pdf.mp4; /…/outbox/welcome.png.json`
+    /// (the downloaded video, or its link when it was not downloaded).
     static func line(for result: JobResult, path: String) -> String {
         var parts = ["\(result.source.name): \(result.status.rawValue)"]
         let ids = result.assets.compactMap { asset in asset.assetID.map { asset.reused ? "\($0) (reused)" : $0 } }
@@ -62,7 +63,8 @@ struct ResultFeed: Service, CustomStringConvertible {
             parts.append("\(ids.count == 1 ? "asset" : "assets") \(ids.joined(separator: ", "))")
         }
         if let video = result.videoAgent {
-            parts.append(video.videoURL.map { "video \($0)" } ?? "video \(video.status)")
+            let file = result.downloads?.first { $0.kind == .video }?.path
+            parts.append((file ?? video.videoURL).map { "video \($0)" } ?? "video \(video.status)")
         }
         if let error = result.error {
             parts.append("\(error.code.rawValue): \(error.message)")

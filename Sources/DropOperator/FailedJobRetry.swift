@@ -9,7 +9,8 @@ import DropSettings
 /// Safe while a daemon runs. For each job, everything is checked first (the job is failed, its files are
 /// still where it left them in failed/, their names are free in the inbox, no other job works on that name);
 /// then the job is requeued — due a little later, with fresh progress so its uploads get new idempotency
-/// keys — and only then are the files moved back (sidecars first, then the file or bundle), never
+/// keys (a translation keeps its completed languages and their downloads: only the failed ones are made
+/// again) — and only then are the files moved back (sidecars first, then the file or bundle), never
 /// overwriting anything. The daemon's watcher sees them come back; the queue already holds their job. The
 /// job's old result in the outbox stays until the retried job finishes and replaces it.
 public struct FailedJobRetry: Sendable {
@@ -105,7 +106,7 @@ public struct FailedJobRetry: Sendable {
         // Due only well after the files are back: were this command stopped between the requeue and the moves,
         // the job still runs, later. Once the files are back it is made due at `delay`.
         let wait = job.jobKind == .sidecar ? orphanSidecarTimeout : max(delay, Self.safetyDelay)
-        let fresh = JobProgress(run: progress.run + 1)
+        let fresh = progress.retried()
         guard
             try await queue.requeue(
                 id, sourceName: job.sourceName, progress: fresh.encoded(), stage: nil, notBefore: now.addingTimeInterval(wait.seconds),

@@ -20,14 +20,16 @@ public struct QueueReport: Sendable, Equatable {
     public var lastErrors: [RecentError]
     /// When the report was read.
     public var takenAt: Date
-    /// Queued jobs the spend guard holds, the first to go on first (up to `heldLimit`).
+    /// Queued jobs held back, the first to go on first: by the spend guard, or by their own step for a reason
+    /// their stage names (a full outbox). Up to `heldLimit` of each kind.
     public var held: [HeldJob] = []
-    /// How many queued jobs the spend guard holds in all.
+    /// How many queued jobs are held back in all.
     public var heldCount: Int = 0
     /// Jobs per state, by profile (every profile that has jobs).
     public var byProfile: [String: [String: Int]] = [:]
 
-    /// A job the spend guard holds: its profile reached `max_videos_per_day`.
+    /// A job held back: by the spend guard (its profile reached `max_videos_per_day`; `until` says when it goes
+    /// on) or by its own step (`waiting_for_disk_space`; `reason` says why).
     public struct HeldJob: Sendable, Equatable {
         /// The job.
         public var id: JobID
@@ -35,12 +37,25 @@ public struct QueueReport: Sendable, Equatable {
         public var name: String
         /// Its profile.
         public var profile: String
-        /// When it goes on (the spend window frees then).
-        public var until: Date
+        /// Its stage (`held` for the spend guard, `waiting_for_disk_space`).
+        public var stage: String
+        /// When it goes on, for a spend hold (the spend window frees then).
+        public var until: Date?
+        /// What its step said, when it said something.
+        public var reason: String?
+
+        /// The one-line status: "held until …" for a spend hold, else the stage and its reason.
+        public var status: String {
+            if let until { return "held until \(Timestamp.rfc3339(until))" }
+            return stage + (reason.map { ": \($0)" } ?? "")
+        }
     }
 
-    /// How many held jobs the report lists.
+    /// How many held jobs of each kind the report lists.
     public static let heldLimit = 20
+
+    /// The stages whose queued jobs the report lists as held.
+    static let heldStages = [JobStage.held.rawValue, JobStage.waitingForSpace.rawValue]
 
     /// Jobs by where they are: every job is in exactly one of these.
     public struct Counts: Sendable, Equatable {
@@ -100,13 +115,21 @@ public struct QueueReport: Sendable, Equatable {
             WaitingJob(id: $0.id, name: $0.sourceName, stage: $0.stage, since: $0.createdAt)
         }
         let errors = try await queue.recentFailures(limit: errorLimit).map(RecentError.init(failedJob:))
-        let held = try await queue.heldJobs(stage: JobStage.held.rawValue, limit: heldLimit).map {
-            HeldJob(id: $0.id, name: $0.sourceName, profile: $0.profile, until: $0.nextAttemptAt)
+        var held: [HeldJob] = []
+        var heldCount = 0
+        for stage in heldStages {
+            let spend = stage == JobStage.held.rawValue
+            held += try await queue.queuedJobs(stage: stage, limit: heldLimit).map {
+                HeldJob(
+                    id: $0.id, name: $0.sourceName, profile: $0.profile, stage: stage,
+                    until: spend ? $0.nextAttemptAt : nil, reason: spend ? nil : $0.lastError)
+            }
+            heldCount += try await queue.queuedCount(stage: stage)
         }
         return QueueReport(
             database: queue.location, daemonRunning: holder != nil, daemonPID: holder.flatMap { $0 > 0 ? $0 : nil },
             counts: counts, oldestWaiting: oldest, lastErrors: errors, takenAt: now, held: held,
-            heldCount: try await queue.heldCount(stage: JobStage.held.rawValue), byProfile: try await queue.countsByProfile())
+            heldCount: heldCount, byProfile: try await queue.countsByProfile())
     }
 
     /// The counts; a lease on a job waiting for its video (a poll in progress) does not make it in flight.
@@ -146,11 +169,10 @@ public struct QueueReport: Sendable, Equatable {
             }
         }
         if heldCount > 0 {
-            lines.append("held:            \(heldCount) job(s) by the spend guard (max_videos_per_day)")
+            lines.append("held:            \(heldCount) job(s)")
             for job in held {
-                lines.append(
-                    "  job \(job.id) \(job.name) (profile \(job.profile)): held until \(Timestamp.rfc3339(job.until)) "
-                        + "(in \(Self.age(from: takenAt, to: job.until)))")
+                let until = job.until.map { " (in \(Self.age(from: takenAt, to: $0)))" } ?? ""
+                lines.append("  job \(job.id) \(job.name) (profile \(job.profile)): \(job.status)\(until)")
             }
         }
         if lastErrors.isEmpty {
@@ -211,8 +233,10 @@ public struct QueueReport: Sendable, Equatable {
                         "job_id": .string(job.id.description),
                         "name": .string(job.name),
                         "profile": .string(job.profile),
-                        "held_until": .string(Timestamp.rfc3339(job.until)),
-                        "status": .string("held until \(Timestamp.rfc3339(job.until))"),
+                        "stage": .string(job.stage),
+                        "held_until": job.until.map { .string(Timestamp.rfc3339($0)) } ?? .null,
+                        "reason": job.reason.map(JSONValue.string) ?? .null,
+                        "status": .string(job.status),
                     ])
                 }),
             "profiles": .object(

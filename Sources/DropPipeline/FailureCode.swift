@@ -17,6 +17,8 @@ public enum FailureCode: String, Sendable, Codable, CaseIterable {
     case networkError = "network_error"
     case videoFailed = "video_failed"
     case videoTimeout = "video_timeout"
+    case translationFailed = "translation_failed"
+    case downloadFailed = "download_failed"
 
     /// The code for an API error that ended a job (retries, where they apply, already spent).
     public init(_ error: HeyGenError) {

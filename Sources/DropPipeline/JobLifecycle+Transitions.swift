@@ -17,17 +17,26 @@ extension JobLifecycle {
             return Transition(phase: phase, action: .checkOrphan)
         case (.checking, .claimed):
             return Transition(phase: .checking, action: .check)
-        case (.uploading, .claimed), (.awaitingSlot, .claimed), (.creatingVideo, .claimed), (.held, .claimed):
+        case (.uploading, .claimed), (.awaitingSlot, .claimed), (.creatingVideo, .claimed), (.creatingTranslation, .claimed),
+            (.held, .claimed):
             // Uploads resume; once all are done the sources are verified again before any create.
             return Transition(phase: phase, action: .upload)
         case (.waitingForVideo, .claimed):
             return Transition(phase: .waitingForVideo, action: .waitForVideo)
+        case (.downloading, .claimed):
+            return Transition(phase: .downloading, action: .download)
+        case (.waitingForTranslation, .claimed):
+            return Transition(phase: .waitingForTranslation, action: .waitForTranslation)
 
         // The poller's claim.
         case (.finishing, .pollDue):
             return Transition(phase: .finishing, action: .complete)
         case (.waitingForVideo, .pollDue):
             return Transition(phase: .waitingForVideo, action: .poll)
+        case (.downloading, .pollDue):
+            return Transition(phase: .downloading, action: .queueDownload)
+        case (.waitingForTranslation, .pollDue):
+            return Transition(phase: .waitingForTranslation, action: .pollTranslation)
         case (_, .pollDue):
             return Transition(phase: phase, action: .returnToWorkers)
 
@@ -35,7 +44,7 @@ extension JobLifecycle {
         case (.checking, .checksPassed):
             return Transition(phase: .uploading, action: .upload)
         case (.checking, .sourceChanged), (.uploading, .sourceChanged), (.awaitingSlot, .sourceChanged),
-            (.creatingVideo, .sourceChanged), (.held, .sourceChanged):
+            (.creatingVideo, .sourceChanged), (.creatingTranslation, .sourceChanged), (.held, .sourceChanged):
             return Transition(phase: .checking, action: .recheck)
         case (.uploading, .uploadsDone(wantsVideo: false)), (.awaitingSlot, .uploadsDone(wantsVideo: false)),
             (.held, .uploadsDone(wantsVideo: false)):
@@ -55,8 +64,26 @@ extension JobLifecycle {
             return Transition(phase: .creatingVideo, action: .stop)
         case (.creatingVideo, .createNotReceived):
             return Transition(phase: .awaitingSlot, action: .stop)
-        case (.creatingVideo, .sessionKnown):
+        case (.creatingVideo, .sessionKnown), (.awaitingSlot, .sessionKnown):
             return Transition(phase: .waitingForVideo, action: .waitForVideo)
+
+        // The translation.
+        case (.uploading, .translationWanted), (.awaitingSlot, .translationWanted), (.held, .translationWanted):
+            return Transition(phase: .awaitingSlot, action: .createTranslation)
+        case (.creatingTranslation, .translationWanted):
+            return Transition(phase: .creatingTranslation, action: .createTranslation)
+        case (.awaitingSlot, .translationCreateSent), (.creatingTranslation, .translationCreateSent):
+            return Transition(phase: .creatingTranslation, action: .stop)
+        case (.creatingTranslation, .translationCreateNotReceived):
+            return Transition(phase: .awaitingSlot, action: .stop)
+        case (.awaitingSlot, .translationsKnown), (.creatingTranslation, .translationsKnown):
+            return Transition(phase: .waitingForTranslation, action: .waitForTranslation)
+        case (.waitingForTranslation, .outputsReady):
+            return Transition(phase: .downloading, action: .queueDownload)
+
+        // The downloads.
+        case (.waitingForVideo, .outputsReady):
+            return Transition(phase: .downloading, action: .queueDownload)
 
         // Handed back to the queue by the step itself.
         case (.finishing, .putBack):

@@ -22,6 +22,13 @@ package enum JobPhase: String, Sendable, Codable, CaseIterable {
     case creatingVideo = "creating_video"
     /// The Video Agent session exists; the poller asks after its video.
     case waitingForVideo = "waiting_for_video"
+    /// "Create sent" is saved for a video translation: never created again blindly; the translations are
+    /// adopted from the answer or found by their `callback_id` (`Pipeline+Translation`).
+    case creatingTranslation = "creating_translation"
+    /// The translations exist; the poller asks after them (`Pipeline+TranslationPoll`).
+    case waitingForTranslation = "waiting_for_translation"
+    /// What HeyGen made is downloaded into the outbox (`Pipeline+Download`).
+    case downloading
     /// The outcome is decided and saved with its plan: the result is written and the sources moved.
     case finishing
     /// Closed in the queue (succeeded or failed), or removed.
@@ -64,6 +71,16 @@ package enum JobLifecycle {
         case createNotReceived
         /// The Video Agent session is known: created, or adopted.
         case sessionKnown
+        /// The video (or every translation) is finished and there are files to download.
+        case outputsReady
+        /// Every file is uploaded, the sources are unchanged, and a sidecar asked for a translation.
+        case translationWanted
+        /// "Create sent" was saved, right before a translation create.
+        case translationCreateSent
+        /// A translation create failed in a way that proves nothing was created; "create sent" is cleared.
+        case translationCreateNotReceived
+        /// Every language's translation is known: created, or adopted.
+        case translationsKnown
         /// The step handed the job back to the queue itself, due later (no slot, a wait, a poll to repeat).
         case putBack
         /// The job's outcome: it succeeded, or failed with this error.
@@ -104,6 +121,16 @@ package enum JobLifecycle {
         case poll
         /// Hand a job with no session back to the workers, to create it.
         case returnToWorkers
+        /// Hand a job with files to download to the workers.
+        case queueDownload
+        /// Create the translations not created yet, or adopt those a create already sent made.
+        case createTranslation
+        /// Hand the job to the poller, due after the current translation poll delay.
+        case waitForTranslation
+        /// Ask after the translations once.
+        case pollTranslation
+        /// Download what is not downloaded yet.
+        case download
         /// Start the checks over (what was uploaded stays known by its SHA-256).
         case recheck
         /// Settle the outcome: build the result, plan the moves, save both.

@@ -44,6 +44,10 @@ package struct JobProgress: Sendable, Codable, Equatable {
     /// Video polls in a row answered 401/403, and when the first of them was; reset by any other answer.
     package var pollAuthFailures: Int?
     package var pollAuthFailingSince: Date?
+    /// The video translation, when a `.translate.json` sidecar asked for one.
+    package var translation: TranslationProgress?
+    /// The files to download into the outbox and those done, once the video (or translation) is finished.
+    package var downloads: DownloadProgress?
     /// The job's decided outcome, once known: written as the result, then the sources move.
     package var finish: FinishPlan?
     /// Until when the spend guard holds the job (phase `held`): the profile's cap frees then.
@@ -90,7 +94,7 @@ package struct JobProgress: Sendable, Codable, Equatable {
     package enum CodingKeys: String, CodingKey {
         case version, storedPhase = "phase", run, checked, sidecars, sidecarIdentities, checkedIdentity, files, video
         case createSent, sessionID, videoID, videoState, waitStartedAt, pollDelaySeconds, pollAuthFailures
-        case pollAuthFailingSince, finish, heldUntil
+        case pollAuthFailingSince, finish, downloads, translation, heldUntil
     }
 
     /// Where the job is in its life: the saved phase, or, in a record of version 1, the phase its fields imply.

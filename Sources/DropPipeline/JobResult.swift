@@ -27,6 +27,11 @@ public struct JobResult: Sendable, Equatable, Codable {
     public var createdAt: Date
     /// When the job's outcome was decided.
     public var finishedAt: Date
+    /// Every file downloaded into the outbox for the job (written as `[]` when none; nil in results read
+    /// back from before downloads existed).
+    public var downloads: [Download]? = []
+    /// One entry per output language of a video translation; nil when the job translated nothing.
+    public var translations: [Translation]?
 
     /// The two final states of a job.
     public enum Status: String, Sendable, Codable { case succeeded, failed }
@@ -213,9 +218,11 @@ public struct JobResult: Sendable, Equatable, Codable {
     enum CodingKeys: String, CodingKey {
         case schemaVersion = "schema_version", jobID = "job_id", profile, status, source, assets
         case videoAgent = "video_agent", error, attempts, createdAt = "created_at", finishedAt = "finished_at"
+        case downloads, translations
     }
 
-    /// Writes every key the schema requires, `video_agent` and `error` as null when absent.
+    /// Writes every key the schema requires, `video_agent`, `error` and `translations` as null when absent,
+    /// `downloads` as `[]` when nothing was downloaded.
     public func encode(to encoder: any Encoder) throws {
         var c = encoder.container(keyedBy: CodingKeys.self)
         try c.encode(schemaVersion, forKey: .schemaVersion)
@@ -229,6 +236,8 @@ public struct JobResult: Sendable, Equatable, Codable {
         try c.encode(attempts, forKey: .attempts)
         try c.encode(createdAt, forKey: .createdAt)
         try c.encode(finishedAt, forKey: .finishedAt)
+        try c.encode(downloads ?? [], forKey: .downloads)
+        try c.encode(translations, forKey: .translations)
     }
 
     /// The JSON text of the result: pretty-printed, keys sorted, dates as RFC 3339 UTC.

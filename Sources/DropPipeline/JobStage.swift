@@ -12,6 +12,14 @@ package enum JobStage: String, Sendable, Codable, CaseIterable, CustomStringConv
     case reconcilingVideo = "reconciling_video"
     /// The video is being made; the poller asks after it.
     case waitingVideo = "waiting_for_video"
+    /// A video translation create is being sent (or its translations looked up).
+    case creatingTranslation = "creating_translation"
+    /// The translations are being made; the poller asks after them.
+    case waitingTranslation = "waiting_for_translation"
+    /// What HeyGen made is being downloaded into the outbox.
+    case downloading
+    /// A download waits for free space in the outbox.
+    case waitingForSpace = "waiting_for_disk_space"
     /// A sidecar waiting for its file.
     case waitingFile = "waiting_for_file"
     /// The outcome is decided: the result is written and the sources moved.

@@ -65,9 +65,13 @@ extension Pipeline {
             attempts: run.attempts,
             createdAt: run.job.createdAt,
             finishedAt: Date())
-        var decided = result
-        decided.profile = run.job.profile
-        run.progress.finish = .init(result: decided, moves: moves)
+        // Whatever ended the job, no download goes on: no temporary file is left behind.
+        removeTemporaryFiles(run)
+        var withOutputs = result
+        withOutputs.downloads = downloadedFiles(run)
+        withOutputs.profile = run.job.profile
+        withOutputs.translations = run.progress.translation?.resultEntries(downloads: run.progress.downloads)
+        run.progress.finish = .init(result: withOutputs, moves: moves)
         try await save(&run, stage: .finishing)
     }
 

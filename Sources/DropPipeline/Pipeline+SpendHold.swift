@@ -9,6 +9,8 @@ import SystemSupport
 extension Pipeline {
     /// The spend ledger's step name of a Video Agent create.
     static let videoSpendStep = "video_agent"
+    /// The spend ledger's step name of a job's translations (one unit per output language).
+    static let translationSpendStep = "translation"
 
     /// Records `units` of the job's paid step against its profile's `cap`; nil when it may go ahead, else the
     /// time the window frees enough for it.

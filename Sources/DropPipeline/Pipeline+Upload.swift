@@ -27,9 +27,17 @@ extension Pipeline {
         run.openFile = isBundle ? nil : outcome.main
         run.bundle = isBundle ? outcome.main : nil
         if let problem = outcome.problem { throw problem }
-        run.progress.video = try ProfileDefaults.video(
-            sidecar: outcome.video, profile: profile(of: run), name: name, fileCount: outcome.files.count,
-            maxVideoFiles: Self.maxVideoFiles)
+        let profile = profile(of: run)
+        run.progress.video =
+            outcome.translation != nil
+            ? nil
+            : try ProfileDefaults.video(
+                sidecar: outcome.video, profile: profile, name: name, fileCount: outcome.files.count,
+                maxVideoFiles: Self.maxVideoFiles)
+        let translation = try ProfileDefaults.translation(
+            sidecar: outcome.translation, profile: profile, name: name,
+            mediaType: isBundle ? nil : outcome.files.first?.mediaType, video: run.progress.video)
+        run.progress.translation = translation.map { TranslationProgress(spec: $0, keeping: run.progress.translation) }
         run.progress.files = outcome.files.map {
             JobProgress.FileProgress(name: $0.name, inspected: $0, mimeType: $0.mediaType.mimeType)
         }
@@ -60,10 +68,11 @@ extension Pipeline {
             }
         }
         // Once a Video Agent session exists the job keeps what it uploaded; a newer version is left for a job of its own.
-        if run.progress.sessionID == nil {
+        if run.progress.sessionID == nil, run.progress.translation?.languages.contains(where: { $0.id == nil }) != false {
             let unchanged = try await sourceUnchanged(&run)
             if !unchanged { throw SourceChanged() }
         }
+        if run.progress.translation != nil { return try enter(&run, .translationWanted) }
         return try enter(&run, .uploadsDone(wantsVideo: run.progress.video != nil))
     }
 

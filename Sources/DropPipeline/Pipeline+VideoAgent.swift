@@ -6,7 +6,8 @@ import SystemSupport
 
 /// The Video Agent create: the phases `awaitingSlot` and `creatingVideo`.
 extension Pipeline {
-    /// Creates the Video Agent session, or adopts the one an earlier attempt made. Ends in `sessionKnown`, in
+    /// Creates the Video Agent session, or adopts the one an earlier attempt made (a retried job that already
+    /// has its session, its downloads having failed, goes straight back to waiting). Ends in `sessionKnown`, in
     /// `putBack` (no free slot, the rate limit, the session list unreadable) or in a verdict.
     ///
     /// The create has no Idempotency-Key: "create sent" (with the job's `callback_id`) is saved before every
@@ -15,6 +16,12 @@ extension Pipeline {
     func createVideo(_ run: inout JobRun) async throws -> JobLifecycle.Action {
         guard run.progress.video != nil else {
             throw LifecycleViolation(message: "a Video Agent create for a job that asked for no video")
+        }
+        if run.progress.sessionID != nil {
+            // A retried job whose video was made before (its downloads failed): the video is not made again.
+            let next = try enter(&run, .sessionKnown)
+            try await save(&run, stage: .waitingVideo)
+            return next
         }
         if let sent = run.progress.createSent {
             // A create was sent (perhaps before the sources were checked again): its session is adopted.

@@ -57,7 +57,7 @@ extension Pipeline {
                 switch video.status {
                 case "completed":
                     metrics.videoWait(.seconds(max(0, leaseClock.now().timeIntervalSince(started))))
-                    return try enter(&run, .verdict(.succeeded, nil))
+                    return try videoFinished(&run, video)
                 case "failed":
                     metrics.videoWait(.seconds(max(0, leaseClock.now().timeIntervalSince(started))))
                     let reason = video.failureMessage ?? video.failureCode ?? "no reason given"

@@ -129,12 +129,13 @@ package final class Pipeline: Sendable {
     /// source, a local problem, an API failure) into events here, in one place.
     private func step(_ action: JobLifecycle.Action, _ run: inout JobRun) async throws -> JobLifecycle.Action {
         switch action {
-        case .check, .upload, .createVideo, .putDirect, .completeDirect, .awaitAsset:
+        case .check, .upload, .createVideo, .putDirect, .completeDirect, .awaitAsset, .createTranslation:
             do {
                 switch action {
                 case .check: return try await check(&run)
                 case .upload: return try await uploadAll(&run)
                 case .createVideo: return try await createVideo(&run)
+                case .createTranslation: return try await createTranslation(&run)
                 default: return try await directStep(action, &run)
                 }
             } catch is SourceChanged {
@@ -160,6 +161,16 @@ package final class Pipeline: Sendable {
             return .stop
         case .poll:
             return try await pollVideo(&run)
+        case .waitForTranslation:
+            try await handTranslationToPoller(&run)
+            return .stop
+        case .pollTranslation:
+            return try await pollTranslation(&run)
+        case .queueDownload:
+            try await queueDownloads(&run)
+            return .stop
+        case .download:
+            return try await downloadOutputs(&run)
         case .returnToWorkers:
             // Nothing to wait for: go back and create the session.
             try await release(&run, to: .queued, after: .zero, stage: .uploading)

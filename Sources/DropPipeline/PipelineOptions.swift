@@ -51,6 +51,14 @@ public struct PipelineOptions: Sendable {
     public var assetPollInitial: Duration = .seconds(1)
     /// The longest wait between polls of an asset that is not ready.
     public var assetPollMax: Duration = .seconds(30)
+    /// Which files HeyGen made are downloaded into the outbox.
+    public var download: DownloadSelection = .video
+    /// The largest file downloaded, in bytes.
+    public var downloadMaxBytes: Int64 = 20 << 30
+    /// How long a download waits for space on a full outbox before the job fails with `download_failed`.
+    public var diskFullTimeout: Duration = .seconds(3600)
+    /// How long a job waits between tries while the outbox is full.
+    public var diskFullRetry: Duration = .seconds(30)
 
     /// The watched inboxes by name, each with its folders and job defaults; empty: the one profile `default`
     /// made of the folders above.

@@ -16,6 +16,8 @@ struct SourceCheck: Sendable {
     var files: [InspectedFile] = []
     /// The video request of the sidecars, if any.
     var video: VideoRequestSpec?
+    /// The translation request of a `.translate.json` sidecar, if any.
+    var translation: TranslationRequestSpec?
     /// Why the job cannot go on: a `LocalProblem`, or `SourceChanged` when a file changed while it was read.
     var problem: (any Error & Sendable)?
 
@@ -38,6 +40,8 @@ struct SourceCheck: Sendable {
                 check.sidecars = try Sidecars.openBeside(for: name, inbox: inbox)
                 check.video = try Sidecars.request(bundle: nil, bundleName: name, beside: check.sidecars)
                 check.files = [try FileInspector.inspect(entry, name: name, maxFileBytes: maxFileBytes)]
+                check.translation = try Sidecars.translation(
+                    beside: check.sidecars, name: name, wantsVideo: check.video != nil, mediaType: check.files.first?.mediaType)
             }
         } catch let problem as LocalProblem {
             check.problem = problem
@@ -68,6 +72,7 @@ struct SourceCheck: Sendable {
         }
         main = bundle
         sidecars = try Sidecars.openBeside(for: name, inbox: inbox)
+        try Sidecars.refuseTranslation(beside: sidecars, bundle: name)
         let names = try Self.memberNames(of: bundle, bundleName: name)
         if names.isEmpty {
             throw LocalProblem(.emptyFile, "bundle \(name) holds no files to upload")

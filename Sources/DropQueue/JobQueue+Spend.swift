@@ -70,19 +70,8 @@ extension JobQueue {
         }
     }
 
-    /// Queued jobs held by the spend guard (stage `stage`), the first to go on first: up to `limit`.
-    public func heldJobs(stage: String, limit: Int) throws(QueueError) -> [Job] {
-        guard limit > 0 else { return [] }
-        let path = self.path
-        return try withConnection { db throws(QueueError) -> [Job] in
-            try db.query(
-                "SELECT \(JobRow.columns) FROM jobs WHERE state = 'queued' AND stage = ?1 ORDER BY next_attempt_at, id LIMIT ?2",
-                [.text(stage), .int(limit)], { row throws(QueueError) in try JobRow.decode(row, path: path) })
-        }
-    }
-
-    /// How many queued jobs are held by the spend guard (stage `stage`).
-    public func heldCount(stage: String) throws(QueueError) -> Int {
+    /// How many queued jobs have the stage label `stage`.
+    public func queuedCount(stage: String) throws(QueueError) -> Int {
         try withConnection { db throws(QueueError) -> Int in
             try db.queryFirst(
                 "SELECT count(*) FROM jobs WHERE state = 'queued' AND stage = ?1", [.text(stage)],

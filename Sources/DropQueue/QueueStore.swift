@@ -117,6 +117,13 @@ public protocol QueueStore: Sendable {
     /// Up to `limit` jobs, newest first, of one state or (nil) of all states, of one profile or (nil) of all.
     func jobs(state: JobState?, limit: Int, profile: String?) async throws(QueueError) -> [Job]
 
+    /// Up to `limit` queued jobs whose stage label is `stage` (held for the reason it names, such as a full
+    /// outbox or the spend guard), the first to go on first.
+    func queuedJobs(stage: String, limit: Int) async throws(QueueError) -> [Job]
+
+    /// How many queued jobs have the stage label `stage`.
+    func queuedCount(stage: String) async throws(QueueError) -> Int
+
     /// Up to `limit` queued jobs held under a live lease at `now` (in a worker's hands), oldest first.
     func jobsInHand(now: Date, limit: Int) async throws(QueueError) -> [Job]
 
@@ -149,11 +156,6 @@ public protocol QueueStore: Sendable {
     /// The units `profile` recorded within `window` before `now`.
     func spent(profile: String, window: Duration, now: Date) async throws(QueueError) -> Int
 
-    /// Queued jobs held by the spend guard (stage `stage`), the first to go on first: up to `limit`.
-    func heldJobs(stage: String, limit: Int) async throws(QueueError) -> [Job]
-
-    /// How many queued jobs are held by the spend guard (stage `stage`).
-    func heldCount(stage: String) async throws(QueueError) -> Int
 
     // MARK: Operator and housekeeping
 

@@ -26,14 +26,9 @@ extension SQLiteQueueStore {
         try await perform { q throws(QueueError) in try q.spent(profile: profile, window: window, now: now) }
     }
 
-    /// See `QueueStore.heldJobs(stage:limit:)`.
-    public func heldJobs(stage: String, limit: Int) async throws(QueueError) -> [Job] {
-        try await perform { q throws(QueueError) in try q.heldJobs(stage: stage, limit: limit) }
-    }
-
-    /// See `QueueStore.heldCount(stage:)`.
-    public func heldCount(stage: String) async throws(QueueError) -> Int {
-        try await perform { q throws(QueueError) in try q.heldCount(stage: stage) }
+    /// See `QueueStore.queuedCount(stage:)`.
+    public func queuedCount(stage: String) async throws(QueueError) -> Int {
+        try await perform { q throws(QueueError) in try q.queuedCount(stage: stage) }
     }
 
     /// See `QueueStore.countsByProfile()`.

@@ -176,6 +176,11 @@ public final class SQLiteQueueStore: QueueStore {
         try await run { q throws(QueueError) in try q.jobs(state: state, limit: limit, profile: profile) }
     }
 
+    /// See `QueueStore.queuedJobs(stage:limit:)`.
+    public func queuedJobs(stage: String, limit: Int) async throws(QueueError) -> [Job] {
+        try await run { q throws(QueueError) in try q.queuedJobs(stage: stage, limit: limit) }
+    }
+
     /// See `QueueStore.jobsInHand(now:limit:)`.
     public func jobsInHand(now: Date, limit: Int) async throws(QueueError) -> [Job] {
         try await run { q throws(QueueError) in try q.jobsInHand(now: now, limit: limit) }

@@ -45,6 +45,16 @@ extension PostgresQueueStore {
             """)
     }
 
+    /// See `QueueStore.queuedJobs(stage:limit:)`.
+    public func queuedJobs(stage: String, limit: Int) async throws(QueueError) -> [Job] {
+        guard limit > 0 else { return [] }
+        return try await jobRows(
+            """
+            SELECT \(unescaped: PostgresJobRow.columns) FROM jobs
+            WHERE state = 'queued' AND stage = \(stage) ORDER BY next_attempt_at, id LIMIT \(limit)
+            """)
+    }
+
     /// See `QueueStore.jobsInHand(now:limit:)`.
     public func jobsInHand(now: Date, limit: Int) async throws(QueueError) -> [Job] {
         guard limit > 0 else { return [] }

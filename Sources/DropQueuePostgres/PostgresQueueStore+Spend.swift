@@ -73,18 +73,8 @@ extension PostgresQueueStore {
         }
     }
 
-    /// See `QueueStore.heldJobs(stage:limit:)`.
-    public func heldJobs(stage: String, limit: Int) async throws(QueueError) -> [Job] {
-        guard limit > 0 else { return [] }
-        return try await jobRows(
-            """
-            SELECT \(unescaped: PostgresJobRow.columns) FROM jobs WHERE state = 'queued' AND stage = \(stage)
-            ORDER BY next_attempt_at, id LIMIT \(limit)
-            """)
-    }
-
-    /// See `QueueStore.heldCount(stage:)`.
-    public func heldCount(stage: String) async throws(QueueError) -> Int {
+    /// See `QueueStore.queuedCount(stage:)`.
+    public func queuedCount(stage: String) async throws(QueueError) -> Int {
         let rows = try await rows(
             "SELECT count(*)::bigint AS n FROM jobs WHERE state = 'queued' AND stage = \(stage)")
         do {

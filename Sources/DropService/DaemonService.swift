@@ -217,6 +217,8 @@ extension PipelineOptions {
         maxBundleFiles = settings.maxBundleFiles
         maxFileBytes = Int64(settings.maxFileBytes)
         directUploadAboveBytes = Int64(settings.directUploadAboveBytes)
+        download = settings.outputs.download
+        downloadMaxBytes = Int64(settings.outputs.downloadMaxBytes)
         lease = settings.lease
         profiles = Dictionary(uniqueKeysWithValues: settings.profiles.map { ($0.name, $0) })
         spendWindow = settings.spend.window

@@ -6,8 +6,8 @@ import Logging
 import SystemSupport
 
 /// Tells systemd (`STATUS=`) how the queue stands whenever the counts change: it looks again each time the
-/// pipeline's bell rings (a drop queued, a job put back or finished), at most every two seconds, and not at
-/// all while the daemon is idle.
+/// pipeline's bell rings (a drop queued, a job claimed, put back or finished) and every two seconds while
+/// work is under way, and not at all while the daemon is idle.
 struct StatusReporter: Sendable {
     let queue: any QueueStore
     let notifier: SystemdNotifier?
@@ -19,7 +19,9 @@ struct StatusReporter: Sendable {
         var last = ""
         while !Task.isCancelled {
             let ticket = bell.ticket
+            var busy = true
             if let counts = try? await QueueReport.counts(queue, now: Date()) {
+                busy = counts.queued + counts.inFlight + counts.waitingVideo > 0
                 let line = counts.text
                 if line != last {
                     notifier?.status(line)
@@ -27,9 +29,10 @@ struct StatusReporter: Sendable {
                     last = line
                 }
             }
-            // Every change of the counts is rung: a drop queued, a job claimed, put back or finished.
-            await bell.wait(after: ticket, upTo: nil)
-            try? await Task.sleep(for: .seconds(2))
+            // Every change of the counts is rung (a drop queued, a job claimed, put back or finished); while
+            // work is under way the counts are also read again every two seconds, so the line never lags.
+            await bell.wait(after: ticket, upTo: busy ? .seconds(2) : nil)
+            try? await Task.sleep(for: .milliseconds(500))
         }
     }
 }

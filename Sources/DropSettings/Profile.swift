@@ -26,6 +26,8 @@ extension Settings {
         public var watchMode: WatchMode = SettingsCatalogue.watch.defaultValue
         /// When polling, how often its inbox is listed (`poll_interval_ms`).
         public var pollInterval: Duration = SettingsCatalogue.pollInterval.defaultValue
+        /// What HeyGen made is downloaded into its outbox (`download`).
+        public var download: DownloadSelection = SettingsCatalogue.download.defaultValue
         /// Video Agent creates plus translation languages started within the spend window; nil: no cap.
         public var maxVideosPerDay: Int?
         /// Video Agent fields under every job of this inbox (`prompt` is a template, see `PromptTemplate`);

@@ -58,6 +58,7 @@ enum ProfileBuilder {
         profile.watchMode = try profile.value(SettingsCatalogue.watch, default: defaults.watchMode)
         profile.pollInterval = try profile.value(SettingsCatalogue.pollInterval, default: defaults.pollInterval)
         profile.maxVideosPerDay = try profile.value(SettingsCatalogue.maxVideosPerDay, default: defaults.spend.maxVideosPerDay)
+        profile.download = try profile.value(SettingsCatalogue.download, default: defaults.outputs.download)
         profile.videoAgent = try checkedVideoAgent(merged(defaults.videoAgentDefaults, entry.videoAgent), profile: name)
         profile.translate = merged(defaults.translateDefaults, entry.translate)
         return profile

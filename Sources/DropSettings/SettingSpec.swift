@@ -32,6 +32,8 @@ public enum SettingGroup: String, Sendable, CaseIterable {
     case operations
     /// `Settings.Queue`: where the queue lives (SQLite in the state dir, or a shared PostgreSQL).
     case queue
+    /// `Settings.Outputs`: what HeyGen made that is downloaded into the outbox, and how large it may be.
+    case outputs
     /// The config file itself (`config`): chosen by flag or environment, never by a config file.
     case configFile = "config_file"
 }

@@ -43,6 +43,8 @@ public struct Settings: Sendable, Equatable {
     public var operations = Operations()
     /// Where the queue lives.
     public var queue = Queue()
+    /// What is downloaded into the outbox.
+    public var outputs = Outputs()
     /// The config file actually read (absolute path), or nil when none was.
     public var configFile: String?
 
@@ -62,6 +64,7 @@ public struct Settings: Sendable, Equatable {
         profile.watchMode = watchMode
         profile.pollInterval = pollInterval
         profile.maxVideosPerDay = spend.maxVideosPerDay
+        profile.download = outputs.download
         profile.videoAgent = videoAgentDefaults
         profile.translate = translateDefaults
         return [profile]

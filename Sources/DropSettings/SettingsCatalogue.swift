@@ -140,6 +140,17 @@ public enum SettingsCatalogue {
         "progress_retention_days", .retention, parser: .days(in: 1...36_500), default: .seconds(30 * 86_400),
         valueName: "days", help: "Finished jobs keep their progress record this long.")
 
+    // MARK: Outputs
+
+    /// `download`.
+    public static let download = Setting<DownloadSelection>(
+        "download", .outputs, parser: .downloadSelection, default: DownloadSelection.video,
+        valueName: "what", help: "What HeyGen made is downloaded into the outbox: video, all or none.", level: .profile)
+    /// `download_max_bytes`.
+    public static let downloadMaxBytes = Setting<Int>(
+        "download_max_bytes", .outputs, parser: .integer(in: 1...), default: 20 << 30,
+        valueName: "bytes", help: "A downloaded file larger than this fails the job as download_failed.")
+
     // MARK: Logging
 
     /// `log_format`.
@@ -199,7 +210,7 @@ public enum SettingsCatalogue {
         videoPollInitial.spec, videoPollMax.spec, retryBaseDelay.spec, maxRetryAfter.spec,
         maxBundleFiles.spec, maxFileBytes.spec, directUploadAbove.spec, progressRetention.spec, lease.spec, watch.spec, pollInterval.spec,
         maxVideosPerDay.spec, spendWindow.spec, httpListen.spec, minFreeDisk.spec, queueURL.spec, queuePasswordFile.spec,
-        config.spec,
+        download.spec, downloadMaxBytes.spec, config.spec,
     ]
 
     /// The settings by config key.

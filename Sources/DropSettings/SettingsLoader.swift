@@ -71,6 +71,7 @@ public enum SettingsLoader {
         settings.log = try Settings.Log(reader: reader.scoped(to: .log))
         settings.spend = try Settings.Spend(reader: reader.scoped(to: .spend))
         settings.operations = try Settings.Operations(reader: reader.scoped(to: .operations))
+        settings.outputs = try Settings.Outputs(reader: reader.scoped(to: .outputs))
         settings.api = try Settings.API(reader: reader.scoped(to: .api), environment: environment)
         settings.queue = try Settings.Queue(reader: reader.scoped(to: .queue), environment: environment)
         settings.configFile = configFile

@@ -9,7 +9,7 @@ extension HeyGenSimulator {
 
     /// `GET /files/{owner}/{name}`: the simulator's file host. Needs a valid, unexpired signature (else `403`);
     /// serves a finished video's or translation's file (else `404`); honours `Range: bytes=N-`, `N-M` and `-S`
-    /// with `206` and `Content-Range` (`416` past the end). The file faults (`downloadErrors`,
+    /// with `206` and `Content-Range` (`416` past the end). The file faults (`downloadExpirations`, `downloadErrors`,
     /// `downloadRedirects`, `downloadRedirectTarget`, `downloadStalls`, `downloadCuts`) act here. Needs no `X-Api-Key`.
     func serveFile(_ request: Request, owner: String, name: String) throws -> Response {
         let query = request.uri.queryParameters
@@ -25,6 +25,11 @@ extension HeyGenSimulator {
             if request.headers[.xAPIKey] != nil { state.stats.fileRequestsWithAPIKey += 1 }
             guard let expires, FileLinks.isValid(path: path, expires: expires, signature: signature, key: state.fileSigningKey) else {
                 throw SimulatorAPIError(.forbidden, code: "SignatureDoesNotMatch", message: "the signature is not valid")
+            }
+            if state.faults.output.downloadExpirations > 0 {
+                state.faults.output.downloadExpirations -= 1
+                state.stats.faultsInjected["link_expired", default: 0] += 1
+                throw SimulatorAPIError(.forbidden, code: "AccessDenied", message: "the request has expired")
             }
             guard Int64(now.timeIntervalSince1970) < expires else {
                 state.stats.faultsInjected["link_expired", default: 0] += 1

@@ -3,7 +3,7 @@
 ///
 /// Part of `SimulatorFaults` (its `output`), but encoded flat among the other fault fields, so
 /// `PUT /_admin/faults {"videoSizeBytes": 1073741824}` works. Counts (`downloadCuts`, `downloadErrors`,
-/// `downloadRedirects`) go down by one with each file request they act on.
+/// `downloadExpirations`, `downloadRedirects`) go down by one with each file request they act on.
 public struct SimulatorOutputFaults: Sendable, Codable, Equatable {
     /// The size of every video file served (`video_url`, `captioned_video_url`, a translation's `video_url`),
     /// in bytes; generated on the fly, never held in memory.
@@ -21,6 +21,8 @@ public struct SimulatorOutputFaults: Sendable, Codable, Equatable {
     public var downloadStallSeconds: Int
     /// The next this many file requests are answered `503`.
     public var downloadErrors: Int
+    /// The next this many file requests are answered `403` as if their link had expired.
+    public var downloadExpirations: Int
     /// The next this many file requests are answered `302` to the same URL on the same host.
     public var downloadRedirects: Int
     /// When set, file requests are answered `302` to this URL.
@@ -31,6 +33,9 @@ public struct SimulatorOutputFaults: Sendable, Codable, Equatable {
     public var translationPollsUntilCompleted: Int
     /// Output languages (as asked, e.g. `German`, or as a code, e.g. `de-DE`) whose translations end `failed`.
     public var failingTranslationLanguages: [String]
+    /// How long a translation create waits, after the translations exist, before it answers (in ms): room
+    /// for a client to crash between sending a create and learning its ids.
+    public var translationCreateDelayMs: Int
 
     /// Faults as given; the defaults describe a well-behaved file host.
     public init(
@@ -41,11 +46,13 @@ public struct SimulatorOutputFaults: Sendable, Codable, Equatable {
         downloadStalls: Int = 0,
         downloadStallSeconds: Int = 5,
         downloadErrors: Int = 0,
+        downloadExpirations: Int = 0,
         downloadRedirects: Int = 0,
         downloadRedirectTarget: String? = nil,
         downloadRangeSupport: Bool = true,
         translationPollsUntilCompleted: Int = 3,
-        failingTranslationLanguages: [String] = []
+        failingTranslationLanguages: [String] = [],
+        translationCreateDelayMs: Int = 0
     ) {
         self.videoSizeBytes = videoSizeBytes
         self.fileURLLifetimeSeconds = fileURLLifetimeSeconds
@@ -54,18 +61,20 @@ public struct SimulatorOutputFaults: Sendable, Codable, Equatable {
         self.downloadStalls = downloadStalls
         self.downloadStallSeconds = downloadStallSeconds
         self.downloadErrors = downloadErrors
+        self.downloadExpirations = downloadExpirations
         self.downloadRedirects = downloadRedirects
         self.downloadRedirectTarget = downloadRedirectTarget
         self.downloadRangeSupport = downloadRangeSupport
         self.translationPollsUntilCompleted = translationPollsUntilCompleted
         self.failingTranslationLanguages = failingTranslationLanguages
+        self.translationCreateDelayMs = translationCreateDelayMs
     }
 
     enum CodingKeys: String, CodingKey, CaseIterable {
         case videoSizeBytes, fileURLLifetimeSeconds, downloadCuts, downloadCutAfterBytes, downloadStalls, downloadStallSeconds
-        case downloadErrors
+        case downloadErrors, downloadExpirations
         case downloadRedirects, downloadRedirectTarget, downloadRangeSupport, translationPollsUntilCompleted
-        case failingTranslationLanguages
+        case failingTranslationLanguages, translationCreateDelayMs
     }
 
     /// The JSON field names these faults use (for the admin route's patching).
@@ -82,6 +91,7 @@ public struct SimulatorOutputFaults: Sendable, Codable, Equatable {
         downloadStalls = try c.decodeIfPresent(Int.self, forKey: .downloadStalls) ?? d.downloadStalls
         downloadStallSeconds = try c.decodeIfPresent(Int.self, forKey: .downloadStallSeconds) ?? d.downloadStallSeconds
         downloadErrors = try c.decodeIfPresent(Int.self, forKey: .downloadErrors) ?? d.downloadErrors
+        downloadExpirations = try c.decodeIfPresent(Int.self, forKey: .downloadExpirations) ?? d.downloadExpirations
         downloadRedirects = try c.decodeIfPresent(Int.self, forKey: .downloadRedirects) ?? d.downloadRedirects
         downloadRedirectTarget = try c.decodeIfPresent(String.self, forKey: .downloadRedirectTarget)
         downloadRangeSupport = try c.decodeIfPresent(Bool.self, forKey: .downloadRangeSupport) ?? d.downloadRangeSupport
@@ -89,6 +99,8 @@ public struct SimulatorOutputFaults: Sendable, Codable, Equatable {
             try c.decodeIfPresent(Int.self, forKey: .translationPollsUntilCompleted) ?? d.translationPollsUntilCompleted
         failingTranslationLanguages =
             try c.decodeIfPresent([String].self, forKey: .failingTranslationLanguages) ?? d.failingTranslationLanguages
+        translationCreateDelayMs =
+            try c.decodeIfPresent(Int.self, forKey: .translationCreateDelayMs) ?? d.translationCreateDelayMs
     }
 
     /// Encodes every field (`downloadRedirectTarget` as null when unset).
@@ -101,11 +113,13 @@ public struct SimulatorOutputFaults: Sendable, Codable, Equatable {
         try c.encode(downloadStalls, forKey: .downloadStalls)
         try c.encode(downloadStallSeconds, forKey: .downloadStallSeconds)
         try c.encode(downloadErrors, forKey: .downloadErrors)
+        try c.encode(downloadExpirations, forKey: .downloadExpirations)
         try c.encode(downloadRedirects, forKey: .downloadRedirects)
         try c.encode(downloadRedirectTarget, forKey: .downloadRedirectTarget)
         try c.encode(downloadRangeSupport, forKey: .downloadRangeSupport)
         try c.encode(translationPollsUntilCompleted, forKey: .translationPollsUntilCompleted)
         try c.encode(failingTranslationLanguages, forKey: .failingTranslationLanguages)
+        try c.encode(translationCreateDelayMs, forKey: .translationCreateDelayMs)
     }
 
     /// These faults with the named `field` taken from `patch`.
@@ -118,11 +132,13 @@ public struct SimulatorOutputFaults: Sendable, Codable, Equatable {
         case .downloadStalls?: downloadStalls = patch.downloadStalls
         case .downloadStallSeconds?: downloadStallSeconds = patch.downloadStallSeconds
         case .downloadErrors?: downloadErrors = patch.downloadErrors
+        case .downloadExpirations?: downloadExpirations = patch.downloadExpirations
         case .downloadRedirects?: downloadRedirects = patch.downloadRedirects
         case .downloadRedirectTarget?: downloadRedirectTarget = patch.downloadRedirectTarget
         case .downloadRangeSupport?: downloadRangeSupport = patch.downloadRangeSupport
         case .translationPollsUntilCompleted?: translationPollsUntilCompleted = patch.translationPollsUntilCompleted
         case .failingTranslationLanguages?: failingTranslationLanguages = patch.failingTranslationLanguages
+        case .translationCreateDelayMs?: translationCreateDelayMs = patch.translationCreateDelayMs
         case nil: break
         }
     }

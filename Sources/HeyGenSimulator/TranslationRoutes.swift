@@ -6,7 +6,7 @@ extension HeyGenSimulator {
     /// `POST /v3/video-translations`: validates `video` (a known video asset), `output_languages` (1 to 20
     /// accepted names), applies the concurrency limit (translations count like videos; one language each),
     /// records the body and `callback_id`, and answers `{"data": {"video_translation_ids": [...]}}`, one id
-    /// per language in order.
+    /// per language in order (after `translationCreateDelayMs`, the translations already made).
     func createVideoTranslation(_ request: Request) async throws -> Response {
         let buffer = try await Self.collectAgentBody(request.body)
         guard let body = try? JSONDecoder().decode(JSONValue.self, from: Data(buffer.readableBytesView)),
@@ -63,6 +63,8 @@ extension HeyGenSimulator {
             state.stats.lastTranslationRequestBody = body
             return ids
         }
+        let delay = state.withLock { $0.faults.output.translationCreateDelayMs }
+        if delay > 0 { try await Task.sleep(for: .milliseconds(delay)) }
         return JSONResponse.data(["video_translation_ids": .array(ids.map(JSONValue.string))])
     }
 

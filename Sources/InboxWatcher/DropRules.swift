@@ -5,12 +5,16 @@ public enum SidecarKind: String, Sendable, CaseIterable {
     /// `NAME.agent.json` beside a file, `agent.json` inside a bundle: a JSON object of Video Agent fields
     /// (takes precedence over the prompt).
     case agentJSON = "agent_json"
+    /// `NAME.translate.json` beside a video: a JSON object of translation fields with `output_languages`
+    /// ("after uploading, translate it"). Never together with a prompt sidecar.
+    case translateJSON = "translate_json"
 
     /// The name ending of this sidecar beside its file: `.prompt`, `.agent.json`.
     public var suffix: String {
         switch self {
         case .prompt: ".prompt"
         case .agentJSON: ".agent.json"
+        case .translateJSON: ".translate.json"
         }
     }
 
@@ -19,11 +23,12 @@ public enum SidecarKind: String, Sendable, CaseIterable {
         switch self {
         case .prompt: "prompt.txt"
         case .agentJSON: "agent.json"
+        case .translateJSON: "translate.json"
         }
     }
 
-    /// True for the JSON kind (`agent.json`), false for prompt text.
-    public var isJSON: Bool { self == .agentJSON }
+    /// True for the JSON kinds (`agent.json`, `translate.json`), false for prompt text.
+    public var isJSON: Bool { self != .prompt }
 }
 
 /// The naming rules of the inbox folder: the names left alone, and how sidecars and bundle sidecars are
@@ -32,8 +37,10 @@ public enum DropRules {
     /// Name endings (compared without regard to case) that mark temporary or partial files.
     static let ignoredExtensions = [".tmp", ".part", ".partial", ".crdownload", ".swp"]
 
-    /// The sidecar kinds, the one that takes precedence first (`.agent.json` before `.prompt`).
+    /// The Video Agent sidecar kinds, the one that takes precedence first (`.agent.json` before `.prompt`).
     public static let sidecarPrecedence: [SidecarKind] = [.agentJSON, .prompt]
+    /// Every sidecar kind: the Video Agent ones in their precedence, then `.translate.json`.
+    public static let sidecarKinds: [SidecarKind] = sidecarPrecedence + [.translateJSON]
 
     /// True when an entry of this name must be left alone: an empty name, names starting with `.`
     /// (rsync/scp/editor temp files), ending in `~`, or ending in `.tmp`, `.part`, `.partial`,
@@ -50,7 +57,7 @@ public enum DropRules {
     /// `report.pdf.prompt` → (`report.pdf`, `.prompt`), `x.agent.json` → (`x`, `.agentJSON`).
     /// Nil for any other name (including a bare `.prompt` with nothing before it).
     public static func sidecarTarget(of name: String) -> (target: String, kind: SidecarKind)? {
-        for kind in sidecarPrecedence where name.hasSuffix(kind.suffix) {
+        for kind in sidecarKinds where name.hasSuffix(kind.suffix) {
             let target = String(name.dropLast(kind.suffix.count))
             return target.isEmpty ? nil : (target, kind)
         }
@@ -63,11 +70,12 @@ public enum DropRules {
     }
 
     /// The sidecar names that may sit beside the entry `name`, the one that takes precedence first:
-    /// `x` → [`x.agent.json`, `x.prompt`].
+    /// `x` → [`x.agent.json`, `x.prompt`, `x.translate.json`].
     public static func sidecarNames(for name: String) -> [String] {
-        sidecarPrecedence.map { sidecarName(for: name, kind: $0) }
+        sidecarKinds.map { sidecarName(for: name, kind: $0) }
     }
 
-    /// The names of the sidecars inside a bundle (`agent.json`, `prompt.txt`): never uploaded as members.
-    public static let bundleSidecarNames: Set<String> = Set(SidecarKind.allCases.map(\.bundleName))
+    /// The names of the sidecars inside a bundle (`agent.json`, `prompt.txt`): never uploaded as members. (A
+    /// bundle makes one Video Agent video; translations are of single video files.)
+    public static let bundleSidecarNames: Set<String> = Set(sidecarPrecedence.map(\.bundleName))
 }

@@ -12,7 +12,7 @@ import DropSettings
 /// validates them, so a bad value gets the same one-line error whether it came from a flag, the
 /// environment or the config file. (Argument parser options must be stored properties, so each
 /// entry has one here, paired with its entry in `fields`; a test checks they match the catalogue.)
-struct SettingsOptions: ParsableArguments {
+struct SettingsOptions: ParsableArguments, CatalogueOptions {
     @Option(name: SettingsCatalogue.inbox.spec.optionName, help: SettingsCatalogue.inbox.spec.optionHelp)
     var inbox: String?
 
@@ -113,6 +113,12 @@ struct SettingsOptions: ParsableArguments {
     @Option(name: SettingsCatalogue.spendWindow.spec.optionName, help: SettingsCatalogue.spendWindow.spec.optionHelp)
     var spendWindowHours: String?
 
+    @Option(name: SettingsCatalogue.download.spec.optionName, help: SettingsCatalogue.download.spec.optionHelp)
+    var download: String?
+
+    @Option(name: SettingsCatalogue.downloadMaxBytes.spec.optionName, help: SettingsCatalogue.downloadMaxBytes.spec.optionHelp)
+    var downloadMaxBytes: String?
+
     /// Each option with its catalogue entry.
     static var fields: [(spec: SettingSpec, value: KeyPath<SettingsOptions, String?>)] {
         [
@@ -149,18 +155,30 @@ struct SettingsOptions: ParsableArguments {
             (SettingsCatalogue.minFreeDisk.spec, \.minFreeDiskMb),
             (SettingsCatalogue.queueURL.spec, \.queueURL),
             (SettingsCatalogue.queuePasswordFile.spec, \.queuePasswordFile),
+            (SettingsCatalogue.download.spec, \.download),
+            (SettingsCatalogue.downloadMaxBytes.spec, \.downloadMaxBytes),
         ]
     }
 
     /// The flags given, with the watcher's when the command takes them, keyed by config key (`state_dir`,
     /// `api_key_file`, ...), for `SettingsLoader.load(flags:environment:)`.
     func flagValues(with watcher: WatcherOptions? = nil) -> [String: String] {
-        var values = ownFlagValues()
-        if let watcher { values.merge(watcher.flagValues()) { own, _ in own } }
+        var values = catalogueFlagValues()
+        if let watcher { values.merge(watcher.catalogueFlagValues()) { own, _ in own } }
         return values
     }
 
-    private func ownFlagValues() -> [String: String] {
+}
+
+/// A group of options, each the flag of one catalogue entry.
+protocol CatalogueOptions {
+    /// Each option with its catalogue entry.
+    static var fields: [(spec: SettingSpec, value: KeyPath<Self, String?>)] { get }
+}
+
+extension CatalogueOptions {
+    /// The flags given in this group, keyed by config key.
+    func catalogueFlagValues() -> [String: String] {
         Dictionary(
             uniqueKeysWithValues: Self.fields.compactMap { field in self[keyPath: field.value].map { (field.spec.key, $0) } })
     }

@@ -32,6 +32,10 @@ struct SimulateCommand: AsyncParsableCommand {
     @Option(help: "Answer the next N direct upload PUTs 403 as expired.") var directPutExpired: Int = 0
     @Option(help: "Answer the next N direct upload completes 500 (after completing).") var directCompleteErrors: Int = 0
     @Option(help: "Share of direct uploads whose asset ends failed.") var directAssetFailureRate: Double = 0
+    @Option(help: "Size of every video file served, in bytes (make it large for download benchmarks).")
+    var videoSizeBytes: Int64 = SimulatorOutputFaults().videoSizeBytes
+    @Option(help: "Seconds a file URL (video_url, ...) stays valid before it answers 403.")
+    var fileUrlLifetime: Int = SimulatorOutputFaults().fileURLLifetimeSeconds
     @Option(help: "Log level.") var logLevel: String = "info"
 
     func run() async throws {
@@ -53,6 +57,8 @@ struct SimulateCommand: AsyncParsableCommand {
                 maxBytes: directMaxBytes, urlExpiresInSeconds: directUrlExpires, pollsUntilReady: assetPollsUntilReady,
                 putErrors: directPutErrors, putCuts: directPutCuts, putExpired: directPutExpired,
                 completeErrors: directCompleteErrors, assetFailureRate: directAssetFailureRate)
+            faults.output.videoSizeBytes = videoSizeBytes
+            faults.output.fileURLLifetimeSeconds = fileUrlLifetime
             let simulator = HeyGenSimulator(host: host, port: port, faults: faults, logger: logger)
             try await simulator.run { port in
                 print("simulator listening on http://\(host):\(port)")

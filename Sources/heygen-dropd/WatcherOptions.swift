@@ -3,7 +3,7 @@ import DropSettings
 
 /// The settings flags of the inbox watcher (`--watch`, `--poll-interval-ms`), taken by the commands that
 /// watch an inbox (`run`, `demo`, `check`); `status` has a `--watch` flag of its own.
-struct WatcherOptions: ParsableArguments {
+struct WatcherOptions: ParsableArguments, CatalogueOptions {
     @Option(name: SettingsCatalogue.watch.spec.optionName, help: SettingsCatalogue.watch.spec.optionHelp)
     var watch: String?
 
@@ -16,11 +16,5 @@ struct WatcherOptions: ParsableArguments {
             (SettingsCatalogue.watch.spec, \.watch),
             (SettingsCatalogue.pollInterval.spec, \.pollIntervalMs),
         ]
-    }
-
-    /// The flags given, keyed by config key.
-    func flagValues() -> [String: String] {
-        Dictionary(
-            uniqueKeysWithValues: Self.fields.compactMap { field in self[keyPath: field.value].map { (field.spec.key, $0) } })
     }
 }

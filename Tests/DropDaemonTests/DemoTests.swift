@@ -30,6 +30,11 @@ struct DemoTests {
         #expect(files[0].videoAgent == nil)
         #expect(files[1].videoAgent?["video_url"]?.string != nil)
         #expect(files[1].videoAgent?["prompt"]?.string?.isEmpty == false)
+        // The sample PDF's video is downloaded into the outbox, and its line names the file.
+        let video = "\(outbox)/brochure.pdf.mp4"
+        #expect(files[1].json["downloads"]?.array?.first?["path"]?.string == video)
+        #expect(FileManager.default.fileExists(atPath: video))
+        #expect(results[1].contains("video \(video)"))
         #expect(files[2].assets.count == 2)
         #expect(files[2].videoAgent?["video_url"]?.string != nil)
         for folder in ["inbox", "outbox", "archive", "failed", "state"] {

@@ -27,9 +27,15 @@ import Testing
     static func claimed(_ kind: JobKind?, over: Bool = false) -> Event { .claimed(kind: kind, overClaimLimit: over) }
 
     /// The phases a job can be claimed in before it is finished.
-    static let open: [JobPhase] = [.checking, .uploading, .awaitingSlot, .held, .creatingVideo, .waitingForVideo, .finishing] + directPhases
+    static let open: [JobPhase] = [
+        .checking, .uploading, .awaitingSlot, .held, .creatingVideo, .waitingForVideo, .creatingTranslation, .waitingForTranslation,
+        .downloading, .finishing,
+    ] + directPhases
     /// The phases before the outcome.
-    static let undecided: [JobPhase] = [.checking, .uploading, .awaitingSlot, .held, .creatingVideo, .waitingForVideo] + directPhases
+    static let undecided: [JobPhase] = [
+        .checking, .uploading, .awaitingSlot, .held, .creatingVideo, .waitingForVideo, .creatingTranslation, .waitingForTranslation,
+        .downloading,
+    ] + directPhases
 
     static let table: [Row] = {
         var rows: [Row] = []
@@ -60,15 +66,21 @@ import Testing
             rows.append(Row(phase: .held, event: claimed(kind), next: .held, action: .upload))
             rows.append(Row(phase: .creatingVideo, event: claimed(kind), next: .creatingVideo, action: .upload))
             rows.append(Row(phase: .waitingForVideo, event: claimed(kind), next: .waitingForVideo, action: .waitForVideo))
+            rows.append(Row(phase: .downloading, event: claimed(kind), next: .downloading, action: .download))
+            rows.append(Row(phase: .creatingTranslation, event: claimed(kind), next: .creatingTranslation, action: .upload))
+            rows.append(
+                Row(phase: .waitingForTranslation, event: claimed(kind), next: .waitingForTranslation, action: .waitForTranslation))
         }
         // The poller's claim.
         rows.append(Row(phase: .waitingForVideo, event: .pollDue, next: .waitingForVideo, action: .poll))
-        for phase in [JobPhase.checking, .uploading, .awaitingSlot, .held, .creatingVideo] + directPhases {
+        rows.append(Row(phase: .downloading, event: .pollDue, next: .downloading, action: .queueDownload))
+        rows.append(Row(phase: .waitingForTranslation, event: .pollDue, next: .waitingForTranslation, action: .pollTranslation))
+        for phase in [JobPhase.checking, .uploading, .awaitingSlot, .held, .creatingVideo, .creatingTranslation] + directPhases {
             rows.append(Row(phase: phase, event: .pollDue, next: phase, action: .returnToWorkers))
         }
         // Checks and uploads.
         rows.append(Row(phase: .checking, event: .checksPassed, next: .uploading, action: .upload))
-        for phase in [JobPhase.checking, .uploading, .awaitingSlot, .held, .creatingVideo] {
+        for phase in [JobPhase.checking, .uploading, .awaitingSlot, .held, .creatingVideo, .creatingTranslation] {
             rows.append(Row(phase: phase, event: .sourceChanged, next: .checking, action: .recheck))
         }
         for phase in [JobPhase.uploading, .awaitingSlot, .held] {
@@ -83,6 +95,21 @@ import Testing
         rows.append(Row(phase: .creatingVideo, event: .createSent, next: .creatingVideo, action: .stop))
         rows.append(Row(phase: .creatingVideo, event: .createNotReceived, next: .awaitingSlot, action: .stop))
         rows.append(Row(phase: .creatingVideo, event: .sessionKnown, next: .waitingForVideo, action: .waitForVideo))
+        // A retried job whose video exists (its downloads failed) goes back to waiting for it.
+        rows.append(Row(phase: .awaitingSlot, event: .sessionKnown, next: .waitingForVideo, action: .waitForVideo))
+        // The translation create: like the Video Agent's, "create sent" first.
+        for phase in [JobPhase.uploading, .awaitingSlot, .held] {
+            rows.append(Row(phase: phase, event: .translationWanted, next: .awaitingSlot, action: .createTranslation))
+        }
+        rows.append(Row(phase: .creatingTranslation, event: .translationWanted, next: .creatingTranslation, action: .createTranslation))
+        for phase in [JobPhase.awaitingSlot, .creatingTranslation] {
+            rows.append(Row(phase: phase, event: .translationCreateSent, next: .creatingTranslation, action: .stop))
+            rows.append(Row(phase: phase, event: .translationsKnown, next: .waitingForTranslation, action: .waitForTranslation))
+        }
+        rows.append(Row(phase: .creatingTranslation, event: .translationCreateNotReceived, next: .awaitingSlot, action: .stop))
+        // The downloads: handed to the workers once the video (or every translation) is finished.
+        rows.append(Row(phase: .waitingForVideo, event: .outputsReady, next: .downloading, action: .queueDownload))
+        rows.append(Row(phase: .waitingForTranslation, event: .outputsReady, next: .downloading, action: .queueDownload))
         // Handed back by the step itself: the phase stays.
         for phase in undecided {
             rows.append(Row(phase: phase, event: .putBack, next: phase, action: .stop))
@@ -113,7 +140,8 @@ import Testing
         }
         events += [
             .pollDue, .checksPassed, .uploadsDone(wantsVideo: false), .uploadsDone(wantsVideo: true), .sourceChanged,
-            .createSent, .createNotReceived, .sessionKnown, .spendCapReached, .putBack, .verdict(.succeeded, nil),
+            .createSent, .createNotReceived, .sessionKnown, .spendCapReached, .outputsReady, .translationWanted, .translationCreateSent,
+            .translationCreateNotReceived, .translationsKnown, .putBack, .verdict(.succeeded, nil),
             .verdict(.failed, failure), .decided, .completed, .removed,
         ] + directEvents
         return events
@@ -145,6 +173,19 @@ import Testing
                 continue
             }
         }
+    }
+
+    @Test("a finished video's downloads: handed to the workers, downloaded, then decided")
+    func videoWithDownloads() {
+        var phase = JobPhase.waitingForVideo
+        var actions: [Action] = []
+        for event: Event in [.pollDue, .outputsReady, Self.claimed(.file), .putBack, .pollDue, Self.claimed(.file), .verdict(.succeeded, nil)] {
+            let transition = JobLifecycle.transition(from: phase, on: event)
+            phase = transition.phase
+            actions.append(transition.action)
+        }
+        #expect(phase == .finishing)
+        #expect(actions == [.poll, .queueDownload, .download, .stop, .queueDownload, .download, .decide(.succeeded, nil)])
     }
 
     @Test("a file job with a video, from claim to close, through the machine")

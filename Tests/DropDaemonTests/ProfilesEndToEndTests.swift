@@ -60,7 +60,7 @@ struct ProfilesEndToEndTests {
             let briefed = try await h.waitForResults(["memo.pdf", "plain.pdf"], in: "\(briefs)/results")
 
             let report = try #require(explained["report.pdf"])
-            #expect(report.status == "succeeded")
+            #expect(report.status == "succeeded", "\(report.json)")
             #expect(report.json["profile"]?.string == "explainers")
             #expect(report.videoAgent?["prompt"]?.string == "Explain report for explainers (report.pdf)")
             #expect(report.json["source"]?["moved_to"]?.string == "\(explainers)/archive/report.pdf")

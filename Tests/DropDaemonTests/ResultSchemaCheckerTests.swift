@@ -146,7 +146,10 @@ struct ResultSchemaCheckerTests {
         (#"{"properties": {"absent": {"type": "string", "maxLength": 2}}}"#,
          "#/properties/absent: unsupported schema keyword maxLength"),
         (#"{"items": {"uniqueItems": true}}"#, "#/items: unsupported schema keyword uniqueItems"),
-        (##"{"oneOf": [{"type": "null"}, {"$ref": "#/$defs/x"}]}"##, "#/oneOf/1: unsupported schema keyword $ref"),
+        (##"{"oneOf": [{"type": "null"}, {"$ref": "#/$defs/x"}]}"##, "#/oneOf/1: unsupported $ref"),
+        (##"{"$ref": "https://example.com/other.json"}"##, "#: unsupported $ref"),
+        (##"{"items": {"$defs": {"x": {}}}}"##, "#/items: $defs only at the root"),
+        (##"{"$defs": {"x": {"maxLength": 1}}}"##, "#/$defs/x: unsupported schema keyword maxLength"),
         (#"{"additionalProperties": {"type": "string"}}"#, "#: unsupported additionalProperties"),
         (#"{"properties": {"mail": {"type": "string", "format": "email"}}}"#, "#/properties/mail: unsupported format"),
         (#"{"properties": {"anything": true}}"#, "#/properties/anything: schema is not an object"),
@@ -161,6 +164,15 @@ struct ResultSchemaCheckerTests {
         let schema = #"{"type": "object", "additionalProperties": false, "properties": {"a": {"type": "integer"}}}"#
         #expect(try Self.problems(schema: schema, document: #"{"a": 1}"#) == [])
         #expect(try Self.problems(schema: schema, document: #"{"a": 1, "b": 2}"#) == [#"$: unexpected property "b""#])
+    }
+
+    @Test("a local $ref checks the value against the definition it names")
+    func localReference() throws {
+        let schema = ##"{"type": "array", "items": {"$ref": "#/$defs/n"}, "$defs": {"n": {"type": "integer", "minimum": 1}}}"##
+        #expect(try Self.problems(schema: schema, document: "[1, 2]") == [])
+        #expect(try Self.problems(schema: schema, document: #"[1, 0, "x"]"#) == [
+            "$[1]: 0.0 is below 1.0", #"$[2]: expected integer, got string "x""#,
+        ])
     }
 
     @Test("oneOf refuses a value that matches more than one choice")

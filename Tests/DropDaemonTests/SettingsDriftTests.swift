@@ -67,6 +67,8 @@ import TestSupport
             Sample(key: "queue_password_file", text: dir.file("queue-password")) { s, _ in
                 s.queue.password = QueuePassword("drift-pw", source: "file \(dir.file("queue-password"))")
             },
+            Sample(key: "download", text: "all") { s, _ in s.outputs.download = .all },
+            Sample(key: "download_max_bytes", text: "4096") { s, _ in s.outputs.downloadMaxBytes = 4096 },
             Sample(key: "config", text: configFile) { s, _ in s.configFile = configFile },
         ]
     }
@@ -156,7 +158,7 @@ import TestSupport
         #expect(Set(all.map(\.environment)).count == all.count)
         #expect(
             Set(all.filter { $0.level == .profile }.map(\.key))
-                == ["inbox", "outbox", "archive", "failed", "settle_ms", "watch", "poll_interval_ms", "max_videos_per_day"])
+                == ["inbox", "outbox", "archive", "failed", "settle_ms", "watch", "poll_interval_ms", "max_videos_per_day", "download"])
         for spec in all {
             #expect(spec.environment == (spec.key == "api_base_url" ? "HEYGEN_API_BASE_URL" : "HEYGEN_DROPD_" + spec.key.uppercased()))
             #expect(spec.flag == "--" + spec.key.replacingOccurrences(of: "_", with: "-"))

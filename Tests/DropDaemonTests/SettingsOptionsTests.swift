@@ -25,6 +25,7 @@ import Testing
             "--max-videos-per-day", "17", "--spend-window-hours", "0.5",
             "--http-listen", "127.0.0.1:9464", "--min-free-disk-mb", "17",
             "--queue-url", "postgres://u@db/q", "--queue-password-file", "/p",
+            "--download", "all", "--download-max-bytes", "18",
         ])
         let values = run.settingsOptions.flagValues(with: run.watcherOptions)
         #expect(values == [
@@ -41,6 +42,7 @@ import Testing
             "max_videos_per_day": "17", "spend_window_hours": "0.5",
             "http_listen": "127.0.0.1:9464", "min_free_disk_mb": "17",
             "queue_url": "postgres://u@db/q", "queue_password_file": "/p",
+            "download": "all", "download_max_bytes": "18",
         ])
         // Every flag key is one the loader knows.
         #expect(Set(values.keys) == Set(SettingsCatalogue.all.map(\.key)))

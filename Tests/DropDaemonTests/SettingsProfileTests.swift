@@ -103,4 +103,28 @@ import Testing
         profile.videoAgent = ["avatar_id": .string("pa")]
         #expect(try ProfileDefaults.video(sidecar: nil, profile: profile, name: "x.pdf", fileCount: 1, maxVideoFiles: 20) == nil)
     }
+
+    @Test func aProfileTranslatesLoneVideosAndASidecarWins() throws {
+        var profile = Settings.Profile(name: "dub", inbox: "/i", outbox: "/o", archive: "/a", failed: "/f")
+        profile.translate = ["output_languages": .array([.string("German"), .string("French")]), "mode": .string("fast")]
+        let languages = ["German", "French"]
+        // A lone video with no sidecar: the profile's languages and fields.
+        let lone = try ProfileDefaults.translation(sidecar: nil, profile: profile, name: "a.mp4", mediaType: .mp4, video: nil)
+        #expect(lone == TranslationRequestSpec(outputLanguages: languages, extraFields: ["mode": .string("fast")]))
+        // Not a video, or a video request (its sidecar or the profile's prompt): no translation.
+        #expect(try ProfileDefaults.translation(sidecar: nil, profile: profile, name: "a.pdf", mediaType: .pdf, video: nil) == nil)
+        let video = VideoRequestSpec(prompt: "p")
+        #expect(try ProfileDefaults.translation(sidecar: nil, profile: profile, name: "a.mp4", mediaType: .mp4, video: video) == nil)
+        // A sidecar's languages and fields win; the profile's other fields stay under them.
+        let sidecar = TranslationRequestSpec(outputLanguages: ["Japanese"], extraFields: ["title": .string("T")])
+        let merged = try ProfileDefaults.translation(sidecar: sidecar, profile: profile, name: "a.mp4", mediaType: .mp4, video: nil)
+        #expect(merged == TranslationRequestSpec(outputLanguages: ["Japanese"], extraFields: ["mode": .string("fast"), "title": .string("T")]))
+        // A profile with no languages translates nothing without a sidecar; bad languages are refused clearly.
+        profile.translate = ["mode": .string("fast")]
+        #expect(try ProfileDefaults.translation(sidecar: nil, profile: profile, name: "a.mp4", mediaType: .mp4, video: nil) == nil)
+        profile.translate = ["output_languages": .array([])]
+        #expect(throws: LocalProblem.self) {
+            try ProfileDefaults.translation(sidecar: nil, profile: profile, name: "a.mp4", mediaType: .mp4, video: nil)
+        }
+    }
 }

@@ -50,7 +50,7 @@ struct VideoWorkflowTests {
     @Test("a .prompt arriving just after its file, within the settle window, is used")
     func promptJustAfterFile() async throws {
         try await DaemonHarness.with { h in
-            h.environment["HEYGEN_DROPD_SETTLE_MS"] = "500"
+            h.environment["HEYGEN_DROPD_SETTLE_MS"] = "2000"
             let daemon = try await h.startDaemon()
             try h.drop("clip.mp4", SampleMedia.bytes(.mp4, seed: 4))
             try await Task.sleep(for: .milliseconds(150))

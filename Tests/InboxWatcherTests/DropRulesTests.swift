@@ -48,10 +48,10 @@ struct DropRulesTests {
 
     @Test("the sidecars beside a name, the one that takes precedence first, map back to it")
     func sidecarNames() throws {
-        #expect(DropRules.sidecarNames(for: "report.pdf") == ["report.pdf.agent.json", "report.pdf.prompt"])
+        #expect(DropRules.sidecarNames(for: "report.pdf") == ["report.pdf.agent.json", "report.pdf.prompt", "report.pdf.translate.json"])
         #expect(DropRules.sidecarName(for: "a b.png", kind: .prompt) == "a b.png.prompt")
         for name in ["report.pdf", "clip.mp4.prompt", "x"] {
-            for (sidecar, kind) in zip(DropRules.sidecarNames(for: name), DropRules.sidecarPrecedence) {
+            for (sidecar, kind) in zip(DropRules.sidecarNames(for: name), DropRules.sidecarKinds) {
                 let target = try #require(DropRules.sidecarTarget(of: sidecar))
                 #expect(target.target == name)
                 #expect(target.kind == kind)
@@ -64,7 +64,7 @@ struct DropRulesTests {
         #expect(DropRules.bundleSidecarNames == ["agent.json", "prompt.txt"])
         #expect(SidecarKind.agentJSON.bundleName == "agent.json")
         #expect(SidecarKind.prompt.bundleName == "prompt.txt")
-        #expect(SidecarKind.agentJSON.isJSON && !SidecarKind.prompt.isJSON)
+        #expect(SidecarKind.agentJSON.isJSON && SidecarKind.translateJSON.isJSON && !SidecarKind.prompt.isJSON)
     }
 
     @Test("kinds have their wire names")

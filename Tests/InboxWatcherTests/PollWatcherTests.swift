@@ -62,12 +62,13 @@ struct PollWatcherTests {
         try await withTemporaryDirectory { directory in
             let inbox = try directory.subdirectory("inbox")
             let outcome = try await watch(
-                inbox, settle: .seconds(1), mode: .poll, pollInterval: .milliseconds(50), expected: 1
+                // A window long enough that a loaded machine's late wake-up still falls inside it.
+                inbox, settle: .seconds(3), mode: .poll, pollInterval: .milliseconds(50), expected: 1
             ) { _ in
                 try writeFile(inbox + "/oops.pdf", count: 10)
                 try await Task.sleep(for: .milliseconds(400))  // several scans see it, none a window apart
                 #expect(unlink(inbox + "/oops.pdf") == 0)
-                try await Task.sleep(for: .milliseconds(1500))  // longer than the window: it must not come back
+                try await Task.sleep(for: .milliseconds(3500))  // longer than the window: it must not come back
                 try writeFile(inbox + "/after.pdf", count: 2)
             }
             #expect(outcome.drops == [ObservedDrop(name: "after.pdf", kind: .file, content: "size=2")])
@@ -79,7 +80,8 @@ struct PollWatcherTests {
         try await withTemporaryDirectory { directory in
             let inbox = try directory.subdirectory("inbox")
             let outcome = try await watch(
-                inbox, settle: .seconds(1), mode: .poll, pollInterval: .milliseconds(50), expected: 1
+                // A window long enough that a loaded machine's late wake-up still falls inside it.
+                inbox, settle: .seconds(3), mode: .poll, pollInterval: .milliseconds(50), expected: 1
             ) { _ in
                 try writeFile(inbox + "/draft.pdf", count: 42)
                 try await Task.sleep(for: .milliseconds(400))

@@ -52,7 +52,8 @@ public indirect enum JSONNode: Equatable, Sendable, Decodable {
 
 /// Checks JSON documents against a JSON Schema (draft 2020-12), for the keywords the result schema uses:
 /// `type`, `const`, `enum`, `required`, `properties`, `additionalProperties` (boolean), `items`, `oneOf`,
-/// `pattern`, `minimum`, `minLength` and `format: date-time`. Unknown keywords, and other forms of known
+/// `pattern`, `minimum`, `minLength`, `format: date-time`, and `$defs` with local `$ref`s to them
+/// (`#/$defs/NAME`). Unknown keywords, and other forms of known
 /// ones, anywhere in the schema are a problem reported for every document, so the check can never pass
 /// by ignoring part of a schema.
 public struct JSONSchemaValidator: Sendable {
@@ -66,21 +67,44 @@ public struct JSONSchemaValidator: Sendable {
     /// The problems found in `document`, one line each; empty when it is valid.
     public func problems(in document: Data) throws -> [String] {
         let value = try JSONNode.parse(document)
-        var found = Self.schemaProblems(schema, at: "#")
+        var found = Self.schemaProblems(schema, at: "#", root: schema)
         check(value, against: schema, at: "$", problems: &found)
         return found
     }
 
     private static let known: Set<String> = [
         "$schema", "$id", "title", "description", "type", "const", "enum", "required", "properties",
-        "additionalProperties", "items", "oneOf", "pattern", "minimum", "minLength", "format",
+        "additionalProperties", "items", "oneOf", "pattern", "minimum", "minLength", "format", "$defs", "$ref",
     ]
+
+    /// The schema a local `$ref` (`#/$defs/NAME`) names in `root`, nil when it names none.
+    private static func resolve(_ reference: String, in root: JSONNode) -> JSONNode? {
+        guard reference.hasPrefix("#/$defs/"), case .object(let rules) = root,
+            case .object(let definitions) = rules["$defs"] ?? .null
+        else { return nil }
+        return definitions[String(reference.dropFirst("#/$defs/".count))]
+    }
 
     /// What in `schema` (and every schema inside it, whether a document reaches it or not) this
     /// checker cannot apply: keywords it does not know, and forms of known ones it does not support.
-    private static func schemaProblems(_ schema: JSONNode, at path: String) -> [String] {
+    private static func schemaProblems(_ schema: JSONNode, at path: String, root: JSONNode) -> [String] {
         guard case .object(let rules) = schema else { return ["\(path): schema is not an object"] }
         var found = rules.keys.sorted().filter { !known.contains($0) }.map { "\(path): unsupported schema keyword \($0)" }
+        if let reference = rules["$ref"] {
+            if reference.string.flatMap({ resolve($0, in: root) }) == nil {
+                found.append("\(path): unsupported $ref \(reference) (only #/$defs/NAME of a definition that exists)")
+            }
+        }
+        if let definitions = rules["$defs"] {
+            if path != "#" { found.append("\(path): $defs only at the root") }
+            if case .object(let named) = definitions {
+                for name in named.keys.sorted() {
+                    found += schemaProblems(named[name]!, at: "\(path)/$defs/\(name)", root: root)
+                }
+            } else {
+                found.append("\(path): $defs is not an object")
+            }
+        }
         if let additional = rules["additionalProperties"], additional != .bool(true), additional != .bool(false) {
             found.append("\(path): unsupported additionalProperties (only true or false)")
         }
@@ -89,14 +113,14 @@ public struct JSONSchemaValidator: Sendable {
         }
         if case .object(let properties) = rules["properties"] ?? .null {
             for name in properties.keys.sorted() {
-                found += schemaProblems(properties[name]!, at: "\(path)/properties/\(name)")
+                found += schemaProblems(properties[name]!, at: "\(path)/properties/\(name)", root: root)
             }
         }
         if let items = rules["items"] {
-            found += schemaProblems(items, at: "\(path)/items")
+            found += schemaProblems(items, at: "\(path)/items", root: root)
         }
         for (index, choice) in (rules["oneOf"]?.array ?? []).enumerated() {
-            found += schemaProblems(choice, at: "\(path)/oneOf/\(index)")
+            found += schemaProblems(choice, at: "\(path)/oneOf/\(index)", root: root)
         }
         return found
     }
@@ -104,6 +128,9 @@ public struct JSONSchemaValidator: Sendable {
     private func check(_ value: JSONNode, against schema: JSONNode, at path: String, problems: inout [String]) {
         // A schema that is not an object is reported by `schemaProblems`.
         guard case .object(let rules) = schema else { return }
+        if let reference = rules["$ref"]?.string, let target = Self.resolve(reference, in: self.schema) {
+            check(value, against: target, at: path, problems: &problems)
+        }
         if let type = rules["type"] {
             let allowed: [String] = type.array?.compactMap(\.string) ?? [type.string].compactMap { $0 }
             if !allowed.contains(where: { Self.matches(value, type: $0) }) {

@@ -30,8 +30,11 @@ enum QueueBackend: String, CaseIterable, Sendable, CustomTestStringConvertible {
             }
         case .postgres:
             return try await SharedPostgresCluster.shared.withDatabase { cluster, database in
-                let configuration = try PostgresQueueConfiguration(
+                var patient = try PostgresQueueConfiguration(
                     url: cluster.url(database: database), password: cluster.password)
+                // The whole suite runs at once on two cores: the server may be slow to answer, not gone.
+                patient.operationTimeout = .seconds(120)
+                let configuration = patient
                 return try await PostgresQueueStore.withStore(configuration: configuration, logger: quietLogger()) {
                     first in
                     try await PostgresQueueStore.withStore(configuration: configuration, logger: quietLogger()) {
