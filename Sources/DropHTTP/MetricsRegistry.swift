@@ -28,7 +28,7 @@ public struct MetricsRegistry: Sendable {
     /// States a profile had before and has no longer are set to 0, so a scrape never shows a stale count.
     public func record(_ snapshot: DashboardSnapshot, states: [String]) {
         let metrics = self.metrics
-        let profiles = Set(snapshot.counts.map(\.profile)).union(["default"])
+        let profiles = Set(snapshot.counts.map(\.profile))
         for profile in profiles {
             for state in states {
                 let count = snapshot.counts.first { $0.profile == profile && $0.state == state }?.count ?? 0

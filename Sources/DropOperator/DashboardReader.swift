@@ -13,16 +13,20 @@ import NIOPosix
 public struct DashboardReader: Sendable {
     package let queue: any QueueStore
     let transfers: LiveTransfers?
-    let profile: String
+    let profiles: [String]
     let listLimit: Int
 
-    /// A reader of `queue`; `transfers` are the pipeline's, nil in another process. The counts are labelled
-    /// `profile` (they are read from the counts table, which does not split them by profile); each listed job
-    /// carries its own profile.
-    public init(queue: any QueueStore, transfers: LiveTransfers?, profile: String = "default", listLimit: Int = 20) {
+    /// A reader of `queue`; `transfers` are the pipeline's, nil in another process. `profiles` are the
+    /// configured profiles' names: each gets a count for every state (zero when it has no jobs). With one
+    /// profile the counts come from the counts table; with several, from a grouped read of the jobs (by the
+    /// profile-and-state index). Each listed job carries its own profile.
+    public init(
+        queue: any QueueStore, transfers: LiveTransfers?, profiles: [String] = [JobQueue.defaultProfile],
+        listLimit: Int = 20
+    ) {
         self.queue = queue
         self.transfers = transfers
-        self.profile = profile
+        self.profiles = profiles.isEmpty ? [JobQueue.defaultProfile] : profiles
         self.listLimit = listLimit
     }
 
@@ -41,9 +45,22 @@ public struct DashboardReader: Sendable {
         let errors = try await queue.recentFailures(limit: listLimit).map(error)
         return DashboardSnapshot(
             generatedAt: now,
-            counts: JobState.allCases.map { StateCount(profile: profile, state: $0.rawValue, count: counts[$0]) },
+            counts: try await stateCounts(counts),
             oldestQueuedAgeSeconds: oldest.map { max(0, now.timeIntervalSince($0.createdAt)) },
             inFlight: Array(inFlight), results: results, errors: errors)
+    }
+
+    /// Every configured profile's count in every state (and any other profile that has jobs).
+    private func stateCounts(_ counts: QueueCounts) async throws -> [StateCount] {
+        if profiles.count == 1, let only = profiles.first {
+            return JobState.allCases.map { StateCount(profile: only, state: $0.rawValue, count: counts[$0]) }
+        }
+        let byProfile = try await queue.countsByProfile()
+        return Set(profiles).union(byProfile.keys).sorted().flatMap { profile in
+            JobState.allCases.map {
+                StateCount(profile: profile, state: $0.rawValue, count: byProfile[profile]?[$0.rawValue] ?? 0)
+            }
+        }
     }
 
     private func inFlightJob(_ job: Job) -> InFlightJob {

@@ -54,7 +54,7 @@ public struct DaemonService: Service, CustomStringConvertible {
         address: ListenAddress, metrics: MetricsRegistry, onListening: @escaping @Sendable (Int) async -> Void = { _ in }
     ) -> HTTPEndpoint {
         let source = DaemonOperatorSource(
-            reader: DashboardReader(queue: queue, transfers: transfers), inbox: settings.inbox, watching: watching)
+            reader: DashboardReader(queue: queue, transfers: transfers, profiles: settings.profiles.map(\.name)), inbox: settings.inbox, watching: watching)
         return HTTPEndpoint(
             address: address, source: source, metrics: metrics, jobStates: DashboardReader.states, logger: logger,
             onListening: onListening)

@@ -18,7 +18,7 @@ enum StatusWatch {
 
     /// Runs until SIGINT or SIGTERM.
     static func run(settings: Settings, queue: any QueueStore) async throws {
-        let reader = DashboardReader(queue: queue, transfers: nil)
+        let reader = DashboardReader(queue: queue, transfers: nil, profiles: settings.profiles.map(\.name))
         let terminal = isatty(STDOUT_FILENO) == 1
         let signals = await UnixSignalsSequence(trapping: .sigint, .sigterm)
         if terminal { OperatorCommand.write(Data("\u{1B}[?1049h\u{1B}[?25l".utf8)) }
