@@ -45,12 +45,18 @@ extension Pipeline {
                     return stop
                 }
             }
+            var next = try await translationsKnown(&run)
+            if next == .waitForTranslation {
+                // Counted as waiting before the slot ends, as a Video Agent create is.
+                try await handTranslationToPoller(&run)
+                next = .stop
+            }
+            try? await queue.releaseVideoSlot(slot)
+            return next
         } catch {
             try? await queue.releaseVideoSlot(slot)
             throw error
         }
-        try? await queue.releaseVideoSlot(slot)
-        return try await translationsKnown(&run)
     }
 
     /// Creates the translation of language `index`; nil once it is known, else the action the job goes on

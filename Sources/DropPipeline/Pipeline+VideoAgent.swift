@@ -37,9 +37,15 @@ extension Pipeline {
             try await release(&run, to: .queued, after: .seconds(2), stage: .waitingSlot)
             return try enter(&run, .putBack)
         }
-        let action: JobLifecycle.Action
+        var action: JobLifecycle.Action
         do {
             action = try await createVideo(&run, holding: slot)
+            if action == .waitForVideo {
+                // Counted as waiting for its video before the slot ends: never counted by neither, so no
+                // other host (or worker) takes a slot meanwhile for a video beyond the cap.
+                try await handToPoller(&run)
+                action = .stop
+            }
         } catch {
             try? await queue.releaseVideoSlot(slot)
             throw error
