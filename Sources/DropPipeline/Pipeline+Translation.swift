@@ -15,7 +15,8 @@ import SystemSupport
 extension Pipeline {
     /// Creates the translations of the languages that have none yet, one create each, or adopts the one a
     /// create already sent made. Ends in `translationsKnown`, in `putBack` (no free slot, the rate limit, the
-    /// list unreadable) or in a verdict.
+    /// list unreadable) or in a verdict. Translations created under a video slot are handed to the poller before
+    /// the slot is given back, as a Video Agent create's session is.
     func createTranslation(_ run: inout JobRun) async throws -> JobLifecycle.Action {
         guard let translation = run.progress.translation else {
             throw LifecycleViolation(message: "a translation create for a job that asked for none")
