@@ -17,6 +17,7 @@ struct PostgresSession: Sendable {
 
     /// Runs `query` and returns all its rows; throws `PostgresConnectionClosed` when the connection is
     /// already closed, else what PostgresNIO throws.
+    @discardableResult
     func query(_ query: PostgresQuery, logger: Logger) async throws -> [PostgresRow] {
         let connection = self.connection
         return try await connection.eventLoop.flatSubmit { () -> EventLoopFuture<PostgresQueryResult> in
