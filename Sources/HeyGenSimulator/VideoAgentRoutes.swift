@@ -54,6 +54,7 @@ extension HeyGenSimulator {
             state.stats.agentsCreated += 1
             state.stats.peakVideosInProgress = max(state.stats.peakVideosInProgress, inProgress + 1)
             state.stats.lastAgentRequestBody = body
+            state.stats.agentRequestBodies = Array((state.stats.agentRequestBodies + [body]).suffix(100))
             let errorAfter = state.inject("error_after_create", rate: state.faults.agentCreateErrorAfterCreateRate)
             let dropAfter = !errorAfter && state.inject("drop_after_create", rate: state.faults.agentCreateDropAfterCreateRate)
             return (session, state.faults, errorAfter, dropAfter)
