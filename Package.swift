@@ -61,6 +61,7 @@ let package = Package(
                 "DropQueue",
                 "SystemSupport",
                 .product(name: "Logging", package: "swift-log"),
+                .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "PostgresNIO", package: "postgres-nio"),
             ]
         ),

@@ -15,7 +15,8 @@ import SystemSupport
 extension Pipeline {
     /// Creates the translations of the languages that have none yet, one create each, or adopts the one a
     /// create already sent made. Ends in `translationsKnown`, in `putBack` (no free slot, the rate limit, the
-    /// list unreadable) or in a verdict.
+    /// list unreadable) or in a verdict. Translations created under a video slot are handed to the poller before
+    /// the slot is given back, as a Video Agent create's session is.
     func createTranslation(_ run: inout JobRun) async throws -> JobLifecycle.Action {
         guard let translation = run.progress.translation else {
             throw LifecycleViolation(message: "a translation create for a job that asked for none")
@@ -53,6 +54,14 @@ extension Pipeline {
                     return stop
                 }
             }
+            var next = try await translationsKnown(&run)
+            if next == .waitForTranslation {
+                // Counted as waiting before the slot ends, as a Video Agent create is.
+                try await handTranslationToPoller(&run)
+                next = .stop
+            }
+            try? await queue.releaseVideoSlot(slot)
+            return next
         } catch {
             try? await queue.releaseVideoSlot(slot)
             if run.progress.translation?.languages.allSatisfy({ $0.id == nil }) == true, !(error is CancellationError) {
@@ -61,8 +70,6 @@ extension Pipeline {
             }
             throw error
         }
-        try? await queue.releaseVideoSlot(slot)
-        return try await translationsKnown(&run)
     }
 
     /// Creates the translation of language `index`; nil once it is known, else the action the job goes on

@@ -8,7 +8,9 @@ import SystemSupport
 extension Pipeline {
     /// Creates the Video Agent session, or adopts the one an earlier attempt made (a retried job that already
     /// has its session, its downloads having failed, goes straight back to waiting). Ends in `sessionKnown`, in
-    /// `putBack` (no free slot, the rate limit, the session list unreadable) or in a verdict.
+    /// `putBack` (no free slot, the rate limit, the session list unreadable) or in a verdict. A session created
+    /// under a video slot is handed to the poller (`waiting_video`, which the slot count includes) before the
+    /// slot is given back, so the video is counted all along and no host takes a slot beyond the cap meanwhile.
     ///
     /// The create has no Idempotency-Key: "create sent" (with the job's `callback_id`) is saved before every
     /// request, a failed request is repeated only when its failure proves nothing was created, and any other
@@ -37,9 +39,15 @@ extension Pipeline {
             try await release(&run, to: .queued, after: .seconds(2), stage: .waitingSlot)
             return try enter(&run, .putBack)
         }
-        let action: JobLifecycle.Action
+        var action: JobLifecycle.Action
         do {
             action = try await createVideo(&run, holding: slot)
+            if action == .waitForVideo {
+                // Counted as waiting for its video before the slot ends: never counted by neither, so no
+                // other host (or worker) takes a slot meanwhile for a video beyond the cap.
+                try await handToPoller(&run)
+                action = .stop
+            }
         } catch {
             try? await queue.releaseVideoSlot(slot)
             throw error

@@ -35,7 +35,7 @@ extension PostgresQueueStore {
                     ON CONFLICT (profile, source_name) WHERE \(unescaped: Self.active) DO NOTHING
                     RETURNING \(unescaped: PostgresJobRow.columns)
                     """, logger: logger
-                ).collect().map(PostgresJobRow.decode)
+                ).map(PostgresJobRow.decode)
                 if let created = inserted.first {
                     outcomes.append(.created(created))
                 } else if let existing = try await Self.existing(db, job, since: since, logger: logger) {
@@ -49,7 +49,7 @@ extension PostgresQueueStore {
     }
 
     private static func existing(
-        _ db: PostgresConnection, _ job: NewJob, since: Double, logger: Logger
+        _ db: PostgresSession, _ job: NewJob, since: Double, logger: Logger
     ) async throws -> Job? {
         try await db.query(
             """
@@ -58,7 +58,7 @@ extension PostgresQueueStore {
               AND (\(unescaped: active) OR (fingerprint = \(job.fingerprint) AND finished_at >= \(since)))
             ORDER BY (\(unescaped: active)) DESC, id DESC LIMIT 1
             """, logger: logger
-        ).collect().first.map(PostgresJobRow.decode)
+        ).first.map(PostgresJobRow.decode)
     }
 
     /// See `QueueStore.claim(owner:states:lease:limit:now:leaseNow:profiles:)`: one statement that locks the
@@ -205,7 +205,7 @@ extension PostgresQueueStore {
                     WHERE id = \(item.id) AND lease_token = \(item.token) AND \(unescaped: Self.active)
                     RETURNING id
                     """, logger: logger
-                ).collect()
+                )
                 if changed.isEmpty { throw QueueError.leaseLost(location: location, id: JobID(item.id)) }
             }
         }
@@ -225,7 +225,7 @@ extension PostgresQueueStore {
                 WHERE lease_owner IS NOT NULL AND starts_with(lease_owner, \(ownerPrefix))
                 RETURNING id
                 """, logger: logger
-            ).collect().count
+            ).count
         }
         if freed > 0 {
             logger.debug("recovered abandoned leases", metadata: ["database": "\(location)", "jobs": "\(freed)"])

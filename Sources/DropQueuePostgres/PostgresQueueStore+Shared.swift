@@ -49,23 +49,23 @@ extension PostgresQueueStore {
             try await db.query("SELECT pg_advisory_xact_lock(\(PostgresQueueSchema.videoSlotLock))", logger: logger)
             try await db.query("DELETE FROM video_slots WHERE expires_at <= \(now.unixSeconds)", logger: logger)
             var used: Int64 = 0
-            for try await count in try await db.query(
+            for row in try await db.query(
                 """
                 SELECT (SELECT count(*) FROM jobs WHERE state = 'waiting_video')
                      + (SELECT count(*) FROM video_slots)
                 """, logger: logger
-            ).decode(Int64.self) {
-                used = count
+            ) {
+                used = try row.decode(Int64.self)
             }
             guard used < Int64(limit) else { return nil }
-            for try await token in try await db.query(
+            for row in try await db.query(
                 """
                 INSERT INTO video_slots (token, owner, expires_at)
                 VALUES (gen_random_uuid()::text, \(owner), \(expires))
                 RETURNING token
                 """, logger: logger
-            ).decode(String.self) {
-                return token
+            ) {
+                return try row.decode(String.self)
             }
             return nil
         }

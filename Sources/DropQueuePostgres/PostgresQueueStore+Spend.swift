@@ -27,12 +27,13 @@ extension PostgresQueueStore {
             try await db.query("SELECT pg_advisory_xact_lock(\(lockSpace), hashtext(\(profile)))", logger: logger)
             let known = try await db.query(
                 "SELECT 1 FROM spend WHERE job_id = \(jobID) AND run = \(runNumber) AND step = \(step)", logger: logger
-            ).collect()
+            )
             if !known.isEmpty { return SpendDecision.allowed }
             var spent: [(units: Int, at: Double)] = []
-            for try await (entryUnits, at) in try await db.query(
+            for row in try await db.query(
                 "SELECT units, at FROM spend WHERE profile = \(profile) AND at > \(since) ORDER BY at", logger: logger
-            ).decode((Int32, Double).self) {
+            ) {
+                let (entryUnits, at) = try row.decode((Int32, Double).self)
                 spent.append((units: Int(entryUnits), at: at))
             }
             var total = spent.reduce(0) { $0 + $1.units }

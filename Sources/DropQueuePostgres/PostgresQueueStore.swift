@@ -118,24 +118,43 @@ public final class PostgresQueueStore: QueueStore {
     /// Runs one statement and returns its rows.
     func rows(_ query: PostgresQuery) async throws(QueueError) -> [PostgresRow] {
         let logger = self.logger
-        return try await perform { client in try await client.query(query, logger: logger).collect() }
+        return try await perform { client in
+            try await client.withConnection { connection in
+                try await PostgresSession(connection: connection).query(query, logger: logger)
+            }
+        }
     }
 
     /// Runs one statement returning jobs.
     func jobRows(_ query: PostgresQuery) async throws(QueueError) -> [Job] {
-        let logger = self.logger
-        return try await perform { client in
-            try await client.query(query, logger: logger).collect().map(PostgresJobRow.decode)
+        let rows = try await rows(query)
+        do {
+            return try rows.map(PostgresJobRow.decode)
+        } catch {
+            throw queueError(error)
         }
     }
 
-    /// Runs `body` in one transaction (rolled back if it throws).
+    /// Runs `body` in one transaction on one connection (rolled back if it throws; a connection lost
+    /// meanwhile ends the transaction on the server by itself).
     func transaction<T: Sendable>(
-        _ body: @escaping @Sendable (PostgresConnection, Logger) async throws -> T
+        _ body: @escaping @Sendable (PostgresSession, Logger) async throws -> T
     ) async throws(QueueError) -> T {
         let logger = self.logger
         return try await perform { client in
-            try await client.withTransaction(logger: logger) { connection in try await body(connection, logger) }
+            try await client.withConnection { connection in
+                let db = PostgresSession(connection: connection)
+                _ = try await db.query("BEGIN", logger: logger)
+                let value: T
+                do {
+                    value = try await body(db, logger)
+                } catch {
+                    _ = try? await db.query("ROLLBACK", logger: logger)
+                    throw error
+                }
+                _ = try await db.query("COMMIT", logger: logger)
+                return value
+            }
         }
     }
 
@@ -147,6 +166,7 @@ public final class PostgresQueueStore: QueueStore {
             // The first failure is the one that matters: the body's, else BEGIN's or COMMIT's.
             if let cause = error.closureError ?? error.beginError ?? error.commitError { return queueError(cause) }
         }
+        if error is PostgresConnectionClosed { return .unavailable(location: location, message: "\(error)") }
         if error is OperationTimedOut {
             return .unavailable(location: location, message: "no answer within \(timeout.components.seconds) s")
         }

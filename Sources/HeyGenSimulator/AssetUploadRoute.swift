@@ -135,7 +135,8 @@ extension HeyGenSimulator {
             )
         }
         let asset = StoredAsset(
-            id: makeIdentifier("asset_"), mediaType: mediaType, sizeBytes: upload.fileBytes, fileName: upload.fileName)
+            id: makeIdentifier("asset_"), mediaType: mediaType, sizeBytes: upload.fileBytes, fileName: upload.fileName,
+            sha256: upload.sha256)
         state.withLock { state in
             state.assets[asset.id] = asset
             state.prune(now: asset.storedAt)

@@ -100,7 +100,9 @@ extension HeyGenSimulator {
                 let fails = state.inject("direct_asset_failed", rate: state.faults.directUpload.assetFailureRate)
                 record.completion = .init(
                     mediaType: mediaType, pollsUntilReady: max(0, state.faults.directUpload.pollsUntilReady), fails: fails)
-                state.assets[id] = StoredAsset(id: id, mediaType: mediaType, sizeBytes: record.sizeBytes, fileName: record.fileName)
+                state.assets[id] = StoredAsset(
+                    id: id, mediaType: mediaType, sizeBytes: record.sizeBytes, fileName: record.fileName,
+                    sha256: received.sha256)
                 state.prune(now: Date())
                 state.stats.directUploadsCompleted += 1
             }

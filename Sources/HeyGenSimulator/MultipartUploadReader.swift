@@ -1,3 +1,4 @@
+import Crypto
 import HeyGenAPI
 import MultipartKit
 import NIOCore
@@ -47,6 +48,8 @@ final class MultipartUploadReader {
         var prefix: [UInt8] = []
         /// The file name sent with the first `file` part.
         var fileName: String?
+        /// The SHA-256 of the first `file` part's content, lowercase hex (set by `finish()`).
+        var sha256 = ""
     }
 
     /// The most bytes given to the parser at once, so a bound is noticed within this many bytes.
@@ -101,7 +104,9 @@ final class MultipartUploadReader {
             guard passedClosingDelimiter() else { throw Failure.truncated }
             closed = true
         }
-        return tally.summary
+        var summary = tally.summary
+        summary.sha256 = StorageSignature.hex(tally.hasher.finalize())
+        return summary
     }
 
     /// True when the parser is past the closing delimiter. multipart-kit does not say so, but its grammar
@@ -125,6 +130,8 @@ private final class Tally {
     let maxHeaderBytes: Int
     let maxFileBytes: Int64
     var summary = MultipartUploadReader.Summary()
+    /// Hashes the first `file` part's content as it comes.
+    var hasher = SHA256()
     /// Callbacks so far.
     var events = 0
     /// Bytes fed since the last callback.
@@ -153,6 +160,7 @@ private final class Tally {
         noteEvent()
         guard startPart(), summary.fileParts == 1 else { return }
         summary.fileBytes += Int64(bytes.readableBytes)
+        bytes.withUnsafeReadableBytes { hasher.update(bufferPointer: $0) }
         if summary.fileBytes > maxFileBytes { failure = failure ?? .fileTooLarge }
         if summary.prefix.count < MediaType.sniffLength {
             summary.prefix += bytes.readableBytesView.prefix(MediaType.sniffLength - summary.prefix.count)

@@ -7,6 +7,8 @@ struct StoredAsset: Sendable {
     var mediaType: MediaType
     var sizeBytes: Int64
     var fileName: String?
+    /// The SHA-256 of the asset's bytes, lowercase hex.
+    var sha256: String
     var storedAt = Date()
 }
 

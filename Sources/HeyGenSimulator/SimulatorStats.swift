@@ -22,6 +22,10 @@ public struct SimulatorStats: Sendable, Codable, Equatable {
     public var uploadsByIdempotencyKey: [String: Int] = [:]
     /// Video Agent sessions created.
     public var agentsCreated: Int = 0
+    /// The most videos in progress at once: Video Agent sessions whose video has not finished (or not begun)
+    /// plus translations not finished, counted as each create is accepted. What the account's concurrency
+    /// limit (`SimulatorFaults.maxConcurrentVideos`) bounds, recorded so a test can check a client's own cap.
+    public var peakVideosInProgress: Int = 0
     /// Videos that reached `completed`.
     public var videosCompleted: Int = 0
     /// Videos that reached `failed`.

@@ -40,7 +40,8 @@ extension HeyGenSimulator {
             guard asset.mediaType == .mp4 || asset.mediaType == .webm else {
                 throw SimulatorAPIError.badRequest("invalid_parameter", "the asset is not a video", param: "video.asset_id")
             }
-            if state.videosInProgress + languages.count > state.faults.maxConcurrentVideos {
+            let inProgress = state.videosInProgress
+            if inProgress + languages.count > state.faults.maxConcurrentVideos {
                 state.stats.faultsInjected["concurrency_limit", default: 0] += 1
                 throw Self.rateLimited(
                     state.faults, message: "at most \(state.faults.maxConcurrentVideos) videos may be in progress",
@@ -60,6 +61,7 @@ extension HeyGenSimulator {
                 ids.append(translation.id)
             }
             state.pruneTranslations()
+            state.stats.peakVideosInProgress = max(state.stats.peakVideosInProgress, inProgress + languages.count)
             state.stats.lastTranslationRequestBody = body
             return ids
         }

@@ -31,7 +31,8 @@ extension HeyGenSimulator {
                 throw SimulatorAPIError(
                     HTTPResponse.Status(code: 402, reasonPhrase: "Payment Required"), code: "insufficient_credit", message: "not enough credit to create a video")
             }
-            if state.videosInProgress >= state.faults.maxConcurrentVideos {
+            let inProgress = state.videosInProgress
+            if inProgress >= state.faults.maxConcurrentVideos {
                 state.stats.faultsInjected["concurrency_limit", default: 0] += 1
                 throw Self.rateLimited(
                     state.faults,
@@ -51,6 +52,7 @@ extension HeyGenSimulator {
             state.sessions[session.id] = session
             state.prune(now: now)
             state.stats.agentsCreated += 1
+            state.stats.peakVideosInProgress = max(state.stats.peakVideosInProgress, inProgress + 1)
             state.stats.lastAgentRequestBody = body
             state.stats.agentRequestBodies = Array((state.stats.agentRequestBodies + [body]).suffix(100))
             let errorAfter = state.inject("error_after_create", rate: state.faults.agentCreateErrorAfterCreateRate)

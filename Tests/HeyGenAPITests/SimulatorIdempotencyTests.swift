@@ -1,4 +1,5 @@
 import AsyncHTTPClient
+import Foundation
 import HeyGenAPI
 @testable import HeyGenSimulator
 import NIOCore
@@ -27,6 +28,8 @@ struct SimulatorIdempotencyTests {
             #expect(stats.uploads == 2)
             #expect(stats.idempotentReplays == 1)
             #expect(stats.uploadsByIdempotencyKey == ["job-17:upload.1": 2, "job-18": 1])
+            // The replay made no asset; the upload under another key made a second one of the same bytes.
+            #expect(sim.simulator.storedAssetsByChecksum == [sha256Hex(content): 2])
         }
     }
 

@@ -117,9 +117,11 @@ struct SimulatorVideoFlowTests {
     func concurrencyLimit() async throws {
         try await withSimulator(faults: SimulatorFaults(retryAfterSeconds: 3, pollsUntilVideoID: 0, pollsUntilCompleted: 1, maxConcurrentVideos: 2)) { sim in
             let first = try await sim.createAgent()
+            #expect(sim.simulator.stats.peakVideosInProgress == 1)
             _ = try await sim.createAgent()
             let third = try await sim.createAgent()
             #expect(third.status == 429)
+            #expect(sim.simulator.stats.peakVideosInProgress == 2)
             #expect(third.header("Retry-After") == "3")
             let videoID = try #require(first.data("video_id")?.stringValue)
             let done = try await sim.send(.GET, "/v3/videos/\(videoID)")
@@ -127,6 +129,8 @@ struct SimulatorVideoFlowTests {
             let fourth = try await sim.createAgent()
             #expect(fourth.status == 200)
             #expect(sim.simulator.stats.faultsInjected["concurrency_limit"] == 1)
+            // One finished, one more begun: never more than two at once.
+            #expect(sim.simulator.stats.peakVideosInProgress == 2)
         }
     }
 

@@ -1,6 +1,7 @@
 import DropQueue
 import DropQueuePostgres
 import Foundation
+import Synchronization
 import TestSupport
 import Testing
 
@@ -71,6 +72,50 @@ struct PostgresServerTests {
         }
     }
 
+    @Test(
+        "calls in flight as the server stops each end, failing as unavailable at worst, and none waits forever",
+        .timeLimit(.minutes(1)))
+    func callsInFlightAtServerStop() async throws {
+        try await PostgresTestCluster.with { cluster in
+            let url = try await cluster.createDatabase("inflight")
+            var configuration = try PostgresQueueConfiguration(url: url, password: cluster.password)
+            configuration.operationTimeout = .seconds(5)
+            try await PostgresQueueStore.withStore(configuration: configuration, logger: quietLogger()) { store in
+                let stopping = StopFlag()
+                // Statements are written while the server goes away: a call must then fail, never hang (a hang
+                // keeps its loop, and so the task group, from ending before the time limit).
+                try await withThrowingTaskGroup(of: Void.self) { group in
+                    for worker in 0..<8 {
+                        group.addTask {
+                            var index = 0
+                            while !stopping.isSet {
+                                index += 1
+                                do {
+                                    try await store.enqueueNew(["w\(worker)-\(index)"])
+                                    _ = try await store.counts()
+                                } catch let error as QueueError {
+                                    #expect(error.isTransient, "\(error)")
+                                }
+                            }
+                        }
+                    }
+                    _ = try await eventually("the loops are busy") {
+                        try await store.counts()[.queued] ?? 0 >= 40 ? true : nil
+                    }
+                    try await cluster.stop()
+                    try await Task.sleep(for: .seconds(1))
+                    try await cluster.start()
+                    _ = try await eventually("the store answers again") { try await store.counts() }
+                    stopping.set()
+                    try await group.waitForAll()
+                }
+                let before = try await store.counts()[.queued] ?? 0
+                try await store.enqueueNew(["after"])
+                #expect(try await store.counts()[.queued] == before + 1)
+            }
+        }
+    }
+
     @Test("sslmode=require: TLS to a server that offers it, no connection to one that does not")
     func tls() async throws {
         try await PostgresTestCluster.with(tls: true) { cluster in
@@ -97,4 +142,15 @@ struct PostgresServerTests {
             }
         }
     }
+}
+
+/// Set once, read by many tasks.
+private final class StopFlag: Sendable {
+    private let value = Mutex(false)
+
+    /// True once `set()` was called.
+    var isSet: Bool { value.withLock { $0 } }
+
+    /// Sets the flag.
+    func set() { value.withLock { $0 = true } }
 }
