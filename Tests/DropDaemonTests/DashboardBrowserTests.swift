@@ -45,6 +45,12 @@ struct DashboardBrowserTests {
                     ? true : nil
             }
 
+            // The finished video was downloaded: /api/jobs names its path in the outbox.
+            let video = "\(h.outbox)/talk.pdf.mp4"
+            #expect(FileManager.default.fileExists(atPath: video))
+            let listed = try #require(try await endpoint.jobs()["results"] as? [[String: Any]])
+            #expect(listed.first { $0["name"] as? String == "talk.pdf" }?["downloaded_path"] as? String == video)
+
             let counts = try #require(try await endpoint.jobs()["counts"] as? [[String: Any]])
             let succeeded = try #require(counts.first { $0["state"] as? String == "succeeded" }?["count"] as? Int)
             #expect(succeeded >= 2)
@@ -60,6 +66,8 @@ struct DashboardBrowserTests {
             // The finished video's thumbnail.
             let thumb = try #require(dom.range(of: #"<img class="thumb" alt="" src="http://127.0.0.1:[0-9]+/"#, options: .regularExpression))
             #expect(!thumb.isEmpty)
+            // The downloaded video's path in the outbox, shown for its result as a link.
+            #expect(dom.contains(#"href="file://\#(video)">\#(video)</a>"#), "\(dom.prefix(3000))")
             // The hostile name is text: escaped in the DOM, never an element.
             #expect(dom.contains("&lt;script&gt;alert(1)&lt;script&gt; &amp; &lt;b&gt;x.png"))
             #expect(!dom.contains("<script>alert(1)"))
