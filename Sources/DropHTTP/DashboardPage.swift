@@ -91,7 +91,7 @@ enum DashboardPage {
         function when(iso) { if (!iso) return ""; const d = new Date(iso); return isNaN(d) ? "" : d.toLocaleString(); }
         function webURL(u) { return typeof u === "string" && /^https?:[/][/]/i.test(u) ? u : null; }
         function downloadsText(d) {
-          let t = d.files_done + " of " + d.files_total + " files in the outbox (" + bytes(d.bytes_done) + ")";
+          let t = d.files_done + " of " + d.files_total + (d.files_total === 1 ? " file" : " files") + " in the outbox (" + bytes(d.bytes_done) + ")";
           if (d.current) t += ", fetching the " + String(d.current).replace(/_/g, " ");
           if (d.waiting_for_space_since) t += ", waiting for space since " + when(d.waiting_for_space_since);
           return t;
