@@ -1,7 +1,9 @@
 import DropHTTP
+import DropLogging
 import DropQueue
 import Foundation
 import HeyGenAPI
+import Logging
 import TestSupport
 import Testing
 
@@ -89,5 +91,22 @@ struct DashboardDownloadsTests {
             #expect(busy.downloads?.filesDone == 1)
             transfers.end(job: talk.id)
         }
+    }
+
+    @Test("a download whose size is learned on the way logs its percentage once it passes the threshold")
+    func downloadPercentLogged() {
+        let captured = CapturedLogLines()
+        let logger = Logger(label: "heygen-dropd") { label in TextLogHandler(label: label, level: .info, write: captured.sink) }
+        let transfers = LiveTransfers(loggedAbove: 1000, logEvery: .zero)
+        let big = transfers.begin(job: JobID(rawValue: 1), step: "download", name: "talk.pdf", total: 0, logger: logger)
+        big.set(done: 100)
+        big.set(done: 500, total: 2000)
+        big.set(done: 2000)
+        let small = transfers.begin(job: JobID(rawValue: 2), step: "download", name: "tiny.pdf", total: 0, logger: logger)
+        small.set(done: 400, total: 800)
+        let lines = captured.lines
+        #expect(lines.count == 2, "\(lines)")
+        #expect(lines.first?.contains("download 25%") == true && lines.last?.contains("download 100%") == true, "\(lines)")
+        #expect(!lines.joined().contains("tiny.pdf"))
     }
 }
