@@ -1,3 +1,4 @@
+import DropSettings
 import DropQueue
 import Foundation
 import InboxWatcher
@@ -13,14 +14,14 @@ extension Pipeline {
     /// expected, failed as `orphan_sidecar` when the file never came.
     func checkOrphan(_ run: inout JobRun) async throws -> JobLifecycle.Action {
         let name = run.job.sourceName
-        guard FileIO.kind("\(options.inbox)/\(name)") != nil else {
+        guard FileIO.kind("\(profile(of: run).inbox)/\(name)") != nil else {
             // It moved with its file, or was taken away: nothing to report.
             try await queue.delete(run.job.id)
             return try enter(&run, .removed)
         }
         let target = DropRules.sidecarTarget(of: name)?.target ?? name
-        let targetActive = try await queue.activeJob(sourceName: target) != nil
-        if targetActive || FileIO.exists("\(options.inbox)/\(target)") {
+        let targetActive = try await queue.activeJob(sourceName: target, profile: run.job.profile) != nil
+        if targetActive || FileIO.exists("\(profile(of: run).inbox)/\(target)") {
             try await release(&run, to: .queued, after: options.orphanSidecarTimeout, stage: .waitingFile)
             return try enter(&run, .putBack)
         }
@@ -37,10 +38,10 @@ extension Pipeline {
         // A request cut short by shutdown is no verdict on the job: leave it for the next start.
         try Task.checkCancellation()
         let name = run.job.sourceName
-        let folder = status == .succeeded ? options.archive : options.failed
+        let folder = status == .succeeded ? profile(of: run).archive : profile(of: run).failed
         let identities = try await identitiesToMove(&run)
         let moves = SourceMover.plan(
-            main: name, identity: identities.main, companions: identities.companions, inbox: options.inbox, to: folder)
+            main: name, identity: identities.main, companions: identities.companions, inbox: profile(of: run).inbox, to: folder)
         let result = JobResult(
             jobID: "\(run.job.id.rawValue)",
             status: status,
@@ -68,6 +69,7 @@ extension Pipeline {
         removeTemporaryFiles(run)
         var withOutputs = result
         withOutputs.downloads = downloadedFiles(run)
+        withOutputs.profile = run.job.profile
         withOutputs.translations = run.progress.translation?.resultEntries(downloads: run.progress.downloads)
         run.progress.finish = .init(result: withOutputs, moves: moves)
         try await save(&run, stage: .finishing)
@@ -79,18 +81,18 @@ extension Pipeline {
         guard var plan = run.progress.finish else { return }
         var leftInPlace: Set<String>?
         for _ in 0..<10 {
-            try writer.write(plan.result)
+            try resultWriter(for: run).write(plan.result)
             let moves = plan.moves
             if case .done(let left) = try await BlockingIO.run({ try SourceMover.execute(moves) }) {
                 leftInPlace = left
                 break
             }
             // Something took a destination name meanwhile: choose new names and rewrite the result.
-            let folder = plan.result.status == .succeeded ? options.archive : options.failed
+            let folder = plan.result.status == .succeeded ? profile(of: run).archive : profile(of: run).failed
             let main = plan.moves[0]
             let companions = plan.moves.dropFirst().map { (name: ($0.from as NSString).lastPathComponent, identity: $0.identity) }
             plan.moves = SourceMover.plan(
-                main: run.job.sourceName, identity: main.identity, companions: companions, inbox: options.inbox, to: folder)
+                main: run.job.sourceName, identity: main.identity, companions: companions, inbox: profile(of: run).inbox, to: folder)
             if plan.result.source.movedTo != nil { plan.result.source.movedTo = plan.moves[0].to }
             run.progress.finish = plan
             try await save(&run, stage: .finishing)
@@ -104,12 +106,12 @@ extension Pipeline {
             plan.result.source.movedTo = nil
             run.progress.finish = plan
             try await save(&run, stage: .finishing)
-            try writer.write(plan.result)
+            try resultWriter(for: run).write(plan.result)
         }
         // Sidecars that moved with their file no longer wait to be reported as orphans.
         for move in plan.moves.dropFirst() where !leftInPlace.contains(move.from) {
             let name = (move.from as NSString).lastPathComponent
-            if let waiting = try await queue.activeJob(sourceName: name), waiting.jobKind == .sidecar {
+            if let waiting = try await queue.activeJob(sourceName: name, profile: run.job.profile), waiting.jobKind == .sidecar {
                 try await queue.delete(waiting.id)
             }
         }

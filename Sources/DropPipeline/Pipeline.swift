@@ -1,5 +1,6 @@
 import DropMetrics
 import DropQueue
+import DropSettings
 import Foundation
 import HeyGenAPI
 import InboxWatcher
@@ -55,6 +56,17 @@ package final class Pipeline: Sendable {
         self.owner = owner
         self.logger = logger
         self.writer = ResultWriter(outbox: options.outbox)
+    }
+
+    /// The profile the job of `run` came from: its folders and defaults.
+    func profile(of run: JobRun) -> Settings.Profile {
+        options.profile(named: run.job.profile)
+    }
+
+    /// The writer of results into the outbox of the profile of `run`.
+    func resultWriter(for run: JobRun) -> ResultWriter {
+        let outbox = profile(of: run).outbox
+        return outbox == writer.outbox ? writer : ResultWriter(outbox: outbox)
     }
 
     // MARK: - Entry points
@@ -143,6 +155,9 @@ package final class Pipeline: Sendable {
             return try await checkOrphan(&run)
         case .waitForVideo:
             try await handToPoller(&run)
+            return .stop
+        case .hold:
+            try await holdForSpend(&run)
             return .stop
         case .poll:
             return try await pollVideo(&run)

@@ -2,6 +2,7 @@ import DropQueue
 import SystemSupport
 import Logging
 import PostgresNIO
+import Synchronization
 #if canImport(FoundationEssentials)
 import FoundationEssentials
 #else
@@ -30,6 +31,8 @@ public final class PostgresQueueStore: QueueStore {
     private let configuration: PostgresQueueConfiguration
     /// Whether the server answered the store's last call (`/healthz` reads it).
     public let health: QueueHealth? = QueueHealth()
+    /// Which profile this process serves first on its next fair claim (see `fairClaim`).
+    let turn = Mutex(0)
 
     /// A store for `configuration`; connects only once `run()` runs.
     public init(configuration: PostgresQueueConfiguration, logger: Logger) {
