@@ -130,17 +130,20 @@ private struct DemoDaemon: Service {
         let dropped = try DemoSamples.drop(into: settings.inbox, staging: "\(demo.root)/.staging")
         output(demo.banner(baseURL: baseURL, dropped: dropped))
         let daemon = try DaemonService(settings: settings, httpClient: httpClient, notifier: nil, logger: logger)
-        guard let listen = settings.httpListen, let address = ListenAddress(parsing: listen) else {
-            try await daemon.run()
-            return
-        }
-        let output = self.output
-        let endpoint = daemon.httpEndpoint(address: address, metrics: metrics) { port in
-            output("  dashboard: http://\(ListenAddress(host: address.host, port: port))/  (metrics at /metrics)")
+        let queueService = daemon.queueService
+        let endpoint: HTTPEndpoint?
+        if let listen = settings.httpListen, let address = ListenAddress(parsing: listen) {
+            let output = self.output
+            endpoint = daemon.httpEndpoint(address: address, metrics: metrics) { port in
+                output("  dashboard: http://\(ListenAddress(host: address.host, port: port))/  (metrics at /metrics)")
+            }
+        } else {
+            endpoint = nil
         }
         try await withThrowingTaskGroup(of: Void.self) { group in
-            // Both end on the group's graceful shutdown; a failure of either ends the other.
-            group.addTask { try await endpoint.run() }
+            // All end on the group's graceful shutdown; a failure of one ends the others.
+            group.addTask { try await queueService.run() }
+            if let endpoint { group.addTask { try await endpoint.run() } }
             group.addTask { try await daemon.run() }
             try await group.waitForAll()
         }

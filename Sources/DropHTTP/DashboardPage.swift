@@ -2,7 +2,8 @@ import Foundation
 
 /// The dashboard at `GET /`: one self-contained page (its style and script inline; no external script,
 /// font, style or image of its own), read-only, that renders a `DashboardSnapshot` and refreshes itself
-/// from `GET /api/jobs` every 2 seconds.
+/// from `GET /api/jobs` every 2 seconds. A job downloading into the outbox shows its files done of all
+/// and their bytes; a recent result shows the path of its downloaded video.
 ///
 /// Every string from the snapshot reaches the page as text only (`textContent`, `setAttribute` of a
 /// checked URL): a file name holding `<script>` shows as those characters. The first snapshot is embedded
@@ -89,19 +90,32 @@ enum DashboardPage {
         }
         function when(iso) { if (!iso) return ""; const d = new Date(iso); return isNaN(d) ? "" : d.toLocaleString(); }
         function webURL(u) { return typeof u === "string" && /^https?:[/][/]/i.test(u) ? u : null; }
-        function progressCell(p) {
+        function downloadsText(d) {
+          let t = d.files_done + " of " + d.files_total + (d.files_total === 1 ? " file" : " files") + " in the outbox (" + bytes(d.bytes_done) + ")";
+          if (d.current) t += ", fetching the " + String(d.current).replace(/_/g, " ");
+          if (d.waiting_for_space_since) t += ", waiting for space since " + when(d.waiting_for_space_since);
+          return t;
+        }
+        function progressCell(p, d) {
           const td = el("td");
-          if (!p) { td.appendChild(el("span", "muted", "—")); return td; }
-          const bar = el("progress", "bar");
-          if (p.total > 0) { bar.max = p.total; bar.value = p.done; }
-          bar.setAttribute("data-step", String(p.step));
-          td.appendChild(bar);
-          let label = String(p.step) + " ";
-          if (p.unit === "bytes") label += p.total > 0 ? bytes(p.done) + " of " + bytes(p.total) : bytes(p.done);
-          else if (p.unit === "files") label += p.done + " of " + p.total + " files";
-          else if (p.total > 0) label += Math.round(100 * p.done / p.total) + "%";
-          else label += "in progress";
-          td.appendChild(el("span", "muted", " " + label));
+          if (p) {
+            const bar = el("progress", "bar");
+            if (p.total > 0) { bar.max = p.total; bar.value = p.done; }
+            bar.setAttribute("data-step", String(p.step));
+            td.appendChild(bar);
+            let label = String(p.step) + " ";
+            if (p.unit === "bytes") label += p.total > 0 ? bytes(p.done) + " of " + bytes(p.total) : bytes(p.done);
+            else if (p.unit === "files") label += p.done + " of " + p.total + " files";
+            else if (p.total > 0) label += Math.round(100 * p.done / p.total) + "%";
+            else label += "in progress";
+            td.appendChild(el("span", "muted", " " + label));
+          }
+          if (d) {
+            const line = el("div", "muted downloads", downloadsText(d));
+            line.setAttribute("data-files-done", String(d.files_done));
+            td.appendChild(line);
+          }
+          if (!p && !d) td.appendChild(el("span", "muted", "—"));
           return td;
         }
         function render(s) {
@@ -120,7 +134,7 @@ enum DashboardPage {
           document.getElementById("oldest").textContent = typeof s.oldest_queued_age_seconds === "number"
             ? "oldest queued job has waited " + Math.round(s.oldest_queued_age_seconds) + " s" : "";
           fill("inflight", s.in_flight.map(j => row([
-            cell("#" + j.id, "num"), cell(j.name, "name"), cell(j.stage || j.state), progressCell(j.progress)])),
+            cell("#" + j.id, "num"), cell(j.name, "name"), cell(j.stage || j.state), progressCell(j.progress, j.downloads)])),
             4, "nothing in flight");
           fill("results", s.results.map(r => {
             const thumb = el("td"); const src = webURL(r.thumbnail_url);

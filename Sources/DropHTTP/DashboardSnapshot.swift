@@ -87,12 +87,15 @@ public struct InFlightJob: Codable, Sendable, Equatable {
     public var stage: String?
     /// How far the current step has got, if known.
     public var progress: ProgressBar?
+    /// Its downloads into the outbox, while it is in the `downloading` phase.
+    public var downloads: DownloadsInFlight?
     /// When it was enqueued.
     public var createdAt: Date
 
     /// A job in flight.
     public init(
-        id: Int64, profile: String, name: String, state: String, stage: String?, progress: ProgressBar?, createdAt: Date
+        id: Int64, profile: String, name: String, state: String, stage: String?, progress: ProgressBar?,
+        downloads: DownloadsInFlight? = nil, createdAt: Date
     ) {
         self.id = id
         self.profile = profile
@@ -100,6 +103,7 @@ public struct InFlightJob: Codable, Sendable, Equatable {
         self.state = state
         self.stage = stage
         self.progress = progress
+        self.downloads = downloads
         self.createdAt = createdAt
     }
 }

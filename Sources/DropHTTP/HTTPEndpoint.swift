@@ -7,6 +7,9 @@ import SystemSupport
 /// The operator's HTTP endpoint (SPEC §7), one service of the daemon's service group: `GET /metrics`,
 /// `GET /healthz`, `GET /api/jobs` and the dashboard at `GET /`. Read-only: no route changes anything.
 ///
+/// `/healthz` answers 200 with `ok` when nothing is wrong, else 503 with a JSON body,
+/// `{"status": "unavailable", "problems": [{"component", "state", "message", "since"}]}` (see `HealthProblem`).
+///
 /// It runs until the group shuts down gracefully (finishing the requests in hand) or is cancelled; it throws
 /// when the address cannot be bound.
 public struct HTTPEndpoint: Service, CustomStringConvertible {
@@ -79,8 +82,7 @@ public struct HTTPEndpoint: Service, CustomStringConvertible {
         router.get("/healthz") { _, _ -> Response in
             let problems = await source.healthProblems()
             if problems.isEmpty { return Self.response(.ok, "text/plain; charset=utf-8", Array("ok\n".utf8)) }
-            let text = problems.joined(separator: "; ") + "\n"
-            return Self.response(.serviceUnavailable, "text/plain; charset=utf-8", Array(text.utf8))
+            return Self.response(.serviceUnavailable, "application/json", HealthJSON.encode(HealthReport(problems: problems)))
         }
         router.get("/api/jobs") { _, _ -> Response in
             do {
@@ -115,6 +117,17 @@ public struct HTTPEndpoint: Service, CustomStringConvertible {
 public struct HTTPEndpointError: Error, CustomStringConvertible, Sendable {
     /// The line.
     public let description: String
+}
+
+/// The health report as JSON, sorted keys, one line and a newline.
+enum HealthJSON {
+    /// The JSON bytes of `report`.
+    static func encode(_ report: HealthReport) -> [UInt8] {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+        let body = (try? Array(encoder.encode(report))) ?? Array(#"{"status":"unavailable"}"#.utf8)
+        return body + Array("\n".utf8)
+    }
 }
 
 /// The snapshot as JSON: snake_case keys, ISO 8601 dates, sorted keys.

@@ -3,7 +3,7 @@ public protocol OperatorSource: Sendable {
     /// What the dashboard shows now. Throws when the queue does not answer.
     func snapshot() async throws -> DashboardSnapshot
 
-    /// What is wrong now, one short reason each (the queue not answering, an inbox not watched); empty when
-    /// the daemon is healthy.
-    func healthProblems() async -> [String]
+    /// What is wrong now, one entry each (the queue unreachable or not answering, an inbox not watched);
+    /// empty when the daemon is healthy. Answers within a few seconds even while the queue's server is down.
+    func healthProblems() async -> [HealthProblem]
 }

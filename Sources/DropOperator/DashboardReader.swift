@@ -64,19 +64,25 @@ public struct DashboardReader: Sendable {
     }
 
     private func inFlightJob(_ job: Job) -> InFlightJob {
-        InFlightJob(
+        let progress = try? JobProgress.decode(job.progress)
+        let downloads = progress.flatMap(Self.downloads)
+        return InFlightJob(
             id: job.id.rawValue, profile: job.profile, name: job.sourceName, state: job.state.rawValue, stage: job.stage,
-            progress: progressBar(job), createdAt: job.createdAt)
+            progress: progressBar(job, progress, downloads), downloads: downloads, createdAt: job.createdAt)
     }
 
     /// The live transfer's bytes when one runs here; else what the progress record says (files uploaded of
-    /// all, or a video being made, whose progress the API does not report).
-    private func progressBar(_ job: Job) -> ProgressBar? {
+    /// all, files downloaded of all, or a video being made, whose progress the API does not report).
+    private func progressBar(_ job: Job, _ progress: JobProgress?, _ downloads: DownloadsInFlight?) -> ProgressBar? {
         if let entry = transfers?.entry(job: job.id) {
             let (done, total) = entry.progress.snapshot
             return ProgressBar(step: entry.step, done: Double(done), total: Double(total), unit: "bytes")
         }
-        guard let progress = try? JobProgress.decode(job.progress) else { return nil }
+        if let downloads {
+            return ProgressBar(
+                step: "download", done: Double(downloads.filesDone), total: Double(downloads.filesTotal), unit: "files")
+        }
+        guard let progress else { return nil }
         switch progress.phase {
         case .uploading where !progress.files.isEmpty:
             let uploaded = progress.files.filter { $0.assetID != nil }.count
@@ -88,12 +94,28 @@ public struct DashboardReader: Sendable {
         }
     }
 
+    /// What the saved record says of the downloads of a job in its `downloading` phase; nil in any other.
+    static func downloads(_ progress: JobProgress) -> DownloadsInFlight? {
+        guard progress.phase == .downloading, let plan = progress.downloads, !plan.items.isEmpty else { return nil }
+        let done = plan.items.compactMap(\.done)
+        return DownloadsInFlight(
+            filesDone: done.count, filesTotal: plan.items.count, bytesDone: done.map(\.sizeBytes).reduce(0, +),
+            current: plan.items.first { $0.done == nil }?.kind.rawValue, waitingForSpaceSince: plan.diskFullSince)
+    }
+
     private func result(_ job: Job) -> RecentResult {
         let result = (try? JobProgress.decode(job.progress))?.finish?.result
         let agent = result?.videoAgent
         return RecentResult(
             id: job.id.rawValue, profile: job.profile, name: job.sourceName, finishedAt: job.finishedAt,
-            videoID: agent?.videoID, thumbnailURL: agent?.thumbnailURL)
+            videoID: agent?.videoID, thumbnailURL: agent?.thumbnailURL, downloadedPath: Self.downloadedPath(result))
+    }
+
+    /// The path of the downloaded video in the outbox (of the first translation's, for a translation), else
+    /// of the first file downloaded; nil when nothing was.
+    static func downloadedPath(_ result: JobResult?) -> String? {
+        let downloads = result?.downloads ?? []
+        return (downloads.first { $0.kind == .video } ?? downloads.first)?.path
     }
 
     private func error(_ job: Job) -> RecentError {

@@ -44,9 +44,9 @@ public enum WatchScreen {
             + "succeeded \(count("succeeded")), failed \(count("failed"))"
     }
 
-    /// `#12 upload [#####-----]  45% name` with the bar as wide as the width allows.
+    /// `#12 upload   [#####-----]  45% name` (the step padded to fit `download`), the bar as wide as the width allows.
     static func jobLine(_ job: InFlightJob, width: Int) -> String {
-        let head = "#\(job.id) " + (job.progress?.step ?? job.stage ?? job.state).padding(toLength: 7, withPad: " ", startingAt: 0)
+        let head = "#\(job.id) " + (job.progress?.step ?? job.stage ?? job.state).padding(toLength: 8, withPad: " ", startingAt: 0)
         let barWidth = max(10, min(40, width / 3))
         var bar = ""
         var amount = ""

@@ -6,8 +6,9 @@ import Synchronization
 /// The transfers in flight right now, by job: what the dashboard and `status --watch` show as a progress
 /// bar (bytes sent of the file's size). Kept in memory only; the queue's progress record stays as it was.
 ///
-/// A transfer of at least `loggedAbove` bytes also logs its percentage at info level, at most once every
-/// `logEvery`, so a long upload shows it is moving in the journal too. Thread-safe.
+/// A transfer of at least `loggedAbove` bytes (its size known at the start, or learned on the way, as a
+/// download's is) also logs its percentage at info level, at most once every `logEvery`, so a long upload or
+/// download shows it is moving in the journal too. Thread-safe.
 public final class LiveTransfers: Sendable {
     /// One transfer in flight.
     public struct Entry: Sendable {
@@ -32,16 +33,12 @@ public final class LiveTransfers: Sendable {
     /// Starts following a transfer of `total` bytes of `name` for `job` (replacing any earlier one of that
     /// job); returns the progress for the client to move. End it with `end(job:)`.
     public func begin(job: JobID, step: String, name: String, total: Int64, logger: Logger) -> TransferProgress {
-        let onAdvance: @Sendable (Int64, Int64) -> Void
-        if total >= loggedAbove {
-            let throttle = PercentLog(every: logEvery)
-            onAdvance = { done, total in
-                guard let percent = throttle.due(done: done, total: total) else { return }
-                logger.info(
-                    "\(step) \(percent)%", metadata: ["file": "\(name)", "bytes": "\(done)", "size": "\(total)"])
-            }
-        } else {
-            onAdvance = { _, _ in }
+        // The size may be learned later (a download's, from the file host's answer): checked at each advance.
+        let loggedAbove = self.loggedAbove
+        let throttle = PercentLog(every: logEvery)
+        let onAdvance: @Sendable (Int64, Int64) -> Void = { done, total in
+            guard total >= loggedAbove, let percent = throttle.due(done: done, total: total) else { return }
+            logger.info("\(step) \(percent)%", metadata: ["file": "\(name)", "bytes": "\(done)", "size": "\(total)"])
         }
         let progress = TransferProgress(total: total, onAdvance: onAdvance)
         entries.withLock { $0[job] = Entry(step: step, name: name, progress: progress) }

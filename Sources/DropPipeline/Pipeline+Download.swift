@@ -80,6 +80,9 @@ extension Pipeline {
         var fd = opened.descriptor
         defer { if fd >= 0 { close(fd) } }
         var resume = opened.size
+        // The bytes of this file as they arrive, for the dashboard and `status --watch`.
+        let live = transfers.begin(job: run.job.id, step: "download", name: run.job.sourceName, total: 0, logger: logger)
+        defer { transfers.end(job: run.job.id) }
         let policy = options.retryPolicy
         let owner = item.videoID.map { "video \($0)" } ?? item.translationID.map { "translation \($0)" } ?? "the video"
         while true {
@@ -90,7 +93,7 @@ extension Pipeline {
             let outcome: Result<DownloadResult, DownloadError>
             do {
                 outcome = .success(try await heartbeat.remoteCall { () async throws(DownloadError) -> DownloadResult in
-                    try await downloader.download(from: url, into: descriptor, resumeFrom: from)
+                    try await downloader.download(from: url, into: descriptor, resumeFrom: from, progress: live)
                 })
             } catch {
                 outcome = .failure(error)

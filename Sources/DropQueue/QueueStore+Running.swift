@@ -12,6 +12,9 @@ extension QueueStore {
 
     /// Makes the store ready for use (brings a server's schema up to date). This default does nothing.
     public func prepare() async throws(QueueError) {}
+
+    /// No server to lose: this default (SQLite's) is nil; the health check asks the store directly.
+    public var health: QueueHealth? { nil }
 }
 
 /// Runs `body` while `store` runs its background work and after it was prepared; stops the background

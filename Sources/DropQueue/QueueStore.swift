@@ -34,6 +34,10 @@ public protocol QueueStore: Sendable {
     /// Makes the store ready (a server's schema brought up to date), once `run` runs.
     func prepare() async throws(QueueError)
 
+    /// Whether the queue's server answers, as the store's own calls last found; nil for a store with no
+    /// server to lose (SQLite's, a local file). See the default.
+    var health: QueueHealth? { get }
+
     // MARK: Intake
 
     /// Enqueues jobs in one transaction, idempotently per source; outcomes in the order of `jobs`. See

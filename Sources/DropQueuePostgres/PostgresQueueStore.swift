@@ -29,6 +29,8 @@ public final class PostgresQueueStore: QueueStore {
     let logger: Logger
     let timeout: Duration
     private let configuration: PostgresQueueConfiguration
+    /// Whether the server answered the store's last call (`/healthz` reads it).
+    public let health: QueueHealth? = QueueHealth()
     /// Which profile this process serves first on its next fair claim (see `fairClaim`).
     let turn = Mutex(0)
 
@@ -92,7 +94,22 @@ public final class PostgresQueueStore: QueueStore {
     // MARK: - Running statements
 
     /// Runs `body` against the pool within the operation timeout; every failure comes back as a `QueueError`.
+    /// The outcome is recorded in `health` (a call cut short by cancellation says nothing about the server).
     func perform<T: Sendable>(
+        _ body: @escaping @Sendable (PostgresClient) async throws -> T
+    ) async throws(QueueError) -> T {
+        do {
+            let value = try await performUnrecorded(body)
+            health?.recordSuccess()
+            return value
+        } catch {
+            if !Task.isCancelled { health?.recordFailure(error) }
+            throw error
+        }
+    }
+
+    /// `perform` without recording its outcome.
+    private func performUnrecorded<T: Sendable>(
         _ body: @escaping @Sendable (PostgresClient) async throws -> T
     ) async throws(QueueError) -> T {
         let client = self.client

@@ -60,13 +60,20 @@ public struct DaemonService: Service, CustomStringConvertible {
             onListening: onListening)
     }
 
+    /// The service running this daemon's queue store (a PostgreSQL connection pool). Run it in the same
+    /// group, before the daemon (and before its HTTP endpoint), so that it is shut down after them: the
+    /// jobs in hand still reach the queue while the daemon drains. The daemon's queue calls wait for it.
+    public var queueService: QueueStoreService { QueueStoreService(store: queue) }
+
     /// A short name for logs (the settings are logged separately, without the key).
     public var description: String { "heygen-dropd daemon" }
 
-    /// Runs until graceful shutdown completes; throws a one-line error when it cannot start.
+    /// Runs until graceful shutdown completes; throws a one-line error when it cannot start. `queueService`
+    /// must run alongside (see there).
     public func run() async throws {
         defer { lock.release() }
-        try await withRunningQueueStore(queue) { try await runWithQueue() }
+        try await queue.prepare()
+        try await runWithQueue()
         logger.info("stopped")
     }
 

@@ -6,9 +6,11 @@ import SystemSupport
 extension FileDownloader {
     /// Streams `body` into `sink` in writes of about `writeChunkBytes`, enforcing `maxBytes` and the minimum
     /// transfer rate. `expected` is how many bytes this answer announced (nil: unknown); fewer is a cut.
-    /// After a failure `sink` (and the file) hold what was received before it.
+    /// After a failure `sink` (and the file) hold what was received before it. `progress` follows each write
+    /// (of `total`, the whole file's size, when known).
     func receive(
-        _ body: HTTPClientResponse.Body, into sink: inout DownloadSink, expected: Int64?, total: Int64?
+        _ body: HTTPClientResponse.Body, into sink: inout DownloadSink, expected: Int64?, total: Int64?,
+        progress: TransferProgress? = nil
     ) async throws(DownloadError) {
         let meter = TransferMeter()
         let initial = sink
@@ -25,7 +27,8 @@ extension FileDownloader {
         let (finalSink, failure) = await withTaskGroup(of: Outcome.self) { group -> (DownloadSink, DownloadError?) in
             group.addTask {
                 let (sink, error) = await FileDownloader.read(
-                    body, into: initial, expected: expected, configuration: configuration, meter: meter)
+                    body, into: initial, expected: expected, configuration: configuration, meter: meter,
+                    progress: progress, total: total)
                 return .reader(sink, error)
             }
             if minimumPerWindow > 0 {
@@ -74,8 +77,9 @@ extension FileDownloader {
     /// read, if any (a cut, a cancellation, too many bytes, a failed write).
     static func read(
         _ body: HTTPClientResponse.Body, into initial: DownloadSink, expected: Int64?, configuration: Configuration,
-        meter: TransferMeter
+        meter: TransferMeter, progress: TransferProgress? = nil, total: Int64? = nil
     ) async -> (DownloadSink, DownloadError?) {
+        progress?.set(done: initial.written, total: total)
         var sink = initial
         var pending = ByteBuffer()
         pending.reserveCapacity(configuration.writeChunkBytes)
@@ -98,9 +102,13 @@ extension FileDownloader {
                 if pending.readableBytes >= configuration.writeChunkBytes {
                     try await sink.append(pending)
                     pending.clear()
+                    progress?.set(done: sink.written)
                 }
             }
-            if failure == nil { try await sink.append(pending) }
+            if failure == nil {
+                try await sink.append(pending)
+                progress?.set(done: sink.written)
+            }
         } catch let error as DownloadError {
             failure = error
         } catch {

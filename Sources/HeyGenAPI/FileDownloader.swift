@@ -82,10 +82,14 @@ public struct FileDownloader: Sendable {
     /// done here). With `resumeFrom` > 0 the first `resumeFrom` bytes already in the file (at most what it
     /// holds) are kept, re-read for the hash, and the rest is asked for with `Range`.
     ///
-    /// Returns the whole file's size, SHA-256 and first bytes; the file is cut to that size.
-    public func download(from url: String, into fd: Int32, resumeFrom: Int64 = 0) async throws(DownloadError) -> DownloadResult {
+    /// Returns the whole file's size, SHA-256 and first bytes; the file is cut to that size. `progress`, when
+    /// given, follows the bytes in the file (of the whole file's size once the host names it).
+    public func download(
+        from url: String, into fd: Int32, resumeFrom: Int64 = 0, progress: TransferProgress? = nil
+    ) async throws(DownloadError) -> DownloadResult {
         var sink = DownloadSink(fd: fd, threadPool: threadPool)
         try await sink.adoptPrefix(resumeFrom)
+        progress?.set(done: sink.written)
         var resumedFrom = sink.written
         guard var current = URL(string: url), DownloadRules.isAllowedStart(current) else {
             throw DownloadError(kind: .refused, message: "not an https URL (nor http on a loopback host): \(DownloadRules.redacted(url))")
@@ -115,7 +119,7 @@ public struct FileDownloader: Sendable {
                 }
                 let length = response.headers.first(name: "Content-Length").flatMap { Int64($0) }
                 try checkSize(length, status: status, bytesOnDisk: 0)
-                try await receive(response.body, into: &sink, expected: length, total: length)
+                try await receive(response.body, into: &sink, expected: length, total: length, progress: progress)
             case 206:
                 guard let range = DownloadRules.contentRange(response.headers), range.start == sink.written, askRange || range.start == 0 else {
                     // A range for other bytes (or one not asked for): ask again for the whole body, once.
@@ -130,7 +134,8 @@ public struct FileDownloader: Sendable {
                     continue
                 }
                 try checkSize(range.total ?? range.end + 1, status: status, bytesOnDisk: sink.written)
-                try await receive(response.body, into: &sink, expected: range.end - range.start + 1, total: range.total)
+                try await receive(
+                    response.body, into: &sink, expected: range.end - range.start + 1, total: range.total, progress: progress)
                 if let total = range.total, sink.written < total {
                     throw DownloadError(
                         kind: .transient, httpStatus: status, message: "the file host sent bytes up to \(range.end) of \(total)",

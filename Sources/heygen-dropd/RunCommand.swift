@@ -41,14 +41,15 @@ struct RunCommand: AsyncParsableCommand {
                 try? await httpClient.shutdown()
                 throw error
             }
-            var services: [any Service] = [daemon]
+            // The queue store first, so it is shut down last: the daemon's drain still reaches the queue.
+            var services: [any Service] = [daemon.queueService, daemon]
             if let listen = settings.httpListen, let address = ListenAddress(parsing: listen) {
                 // The series recorded anywhere in the process go to the registry the endpoint prints.
                 let metrics = MetricsRegistry()
                 MetricsSystem.bootstrap(metrics.factory)
                 metrics.metrics.declareUnlabeled()
-                // First in the group, so it is shut down last: it shows the drain to the end.
-                services.insert(daemon.httpEndpoint(address: address, metrics: metrics), at: 0)
+                // Before the daemon in the group, so it is shut down after it: it shows the drain to the end.
+                services.insert(daemon.httpEndpoint(address: address, metrics: metrics), at: 1)
             }
             let group = ServiceGroup(
                 services: services, gracefulShutdownSignals: [.sigterm, .sigint], cancellationSignals: [],

@@ -78,6 +78,47 @@ struct DownloadWorkflowTests {
         }
     }
 
+    @Test("a bundle's video lands as outbox/NAME.mp4, named after the bundle, before its result, which points at it")
+    func bundleVideoDownloaded() async throws {
+        try await DaemonHarness.with { h in
+            let daemon = try await h.startDaemon()
+            // A folder with two media files and a prompt, made outside the inbox and moved in whole.
+            let staging = try h.root.subdirectory("staging-launch")
+            try SampleMedia.bytes(.png, size: 4000, seed: 21).write(to: URL(fileURLWithPath: "\(staging)/photo.png"))
+            try SampleMedia.pdf(text: "launch plan").write(to: URL(fileURLWithPath: "\(staging)/plan.pdf"))
+            try Data("Announce the launch in one minute.\n".utf8).write(to: URL(fileURLWithPath: "\(staging)/prompt.txt"))
+            guard rename(staging, "\(h.inbox)/launch") == 0 else { throw HarnessError("cannot move the bundle in") }
+
+            // The result validates against the shipped schema as it is read.
+            let result = try #require(try await h.waitForResults(["launch"])["launch"])
+            #expect(result.status == "succeeded")
+            #expect(result.json["source"]?["kind"]?.string == "bundle")
+            #expect(result.json["source"]?["name"]?.string == "launch")
+            #expect(Set(result.assets.compactMap { $0["name"]?.string }) == ["photo.png", "plan.pdf"])
+            #expect(result.videoAgent?["status"]?.string == "completed")
+            let downloads = try #require(result.json["downloads"]?.array)
+            #expect(downloads.count == 1)
+            let video = try Self.checkDownload(downloads.first, kind: "video", path: "\(h.outbox)/launch.mp4")
+            let bytes = try Data(contentsOf: URL(fileURLWithPath: video))
+            #expect(bytes.count == Int(h.simulator.faults.output.videoSizeBytes))
+            #expect(bytes.count > 8 && String(decoding: bytes[4..<8], as: UTF8.self) == "ftyp")
+            // The same bytes the file host serves for the video's link.
+            let link = try #require(result.videoAgent?["video_url"]?.string)
+            try await Self.fetch(link, into: h.root.file("by-curl.mp4"))
+            #expect(try Self.sha256(h.root.file("by-curl.mp4")) == (try Self.sha256(video)))
+            // In place before the result was written.
+            let videoTime = try #require(try FileManager.default.attributesOfItem(atPath: video)[.modificationDate] as? Date)
+            let resultTime = try #require(
+                try FileManager.default.attributesOfItem(atPath: "\(h.outbox)/launch.json")[.modificationDate] as? Date)
+            #expect(videoTime <= resultTime)
+            #expect(h.list(h.outbox) == ["launch.json", "launch.mp4"])
+            #expect(h.list(h.archive) == ["launch"])
+            #expect(h.list("\(h.archive)/launch") == ["photo.png", "plan.pdf", "prompt.txt"])
+            #expect(Self.temporaryFiles(h).isEmpty)
+            #expect(try await daemon.stop() == 0)
+        }
+    }
+
     @Test("download: all brings the video, the captioned video, the subtitles and the thumbnail")
     func downloadAll() async throws {
         try await DaemonHarness.with { h in

@@ -10,7 +10,7 @@ import TestSupport
 /// A fixed answer for the endpoint: a snapshot and a list of health problems.
 struct FixedSource: OperatorSource {
     var fixed: DashboardSnapshot
-    var problems: [String] = []
+    var problems: [HealthProblem] = []
     var queueDown = false
 
     func snapshot() async throws -> DashboardSnapshot {
@@ -18,7 +18,7 @@ struct FixedSource: OperatorSource {
         return fixed
     }
 
-    func healthProblems() async -> [String] { problems }
+    func healthProblems() async -> [HealthProblem] { problems }
 }
 
 /// One answer of the endpoint.

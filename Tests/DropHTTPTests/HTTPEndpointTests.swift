@@ -21,7 +21,14 @@ struct HTTPEndpointTests {
             inFlight: [
                 InFlightJob(
                     id: 7, profile: "default", name: hostile, state: "queued", stage: "uploading",
-                    progress: ProgressBar(step: "upload", done: 512, total: 1024, unit: "bytes"), createdAt: now)
+                    progress: ProgressBar(step: "upload", done: 512, total: 1024, unit: "bytes"), createdAt: now),
+                InFlightJob(
+                    id: 8, profile: "default", name: "launch", state: "queued", stage: "downloading",
+                    progress: ProgressBar(step: "download", done: 1, total: 2, unit: "files"),
+                    downloads: DownloadsInFlight(
+                        filesDone: 1, filesTotal: 2, bytesDone: 4096, current: "thumbnail",
+                        waitingForSpaceSince: Date(timeIntervalSince1970: 1_800_000_000)),
+                    createdAt: now),
             ],
             results: [
                 RecentResult(
@@ -38,11 +45,29 @@ struct HTTPEndpointTests {
             #expect(ok.status == 200)
             #expect(ok.body == "ok\n")
         }
-        let sick = FixedSource(fixed: Self.snapshot(), problems: ["queue not answering", "inbox /srv/in not watched"])
+        let sick = FixedSource(
+            fixed: Self.snapshot(),
+            problems: [
+                HealthProblem(
+                    component: "queue", state: "unreachable",
+                    message: "queue database postgres://q@127.0.0.1:5/q unavailable: connection refused",
+                    since: "2026-12-02T10:00:00Z"),
+                HealthProblem(component: "inbox", state: "not_watched", message: "inbox /srv/in not watched"),
+            ])
         try await withEndpoint(source: sick) { get in
             let answer = try await get("/healthz")
             #expect(answer.status == 503)
-            #expect(answer.body == "queue not answering; inbox /srv/in not watched\n")
+            #expect(answer.contentType == "application/json")
+            let object = try #require(try JSONSerialization.jsonObject(with: Data(answer.body.utf8)) as? [String: Any])
+            #expect(object["status"] as? String == "unavailable")
+            let problems = try #require(object["problems"] as? [[String: Any]])
+            #expect(problems.count == 2)
+            #expect(problems.first?["component"] as? String == "queue")
+            #expect(problems.first?["state"] as? String == "unreachable")
+            #expect(problems.first?["since"] as? String == "2026-12-02T10:00:00Z")
+            #expect((problems.first?["message"] as? String)?.contains("postgres://q@127.0.0.1:5/q") == true)
+            #expect(problems.last?["component"] as? String == "inbox")
+            #expect(problems.last?["state"] as? String == "not_watched")
         }
     }
 
@@ -57,6 +82,18 @@ struct HTTPEndpointTests {
             #expect(inFlight.first?["name"] as? String == Self.hostile)
             let progress = try #require(inFlight.first?["progress"] as? [String: Any])
             #expect(progress["done"] as? Double == 512)
+            #expect(inFlight.first?["downloads"] == nil)
+            // A job downloading into the outbox: its files done of all, their bytes, the file in progress.
+            let downloading = try #require(inFlight.first { $0["name"] as? String == "launch" })
+            let bar = try #require(downloading["progress"] as? [String: Any])
+            #expect(bar["step"] as? String == "download" && bar["unit"] as? String == "files")
+            #expect(bar["done"] as? Double == 1 && bar["total"] as? Double == 2)
+            let downloads = try #require(downloading["downloads"] as? [String: Any])
+            #expect(downloads["files_done"] as? Int == 1)
+            #expect(downloads["files_total"] as? Int == 2)
+            #expect(downloads["bytes_done"] as? Int == 4096)
+            #expect(downloads["current"] as? String == "thumbnail")
+            #expect(downloads["waiting_for_space_since"] as? String == "2027-01-15T08:00:00Z")
             let results = try #require(object["results"] as? [[String: Any]])
             #expect(results.first?["thumbnail_url"] as? String == "http://127.0.0.1:1/thumb.jpg")
             #expect(results.first?["downloaded_path"] as? String == "/srv/outbox/talk.mp4")
