@@ -78,30 +78,6 @@ func daemonLog(_ workspace: Workspace) -> String {
     (try? String(contentsOfFile: workspace.root + "/daemon.log", encoding: .utf8)) ?? ""
 }
 
-/// True when `name` is a command on the PATH.
-func commandExists(_ name: String) -> Bool {
-    (ProcessInfo.processInfo.environment["PATH"] ?? "").split(separator: ":").contains {
-        FileManager.default.isExecutableFile(atPath: "\($0)/\(name)")
-    }
-}
-
-/// Starts `script` under `sh` in a process group of its own (so the whole pipeline can be ended).
-func startGroup(_ script: String) throws -> Process {
-    let process = Process()
-    process.executableURL = URL(fileURLWithPath: "/usr/bin/setsid")
-    process.arguments = ["/bin/sh", "-c", script]
-    process.standardOutput = FileHandle.nullDevice
-    process.standardError = FileHandle.nullDevice
-    try process.run()
-    return process
-}
-
-/// Ends the process group started by `startGroup`.
-func endGroup(_ process: Process) {
-    kill(-process.processIdentifier, SIGTERM)
-    process.waitUntilExit()
-}
-
 extension Duration {
     /// The duration in seconds.
     var inSeconds: Double { Double(components.seconds) + Double(components.attoseconds) / 1e18 }
