@@ -105,13 +105,13 @@ public struct DaemonService: Service, CustomStringConvertible {
         try await withThrowingTaskGroup(of: Void.self) { group in
             group.addTask {
                 try await cancelWhenGracefulShutdown {
-                    try await watcher.run(
+                    try await watcher.runBatched(
                         onReady: {
                             watching.set(true)
                             logger.info("watching \(inbox)")
                             notifier?.ready()
                         },
-                        onDrop: { drop in await intake.accept(drop) })
+                        onDrops: { drops in await intake.accept(drops) })
                 }
             }
             group.addTask {
