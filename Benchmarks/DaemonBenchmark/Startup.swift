@@ -29,7 +29,8 @@ struct Startup {
                 peak = max(peak, peakRSSMiB(daemon.processIdentifier))
                 let log = daemonLog(workspace)
                 let now = ContinuousClock.now - start
-                if ready == nil, log.contains("watching ") { ready = now }
+                // READY: the start-up scan is queued (the line after the one naming how the inbox is watched).
+                if ready == nil, log.contains(": watching \(workspace.inbox)") { ready = now }
                 let queued = Self.queuedCount(log)
                 if firstQueued == nil, queued > 0 { firstQueued = now }
                 if queued >= files, ready != nil { break }
