@@ -60,9 +60,9 @@ package final class Intake: Sendable {
 
     /// Queues the jobs for many drops at once (a start-up scan of a full inbox): in transactions of up to
     /// `batchSize` jobs each, in name order when there are many, so that a big inbox is queued at tens of
-    /// thousands of files a second. Drops of
-    /// a batch that cannot be queued are kept for `runRetries`, like a single one. Rings the bell after
-    /// each transaction, so the workers start on the first jobs while the rest are queued.
+    /// thousands of files a second. Drops of a transaction that fails are kept for `runRetries`, like a
+    /// single one. Rings the bell after each transaction, so the workers start on the first jobs while the
+    /// rest are queued.
     package func accept(_ drops: [InboxDrop]) async {
         guard drops.count > 1 else {
             if let drop = drops.first { await accept(drop) }
