@@ -16,7 +16,9 @@ public struct DashboardReader: Sendable {
     let profile: String
     let listLimit: Int
 
-    /// A reader of `queue`; `transfers` are the pipeline's, nil in another process.
+    /// A reader of `queue`; `transfers` are the pipeline's, nil in another process. The counts are labelled
+    /// `profile` (they are read from the counts table, which does not split them by profile); each listed job
+    /// carries its own profile.
     public init(queue: any QueueStore, transfers: LiveTransfers?, profile: String = "default", listLimit: Int = 20) {
         self.queue = queue
         self.transfers = transfers
@@ -46,7 +48,7 @@ public struct DashboardReader: Sendable {
 
     private func inFlightJob(_ job: Job) -> InFlightJob {
         InFlightJob(
-            id: job.id.rawValue, profile: profile, name: job.sourceName, state: job.state.rawValue, stage: job.stage,
+            id: job.id.rawValue, profile: job.profile, name: job.sourceName, state: job.state.rawValue, stage: job.stage,
             progress: progressBar(job), createdAt: job.createdAt)
     }
 
@@ -73,7 +75,7 @@ public struct DashboardReader: Sendable {
         let result = (try? JobProgress.decode(job.progress))?.finish?.result
         let agent = result?.videoAgent
         return RecentResult(
-            id: job.id.rawValue, profile: profile, name: job.sourceName, finishedAt: job.finishedAt,
+            id: job.id.rawValue, profile: job.profile, name: job.sourceName, finishedAt: job.finishedAt,
             videoID: agent?.videoID, thumbnailURL: agent?.thumbnailURL)
     }
 
@@ -81,6 +83,6 @@ public struct DashboardReader: Sendable {
         let report = QueueReport.RecentError(failedJob: job)
         let message = report.code.map { "\($0): \(report.message)" } ?? report.message
         return RecentError(
-            id: job.id.rawValue, profile: profile, name: job.sourceName, finishedAt: job.finishedAt, message: message)
+            id: job.id.rawValue, profile: job.profile, name: job.sourceName, finishedAt: job.finishedAt, message: message)
     }
 }

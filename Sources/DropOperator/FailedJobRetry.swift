@@ -16,6 +16,8 @@ import DropSettings
 public struct FailedJobRetry: Sendable {
     let queue: any QueueStore
     let inbox: String
+    /// Each profile's inbox, by profile name.
+    let inboxes: [String: String]
     let orphanSidecarTimeout: Duration
     /// How long after its files are back a requeued job becomes due.
     public var delay: Duration = .seconds(2)
@@ -26,6 +28,7 @@ public struct FailedJobRetry: Sendable {
     public init(queue: any QueueStore, settings: Settings) {
         self.queue = queue
         self.inbox = settings.inbox
+        self.inboxes = Dictionary(settings.profiles.map { ($0.name, $0.inbox) }, uniquingKeysWith: { first, _ in first })
         self.orphanSidecarTimeout = settings.orphanSidecarTimeout
     }
 
@@ -55,6 +58,8 @@ public struct FailedJobRetry: Sendable {
             return Report(id: id, outcome: .refused, line: "job \(id): no such job")
         }
         let label = "job \(id) \(job.sourceName)"
+        // Back into the inbox of the job's profile.
+        let inbox = inboxes[job.profile] ?? self.inbox
         guard job.state == .failed else {
             return Report(id: id, outcome: .refused, line: "\(label): not retried: it is \(job.state.rawValue), not failed")
         }
@@ -130,13 +135,14 @@ public struct FailedJobRetry: Sendable {
             line: "\(label): back in the queue; \(returned.joined(separator: ", ")) returned to the inbox")
     }
 
-    /// Retries every failed job, newest first. When several failed jobs share a source name, only the newest
-    /// is retried; the older ones are skipped.
-    public func retryAllFailed(now: Date = Date()) async throws -> [Report] {
+    /// Retries every failed job (of `profile`, or of every profile when nil), newest first. When several
+    /// failed jobs of a profile share a source name, only the newest is retried; the older ones are skipped.
+    public func retryAllFailed(profile: String? = nil, now: Date = Date()) async throws -> [Report] {
         var reports: [Report] = []
         var retriedNames: [String: JobID] = [:]
-        for job in try await queue.jobs(state: .failed, limit: Int(Int32.max)) {
-            if let newer = retriedNames[job.sourceName] {
+        for job in try await queue.jobs(state: .failed, limit: Int(Int32.max), profile: profile) {
+            let key = "\(job.profile)/\(job.sourceName)"
+            if let newer = retriedNames[key] {
                 reports.append(
                     Report(
                         id: job.id, outcome: .skipped,
@@ -144,7 +150,7 @@ public struct FailedJobRetry: Sendable {
                 continue
             }
             let report = try await retry(job.id, now: now)
-            if case .retried = report.outcome { retriedNames[job.sourceName] = job.id }
+            if case .retried = report.outcome { retriedNames[key] = job.id }
             reports.append(report)
         }
         return reports

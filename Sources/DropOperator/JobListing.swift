@@ -36,9 +36,11 @@ public struct JobListing: Sendable, Equatable {
         return limit
     }
 
-    /// Reads up to `limit` jobs of `state` (nil: any state), newest first.
-    public static func read(queue: any QueueStore, state: JobState?, limit: Int, now: Date = Date()) async throws -> JobListing {
-        JobListing(jobs: try await queue.jobs(state: state, limit: limit), state: state, takenAt: now)
+    /// Reads up to `limit` jobs of `state` (nil: any state) of `profile` (nil: any profile), newest first.
+    public static func read(
+        queue: any QueueStore, state: JobState?, limit: Int, profile: String? = nil, now: Date = Date()
+    ) async throws -> JobListing {
+        JobListing(jobs: try await queue.jobs(state: state, limit: limit, profile: profile), state: state, takenAt: now)
     }
 
     /// A table with a header line: id, state, stage, kind, attempts, updated, name and last error.
@@ -46,13 +48,17 @@ public struct JobListing: Sendable, Equatable {
         guard !jobs.isEmpty else {
             return state.map { "no \($0.rawValue) jobs" } ?? "no jobs"
         }
-        let header = ["ID", "STATE", "STAGE", "KIND", "ATTEMPTS", "UPDATED", "NAME", "LAST ERROR"]
+        // The profile column appears once there are profiles.
+        let profiles = jobs.contains { $0.profile != JobQueue.defaultProfile }
+        let header = ["ID", "STATE", "STAGE", "KIND"] + (profiles ? ["PROFILE"] : []) + ["ATTEMPTS", "UPDATED", "NAME", "LAST ERROR"]
         let rows: [[String]] = jobs.map { job in
             [
                 job.id.description,
                 job.isLeased(at: takenAt) ? "\(job.state.rawValue)*" : job.state.rawValue,
-                job.stage ?? "-",
+                job.stage == JobStage.held.rawValue && job.state == .queued
+                    ? "held until \(Timestamp.rfc3339(job.nextAttemptAt))" : job.stage ?? "-",
                 job.kind,
+            ] + (profiles ? [job.profile] : []) + [
                 String(job.attempts),
                 Timestamp.rfc3339(job.updatedAt),
                 Self.oneLine(job.sourceName),
@@ -83,6 +89,9 @@ public struct JobListing: Sendable, Equatable {
                         "state": .string(job.state.rawValue),
                         "stage": job.stage.map(JSONValue.string) ?? .null,
                         "kind": .string(job.kind),
+                        "profile": .string(job.profile),
+                        "held_until": job.stage == JobStage.held.rawValue && job.state == .queued
+                            ? .string(Timestamp.rfc3339(job.nextAttemptAt)) : .null,
                         "attempts": .number(Double(job.attempts)),
                         "name": .string(job.sourceName),
                         "last_error": job.lastError.map(JSONValue.string) ?? .null,

@@ -20,23 +20,42 @@ public struct QueueReport: Sendable, Equatable {
     public var lastErrors: [RecentError]
     /// When the report was read.
     public var takenAt: Date
-    /// Jobs held back by their own step for a reason their stage names (a full outbox), with that reason.
+    /// Queued jobs held back, the first to go on first: by the spend guard, or by their own step for a reason
+    /// their stage names (a full outbox). Up to `heldLimit` of each kind.
     public var held: [HeldJob] = []
+    /// How many queued jobs are held back in all.
+    public var heldCount: Int = 0
+    /// Jobs per state, by profile (every profile that has jobs).
+    public var byProfile: [String: [String: Int]] = [:]
 
-    /// A job held back: its stage and the reason it gave.
+    /// A job held back: by the spend guard (its profile reached `max_videos_per_day`; `until` says when it goes
+    /// on) or by its own step (`waiting_for_disk_space`; `reason` says why).
     public struct HeldJob: Sendable, Equatable {
-        /// Its id.
+        /// The job.
         public var id: JobID
-        /// The source name.
+        /// Its source name.
         public var name: String
-        /// Its stage (`waiting_for_disk_space`).
+        /// Its profile.
+        public var profile: String
+        /// Its stage (`held` for the spend guard, `waiting_for_disk_space`).
         public var stage: String
-        /// What it said, when it said something.
+        /// When it goes on, for a spend hold (the spend window frees then).
+        public var until: Date?
+        /// What its step said, when it said something.
         public var reason: String?
+
+        /// The one-line status: "held until …" for a spend hold, else the stage and its reason.
+        public var status: String {
+            if let until { return "held until \(Timestamp.rfc3339(until))" }
+            return stage + (reason.map { ": \($0)" } ?? "")
+        }
     }
 
-    /// The stages whose jobs the report lists as held.
-    static let heldStages = [JobStage.waitingForSpace.rawValue]
+    /// How many held jobs of each kind the report lists.
+    public static let heldLimit = 20
+
+    /// The stages whose queued jobs the report lists as held.
+    static let heldStages = [JobStage.held.rawValue, JobStage.waitingForSpace.rawValue]
 
     /// Jobs by where they are: every job is in exactly one of these.
     public struct Counts: Sendable, Equatable {
@@ -97,14 +116,20 @@ public struct QueueReport: Sendable, Equatable {
         }
         let errors = try await queue.recentFailures(limit: errorLimit).map(RecentError.init(failedJob:))
         var held: [HeldJob] = []
+        var heldCount = 0
         for stage in heldStages {
-            held += try await queue.queuedJobs(stage: stage, limit: errorLimit).map {
-                HeldJob(id: $0.id, name: $0.sourceName, stage: stage, reason: $0.lastError)
+            let spend = stage == JobStage.held.rawValue
+            held += try await queue.queuedJobs(stage: stage, limit: heldLimit).map {
+                HeldJob(
+                    id: $0.id, name: $0.sourceName, profile: $0.profile, stage: stage,
+                    until: spend ? $0.nextAttemptAt : nil, reason: spend ? nil : $0.lastError)
             }
+            heldCount += try await queue.queuedCount(stage: stage)
         }
         return QueueReport(
             database: queue.location, daemonRunning: holder != nil, daemonPID: holder.flatMap { $0 > 0 ? $0 : nil },
-            counts: counts, oldestWaiting: oldest, lastErrors: errors, takenAt: now, held: held)
+            counts: counts, oldestWaiting: oldest, lastErrors: errors, takenAt: now, held: held,
+            heldCount: heldCount, byProfile: try await queue.countsByProfile())
     }
 
     /// The counts; a lease on a job waiting for its video (a poll in progress) does not make it in flight.
@@ -136,8 +161,19 @@ public struct QueueReport: Sendable, Equatable {
         } else {
             lines.append("oldest waiting:  none")
         }
-        for job in held {
-            lines.append("held:            job \(job.id) \(job.name), \(job.stage)\(job.reason.map { ": \($0)" } ?? "")")
+        if byProfile.count > 1 || byProfile.keys.contains(where: { $0 != JobQueue.defaultProfile }) {
+            lines.append("profiles:")
+            for (profile, states) in byProfile.sorted(by: { $0.key < $1.key }) {
+                let text = JobState.allCases.map { "\($0.rawValue) \(states[$0.rawValue] ?? 0)" }.joined(separator: ", ")
+                lines.append("  \(profile): \(text)")
+            }
+        }
+        if heldCount > 0 {
+            lines.append("held:            \(heldCount) job(s)")
+            for job in held {
+                let until = job.until.map { " (in \(Self.age(from: takenAt, to: $0)))" } ?? ""
+                lines.append("  job \(job.id) \(job.name) (profile \(job.profile)): \(job.status)\(until)")
+            }
         }
         if lastErrors.isEmpty {
             lines.append("last errors:     none")
@@ -189,13 +225,22 @@ public struct QueueReport: Sendable, Equatable {
             "counts": .object(counts),
             "oldest_waiting": oldest,
             "last_errors": .array(errors),
-            "held": .array(held.map { job in
-                .object([
-                    "job_id": .string(job.id.description), "name": .string(job.name), "stage": .string(job.stage),
-                    "reason": job.reason.map(JSONValue.string) ?? .null,
-                ])
-            }),
             "generated_at": .string(Timestamp.rfc3339(takenAt)),
+            "held_count": .number(Double(heldCount)),
+            "held": .array(
+                held.map { job in
+                    .object([
+                        "job_id": .string(job.id.description),
+                        "name": .string(job.name),
+                        "profile": .string(job.profile),
+                        "stage": .string(job.stage),
+                        "held_until": job.until.map { .string(Timestamp.rfc3339($0)) } ?? .null,
+                        "reason": job.reason.map(JSONValue.string) ?? .null,
+                        "status": .string(job.status),
+                    ])
+                }),
+            "profiles": .object(
+                byProfile.mapValues { states in .object(states.mapValues { .number(Double($0)) }) }),
         ])
     }
 

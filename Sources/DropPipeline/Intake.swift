@@ -23,6 +23,8 @@ import SystemSupport
 package final class Intake: Sendable {
     package let queue: any QueueStore
     package let inbox: String
+    /// The profile whose inbox this is; its jobs are queued under it.
+    package let profile: String
     package let orphanSidecarTimeout: Duration
     package let retryInterval: Duration
     package let logger: Logger
@@ -31,14 +33,15 @@ package final class Intake: Sendable {
     /// Drops whose enqueue failed, by name (the latest report of each name wins).
     private let waiting = Mutex<[String: InboxDrop]>([:])
 
-    /// An intake into `queue` for drops of `inbox`.
+    /// An intake into `queue` for drops of `inbox`, the inbox of `profile`.
     package init(
-        queue: any QueueStore, inbox: String, orphanSidecarTimeout: Duration, retryInterval: Duration = .seconds(1),
-        bell: WorkBell = WorkBell(), logger: Logger
+        queue: any QueueStore, inbox: String, profile: String = JobQueue.defaultProfile, orphanSidecarTimeout: Duration,
+        retryInterval: Duration = .seconds(1), bell: WorkBell = WorkBell(), logger: Logger
     ) {
         self.bell = bell
         self.queue = queue
         self.inbox = inbox
+        self.profile = profile
         self.orphanSidecarTimeout = orphanSidecarTimeout
         self.retryInterval = retryInterval
         self.logger = logger
@@ -164,7 +167,7 @@ package final class Intake: Sendable {
             for (outcome, job) in zip(outcomes, jobs) {
                 guard case .created(let queued) = outcome else { continue }
                 created += 1
-                DropMetrics.system.fileSeen(profile: "default")
+                DropMetrics.system.fileSeen(profile: profile)
                 logger.log(
                     level: detailed ? .info : .debug, "queued",
                     metadata: ["job": "\(queued.id.rawValue)", "file": "\(job.sourceName)", "kind": "\(job.kind)"])
@@ -201,6 +204,6 @@ package final class Intake: Sendable {
                 kind = JobKind.file
             }
         }
-        return NewJob(sourceName: drop.name, kind: kind, fingerprint: fingerprint, notBefore: notBefore)
+        return NewJob(sourceName: drop.name, kind: kind, fingerprint: fingerprint, notBefore: notBefore, profile: profile)
     }
 }

@@ -24,8 +24,12 @@ extension Job {
 }
 
 extension NewJob {
-    /// Describes a job of a known kind to enqueue.
-    package init(sourceName: String, kind: JobKind, fingerprint: String? = nil, notBefore: Date? = nil) {
-        self.init(sourceName: sourceName, kind: kind.rawValue, fingerprint: fingerprint, notBefore: notBefore)
+    /// Describes a job of a known kind to enqueue, dropped in the inbox of `profile`.
+    package init(
+        sourceName: String, kind: JobKind, fingerprint: String? = nil, notBefore: Date? = nil,
+        profile: String = JobQueue.defaultProfile
+    ) {
+        self.init(
+            sourceName: sourceName, kind: kind.rawValue, fingerprint: fingerprint, notBefore: notBefore, profile: profile)
     }
 }

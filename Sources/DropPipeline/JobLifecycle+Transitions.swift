@@ -17,7 +17,8 @@ extension JobLifecycle {
             return Transition(phase: phase, action: .checkOrphan)
         case (.checking, .claimed):
             return Transition(phase: .checking, action: .check)
-        case (.uploading, .claimed), (.awaitingSlot, .claimed), (.creatingVideo, .claimed), (.creatingTranslation, .claimed):
+        case (.uploading, .claimed), (.awaitingSlot, .claimed), (.creatingVideo, .claimed), (.creatingTranslation, .claimed),
+            (.held, .claimed):
             // Uploads resume; once all are done the sources are verified again before any create.
             return Transition(phase: phase, action: .upload)
         case (.waitingForVideo, .claimed):
@@ -43,14 +44,20 @@ extension JobLifecycle {
         case (.checking, .checksPassed):
             return Transition(phase: .uploading, action: .upload)
         case (.checking, .sourceChanged), (.uploading, .sourceChanged), (.awaitingSlot, .sourceChanged),
-            (.creatingVideo, .sourceChanged), (.creatingTranslation, .sourceChanged):
+            (.creatingVideo, .sourceChanged), (.creatingTranslation, .sourceChanged), (.held, .sourceChanged):
             return Transition(phase: .checking, action: .recheck)
-        case (.uploading, .uploadsDone(wantsVideo: false)), (.awaitingSlot, .uploadsDone(wantsVideo: false)):
+        case (.uploading, .uploadsDone(wantsVideo: false)), (.awaitingSlot, .uploadsDone(wantsVideo: false)),
+            (.held, .uploadsDone(wantsVideo: false)):
             return Transition(phase: .finishing, action: .decide(.succeeded, nil))
-        case (.uploading, .uploadsDone(wantsVideo: true)), (.awaitingSlot, .uploadsDone(wantsVideo: true)):
+        case (.uploading, .uploadsDone(wantsVideo: true)), (.awaitingSlot, .uploadsDone(wantsVideo: true)),
+            (.held, .uploadsDone(wantsVideo: true)):
             return Transition(phase: .awaitingSlot, action: .createVideo)
         case (.creatingVideo, .uploadsDone(wantsVideo: true)):
             return Transition(phase: .creatingVideo, action: .createVideo)
+
+        // The spend guard: over the profile's cap, the paid step waits, held, until the window frees.
+        case (.awaitingSlot, .spendCapReached):
+            return Transition(phase: .held, action: .hold)
 
         // The Video Agent create.
         case (.awaitingSlot, .createSent), (.creatingVideo, .createSent):
@@ -61,7 +68,7 @@ extension JobLifecycle {
             return Transition(phase: .waitingForVideo, action: .waitForVideo)
 
         // The translation.
-        case (.uploading, .translationWanted), (.awaitingSlot, .translationWanted):
+        case (.uploading, .translationWanted), (.awaitingSlot, .translationWanted), (.held, .translationWanted):
             return Transition(phase: .awaitingSlot, action: .createTranslation)
         case (.creatingTranslation, .translationWanted):
             return Transition(phase: .creatingTranslation, action: .createTranslation)

@@ -14,6 +14,9 @@ package enum JobPhase: String, Sendable, Codable, CaseIterable {
     case awaitingAsset = "awaiting_asset"
     /// Everything is uploaded; a Video Agent create waits for a free slot (or the API's video limit).
     case awaitingSlot = "awaiting_slot"
+    /// Held by the spend guard: the profile's `max_videos_per_day` is reached; queued, due when the window frees
+    /// (`JobProgress.heldUntil`). Everything is uploaded; nothing paid is started.
+    case held
     /// "Create sent" is saved: a create may have reached the server. Never created again blindly; the session
     /// is adopted from the answer or found by its `callback_id`.
     case creatingVideo = "creating_video"
@@ -62,6 +65,8 @@ package enum JobLifecycle {
         case directBeginAgain
         /// "Create sent" was saved, right before a Video Agent create.
         case createSent
+        /// The spend guard refused the paid step: the profile's cap is reached until `JobProgress.heldUntil`.
+        case spendCapReached
         /// A create failed in a way that proves nothing was created; "create sent" is cleared.
         case createNotReceived
         /// The Video Agent session is known: created, or adopted.
@@ -108,6 +113,8 @@ package enum JobLifecycle {
         case awaitAsset
         /// Create the Video Agent session, or adopt the one a create already sent made.
         case createVideo
+        /// Hand the job back to the queue, held, due when the spend window frees (`JobProgress.heldUntil`).
+        case hold
         /// Hand the job to the poller, due after the current poll delay.
         case waitForVideo
         /// Ask after the video once.

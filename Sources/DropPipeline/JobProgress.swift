@@ -50,6 +50,8 @@ package struct JobProgress: Sendable, Codable, Equatable {
     package var downloads: DownloadProgress?
     /// The job's decided outcome, once known: written as the result, then the sources move.
     package var finish: FinishPlan?
+    /// Until when the spend guard holds the job (phase `held`): the profile's cap frees then.
+    package var heldUntil: Date?
 
     /// One file of the job.
     package struct FileProgress: Sendable, Codable, Equatable {
@@ -92,7 +94,7 @@ package struct JobProgress: Sendable, Codable, Equatable {
     package enum CodingKeys: String, CodingKey {
         case version, storedPhase = "phase", run, checked, sidecars, sidecarIdentities, checkedIdentity, files, video
         case createSent, sessionID, videoID, videoState, waitStartedAt, pollDelaySeconds, pollAuthFailures
-        case pollAuthFailingSince, finish, downloads, translation
+        case pollAuthFailingSince, finish, downloads, translation, heldUntil
     }
 
     /// Where the job is in its life: the saved phase, or, in a record of version 1, the phase its fields imply.

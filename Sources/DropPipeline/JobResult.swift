@@ -8,6 +8,9 @@ public struct JobResult: Sendable, Equatable, Codable {
     public var schemaVersion: Int = 1
     /// The job's id in the queue, as a string.
     public var jobID: String
+    /// The profile whose inbox the drop came from (`default` without profiles; nil in results decided before
+    /// profiles existed, written as `default`).
+    public var profile: String?
     /// Whether the job succeeded.
     public var status: Status
     /// What was dropped and where it went.
@@ -213,7 +216,7 @@ public struct JobResult: Sendable, Equatable, Codable {
     }
 
     enum CodingKeys: String, CodingKey {
-        case schemaVersion = "schema_version", jobID = "job_id", status, source, assets
+        case schemaVersion = "schema_version", jobID = "job_id", profile, status, source, assets
         case videoAgent = "video_agent", error, attempts, createdAt = "created_at", finishedAt = "finished_at"
         case downloads, translations
     }
@@ -224,6 +227,7 @@ public struct JobResult: Sendable, Equatable, Codable {
         var c = encoder.container(keyedBy: CodingKeys.self)
         try c.encode(schemaVersion, forKey: .schemaVersion)
         try c.encode(jobID, forKey: .jobID)
+        try c.encode(profile ?? "default", forKey: .profile)
         try c.encode(status, forKey: .status)
         try c.encode(source, forKey: .source)
         try c.encode(assets, forKey: .assets)

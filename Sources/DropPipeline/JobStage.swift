@@ -4,6 +4,8 @@ package enum JobStage: String, Sendable, Codable, CaseIterable, CustomStringConv
     case uploading
     /// Waiting for a free Video Agent slot (or for the API's video limit).
     case waitingSlot = "waiting_for_video_slot"
+    /// Held by the spend guard (`max_videos_per_day`) until the window frees; due then.
+    case held = "held"
     /// A Video Agent create is being sent.
     case creatingVideo = "creating_video"
     /// Looking for the session of a create whose answer was lost.

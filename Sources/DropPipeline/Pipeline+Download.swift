@@ -20,7 +20,7 @@ extension Pipeline {
     /// Records what a finished video offers for download. Ends in `outputsReady`, or, with nothing to fetch,
     /// in the verdict `succeeded`.
     func videoFinished(_ run: inout JobRun, _ video: VideoStatus) throws -> JobLifecycle.Action {
-        let items = DownloadProgress.items(for: video, selection: options.download)
+        let items = DownloadProgress.items(for: video, selection: profile(of: run).download)
         guard !items.isEmpty else { return try enter(&run, .verdict(.succeeded, nil)) }
         run.progress.downloads = DownloadProgress(items: items)
         return try enter(&run, .outputsReady)
@@ -63,7 +63,7 @@ extension Pipeline {
 
     /// The temporary file of item `index` in the outbox (kept across crashes, to resume from).
     func temporaryPath(_ run: JobRun, _ item: DownloadProgress.Item) -> String {
-        "\(options.outbox)/" + FittedName.fit(run.job.sourceName, prefix: ".", suffix: "\(item.suffix).part-\(run.job.id.rawValue)")
+        "\(profile(of: run).outbox)/" + FittedName.fit(run.job.sourceName, prefix: ".", suffix: "\(item.suffix).part-\(run.job.id.rawValue)")
     }
 
     /// Downloads item `index` into place, retrying as the retry policy says.
@@ -99,8 +99,9 @@ extension Pipeline {
             case .success(let result):
                 var name = item.suffix
                 if item.kind == .thumbnail { name = DownloadProgress.thumbnailSuffix(firstBytes: result.firstBytes) }
-                let final = "\(options.outbox)/" + FittedName.fit(run.job.sourceName, suffix: name)
-                let (outbox, closing) = (options.outbox, fd)
+                let outbox = profile(of: run).outbox
+                let final = "\(outbox)/" + FittedName.fit(run.job.sourceName, suffix: name)
+                let closing = fd
                 fd = -1
                 do {
                     try await BlockingIO.run { try OutboxFile.commit(closing, temporary: temporary, final: final, outbox: outbox) }
@@ -194,7 +195,7 @@ extension Pipeline {
                     .failed,
                     .init(
                         code: .downloadFailed,
-                        message: "the outbox \(options.outbox) stayed full for \(minutes) minutes (\(message)); free space, "
+                        message: "the outbox \(profile(of: run).outbox) stayed full for \(minutes) minutes (\(message)); free space, "
                             + "then run `heygen-dropd retry \(run.job.id.rawValue)`")))
         }
         // Soon at first (space is often freed quickly), then every `diskFullRetry`.

@@ -1,3 +1,4 @@
+import DropSettings
 import DropQueue
 import Foundation
 import InboxWatcher
@@ -13,14 +14,14 @@ extension Pipeline {
     /// expected, failed as `orphan_sidecar` when the file never came.
     func checkOrphan(_ run: inout JobRun) async throws -> JobLifecycle.Action {
         let name = run.job.sourceName
-        guard FileIO.kind("\(options.inbox)/\(name)") != nil else {
+        guard FileIO.kind("\(profile(of: run).inbox)/\(name)") != nil else {
             // It moved with its file, or was taken away: nothing to report.
             try await queue.delete(run.job.id)
             return try enter(&run, .removed)
         }
         let target = DropRules.sidecarTarget(of: name)?.target ?? name
-        let targetActive = try await queue.activeJob(sourceName: target) != nil
-        if targetActive || FileIO.exists("\(options.inbox)/\(target)") {
+        let targetActive = try await queue.activeJob(sourceName: target, profile: run.job.profile) != nil
+        if targetActive || FileIO.exists("\(profile(of: run).inbox)/\(target)") {
             try await release(&run, to: .queued, after: options.orphanSidecarTimeout, stage: .waitingFile)
             return try enter(&run, .putBack)
         }
@@ -37,10 +38,10 @@ extension Pipeline {
         // A request cut short by shutdown is no verdict on the job: leave it for the next start.
         try Task.checkCancellation()
         let name = run.job.sourceName
-        let folder = status == .succeeded ? options.archive : options.failed
+        let folder = status == .succeeded ? profile(of: run).archive : profile(of: run).failed
         let identities = try await identitiesToMove(&run)
         let moves = SourceMover.plan(
-            main: name, identity: identities.main, companions: identities.companions, inbox: options.inbox, to: folder)
+            main: name, identity: identities.main, companions: identities.companions, inbox: profile(of: run).inbox, to: folder)
         let result = JobResult(
             jobID: "\(run.job.id.rawValue)",
             status: status,
@@ -68,6 +69,7 @@ extension Pipeline {
         removeTemporaryFiles(run)
         var withOutputs = result
         withOutputs.downloads = downloadedFiles(run)
+        withOutputs.profile = run.job.profile
         withOutputs.translations = run.progress.translation?.resultEntries(downloads: run.progress.downloads)
         run.progress.finish = .init(result: withOutputs, moves: moves)
         try await save(&run, stage: .finishing)
@@ -80,7 +82,7 @@ extension Pipeline {
         var leftInPlace: Set<String>?
         for _ in 0..<10 {
             // The result is written (and flushed) before the sources move.
-            let (writer, result, moves) = (self.writer, plan.result, plan.moves)
+            let (writer, result, moves) = (resultWriter(for: run), plan.result, plan.moves)
             let outcome = try await BlockingIO.local { () throws -> SourceMover.Outcome in
                 try writer.write(result)
                 return try SourceMover.execute(moves)
@@ -90,11 +92,11 @@ extension Pipeline {
                 break
             }
             // Something took a destination name meanwhile: choose new names and rewrite the result.
-            let folder = plan.result.status == .succeeded ? options.archive : options.failed
+            let folder = plan.result.status == .succeeded ? profile(of: run).archive : profile(of: run).failed
             let main = plan.moves[0]
             let companions = plan.moves.dropFirst().map { (name: ($0.from as NSString).lastPathComponent, identity: $0.identity) }
             plan.moves = SourceMover.plan(
-                main: run.job.sourceName, identity: main.identity, companions: companions, inbox: options.inbox, to: folder)
+                main: run.job.sourceName, identity: main.identity, companions: companions, inbox: profile(of: run).inbox, to: folder)
             if plan.result.source.movedTo != nil { plan.result.source.movedTo = plan.moves[0].to }
             run.progress.finish = plan
             try await save(&run, stage: .finishing)
@@ -108,13 +110,13 @@ extension Pipeline {
             plan.result.source.movedTo = nil
             run.progress.finish = plan
             try await save(&run, stage: .finishing)
-            let (writer, result) = (self.writer, plan.result)
+            let (writer, result) = (resultWriter(for: run), plan.result)
             try await BlockingIO.local { try writer.write(result) }
         }
         // Sidecars that moved with their file no longer wait to be reported as orphans.
         for move in plan.moves.dropFirst() where !leftInPlace.contains(move.from) {
             let name = (move.from as NSString).lastPathComponent
-            if let waiting = try await queue.activeJob(sourceName: name), waiting.jobKind == .sidecar {
+            if let waiting = try await queue.activeJob(sourceName: name, profile: run.job.profile), waiting.jobKind == .sidecar {
                 try await queue.delete(waiting.id)
             }
         }

@@ -1,3 +1,4 @@
+import DropSettings
 import DropQueue
 import Foundation
 import InboxWatcher
@@ -8,7 +9,7 @@ extension Pipeline {
     /// The inbox folder's descriptor for this run (opened once per run, on the thread pool).
     func inboxFolder(_ run: inout JobRun) async throws -> InboxEntry {
         if let inbox = run.inbox { return inbox }
-        let path = options.inbox
+        let path = profile(of: run).inbox
         let inbox = try await BlockingIO.local { try InboxEntry.openFolder(path: path) }
         run.inbox = inbox
         return inbox
@@ -149,7 +150,7 @@ extension Pipeline {
     func enqueueLeftover(_ run: inout JobRun, mainLeftInPlace: Bool) async throws {
         guard run.job.jobKind != .sidecar else { return }
         let inbox = try await inboxFolder(&run)
-        let (name, path) = (run.job.sourceName, "\(options.inbox)/\(run.job.sourceName)")
+        let (name, path) = (run.job.sourceName, "\(profile(of: run).inbox)/\(run.job.sourceName)")
         let found = try await BlockingIO.local { () -> (EntryIdentity, String)? in
             guard let status = InboxEntry.status(of: name, in: inbox), status.isRegularOrDirectory,
                 let fingerprint = sourceFingerprint(path: path)
@@ -160,7 +161,7 @@ extension Pipeline {
         var fingerprint = found
         if mainLeftInPlace { fingerprint += ":after-job-\(run.job.id.rawValue)" }
         let kind: JobKind = identity.isDirectory ? .bundle : .file
-        if case .created(let job) = try await queue.enqueue(NewJob(sourceName: name, kind: kind, fingerprint: fingerprint, notBefore: nil)) {
+        if case .created(let job) = try await queue.enqueue(NewJob(sourceName: name, kind: kind, fingerprint: fingerprint, notBefore: nil, profile: run.job.profile)) {
             run.logger(logger).notice("a new version under this name gets a job of its own", metadata: ["new_job": "\(job.id.rawValue)"])
         }
     }

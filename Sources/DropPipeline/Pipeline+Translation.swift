@@ -30,6 +30,14 @@ extension Pipeline {
         guard run.progress.translation?.languages.contains(where: { $0.id == nil }) == true else {
             return try await translationsKnown(&run)
         }
+        // The spend guard counts each language still to create against the profile's cap.
+        let pending = run.progress.translation?.languages.filter { $0.id == nil }.count ?? 0
+        if let cap = profile(of: run).maxVideosPerDay,
+            let until = try await spendGuard(&run, cap: cap, units: pending, step: Self.translationSpendStep)
+        {
+            run.progress.heldUntil = until
+            return try enter(&run, .spendCapReached)
+        }
         // One video slot for the job's translations, counted in the queue like a Video Agent create's.
         guard
             let slot = try await queue.acquireVideoSlot(
@@ -47,6 +55,10 @@ extension Pipeline {
             }
         } catch {
             try? await queue.releaseVideoSlot(slot)
+            if run.progress.translation?.languages.allSatisfy({ $0.id == nil }) == true, !(error is CancellationError) {
+                // Refused before any language was made: nothing counts against the spend guard.
+                try? await queue.releaseSpend(job: run.job.id, run: run.progress.run, step: Self.translationSpendStep)
+            }
             throw error
         }
         try? await queue.releaseVideoSlot(slot)

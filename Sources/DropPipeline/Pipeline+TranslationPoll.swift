@@ -81,7 +81,7 @@ extension Pipeline {
         let present = Set(plan.items.compactMap(\.translationID))
         for language in languages where language.status == "completed" {
             guard let id = language.id, !present.contains(id) else { continue }
-            plan.items += DownloadProgress.items(for: language.asTranslation, code: language.fileTag, selection: options.download)
+            plan.items += DownloadProgress.items(for: language.asTranslation, code: language.fileTag, selection: profile(of: run).download)
         }
         plan.outcome = outcome
         guard plan.items.contains(where: { $0.done == nil }) else {

@@ -1,3 +1,4 @@
+import DropSettings
 import Foundation
 import InboxWatcher
 import Logging
@@ -17,8 +18,8 @@ extension Pipeline {
         let rendering = run.job.sourceName
         let raw = NameRendering.bytes(of: rendering)
         if run.progress.finish == nil {
-            let kind: JobResult.Source.Kind = Self.isDirectory(raw, in: options.inbox) ? .bundle : .file
-            let target = SourceMover.plan(main: rendering, identity: nil, companions: [], inbox: options.inbox, to: options.failed)[0]
+            let kind: JobResult.Source.Kind = Self.isDirectory(raw, in: profile(of: run).inbox) ? .bundle : .file
+            let target = SourceMover.plan(main: rendering, identity: nil, companions: [], inbox: profile(of: run).inbox, to: profile(of: run).failed)[0]
             let targetName = (target.to as NSString).lastPathComponent
             let result = JobResult(
                 jobID: "\(run.job.id.rawValue)", status: .failed,
@@ -29,18 +30,20 @@ extension Pipeline {
                     message: "the name \(rendering) is not valid UTF-8 (each invalid byte is shown as \\xHH); "
                         + "moved to failed/ as \(targetName)"),
                 attempts: run.attempts, createdAt: run.job.createdAt, finishedAt: Date())
-            run.progress.finish = .init(result: result, moves: [target])
+            var decided = result
+            decided.profile = run.job.profile
+            run.progress.finish = .init(result: decided, moves: [target])
             try await save(&run, stage: .finishing)
         }
         guard var plan = run.progress.finish, let move = plan.moves.first else { return }
         let targetName = (move.to as NSString).lastPathComponent
-        switch try Self.renameRaw(raw, from: options.inbox, to: options.failed, as: targetName) {
+        switch try Self.renameRaw(raw, from: profile(of: run).inbox, to: profile(of: run).failed, as: targetName) {
         case .moved, .alreadyMoved:
             break
         case .gone:
             plan.result.source.movedTo = nil
         }
-        try writer.write(plan.result)
+        try resultWriter(for: run).write(plan.result)
         heartbeat.beat()
         try await queue.finish(
             run.job.id, token: run.token, as: .failed, stage: nil, progress: run.progress.encoded(),

@@ -1,3 +1,4 @@
+import DropSettings
 import DropQueue
 import Foundation
 import HeyGenAPI
@@ -26,8 +27,17 @@ extension Pipeline {
         run.openFile = isBundle ? nil : outcome.main
         run.bundle = isBundle ? outcome.main : nil
         if let problem = outcome.problem { throw problem }
-        run.progress.video = outcome.video
-        run.progress.translation = outcome.translation.map { TranslationProgress(spec: $0, keeping: run.progress.translation) }
+        let profile = profile(of: run)
+        run.progress.video =
+            outcome.translation != nil
+            ? nil
+            : try ProfileDefaults.video(
+                sidecar: outcome.video, profile: profile, name: name, fileCount: outcome.files.count,
+                maxVideoFiles: Self.maxVideoFiles)
+        let translation = try ProfileDefaults.translation(
+            sidecar: outcome.translation, profile: profile, name: name,
+            mediaType: isBundle ? nil : outcome.files.first?.mediaType, video: run.progress.video)
+        run.progress.translation = translation.map { TranslationProgress(spec: $0, keeping: run.progress.translation) }
         run.progress.files = outcome.files.map {
             JobProgress.FileProgress(name: $0.name, inspected: $0, mimeType: $0.mediaType.mimeType)
         }

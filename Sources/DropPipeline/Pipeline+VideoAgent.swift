@@ -53,6 +53,10 @@ extension Pipeline {
         guard let spec = run.progress.video else {
             throw LifecycleViolation(message: "a Video Agent create for a job that asked for no video")
         }
+        if let cap = profile(of: run).maxVideosPerDay, let until = try await spendGuard(&run, cap: cap, units: 1) {
+            run.progress.heldUntil = until
+            return try enter(&run, .spendCapReached)
+        }
         let callbackID = AgentCreation.callbackID(spec: spec, job: run.job.id.rawValue, run: run.progress.run)
         var fields = spec.extraFields
         fields["callback_id"] = .string(callbackID)
@@ -92,7 +96,11 @@ extension Pipeline {
                 return try enter(&run, .putBack)
             }
             try await save(&run, stage: .uploading)
-            guard error.isRetryable, attempt < policy.maxAttempts else { throw error }
+            guard error.isRetryable, attempt < policy.maxAttempts else {
+                // Refused: nothing was made, so nothing counts against the spend guard.
+                try? await queue.releaseSpend(job: run.job.id, run: run.progress.run, step: Self.videoSpendStep)
+                throw error
+            }
             let delay = policy.delay(afterAttempt: attempt, error: error)
             logger.notice("Video Agent create not sent (\(error)); trying again in \(Int(delay.seconds * 1000)) ms")
             try await Task.sleep(for: delay)

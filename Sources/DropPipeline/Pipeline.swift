@@ -1,5 +1,6 @@
 import DropMetrics
 import DropQueue
+import DropSettings
 import Foundation
 import HeyGenAPI
 import InboxWatcher
@@ -59,6 +60,17 @@ package final class Pipeline: Sendable {
         self.logger = logger
         self.writer = ResultWriter(outbox: options.outbox)
         self.requestSlots = RequestSlots(count: options.workers)
+    }
+
+    /// The profile the job of `run` came from: its folders and defaults.
+    func profile(of run: JobRun) -> Settings.Profile {
+        options.profile(named: run.job.profile)
+    }
+
+    /// The writer of results into the outbox of the profile of `run`.
+    func resultWriter(for run: JobRun) -> ResultWriter {
+        let outbox = profile(of: run).outbox
+        return outbox == writer.outbox ? writer : ResultWriter(outbox: outbox)
     }
 
     // MARK: - Entry points
@@ -147,6 +159,9 @@ package final class Pipeline: Sendable {
             return try await checkOrphan(&run)
         case .waitForVideo:
             try await handToPoller(&run)
+            return .stop
+        case .hold:
+            try await holdForSpend(&run)
             return .stop
         case .poll:
             return try await pollVideo(&run)

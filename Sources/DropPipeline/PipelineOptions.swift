@@ -65,6 +65,19 @@ public struct PipelineOptions: Sendable {
     /// How long a job waits between tries while the outbox is full.
     public var diskFullRetry: Duration = .seconds(30)
 
+    /// The watched inboxes by name, each with its folders and job defaults; empty: the one profile `default`
+    /// made of the folders above.
+    public var profiles: [String: Settings.Profile] = [:]
+    /// The rolling window a profile's `max_videos_per_day` counts in.
+    public var spendWindow: Duration = .seconds(24 * 3600)
+
+    /// The profile `name`: a configured one, else (the profile `default`, or one no longer configured) the
+    /// folders above with no defaults.
+    public func profile(named name: String) -> Settings.Profile {
+        if let profile = profiles[name] { return profile }
+        return Settings.Profile(name: name, inbox: inbox, outbox: outbox, archive: archive, failed: failed)
+    }
+
     /// Options for the given folders, with defaults for the rest.
     public init(inbox: String, outbox: String, archive: String, failed: String) {
         self.inbox = inbox

@@ -34,7 +34,8 @@ extension Pipeline {
             let job: Job?
             do {
                 job = try await queue.claim(
-                    owner: owner, states: [.queued], lease: options.lease, leaseNow: leaseClock.now()
+                    owner: owner, states: [.queued], lease: options.lease, leaseNow: leaseClock.now(),
+                    profiles: options.profiles.keys.sorted()
                 ).first
             } catch {
                 logger.error("cannot claim a job: \(error)")

@@ -42,14 +42,17 @@ public struct Job: Sendable, Equatable {
     public var updatedAt: Date
     /// When the job reached a terminal state; nil while active.
     public var finishedAt: Date?
+    /// The profile (watched inbox) the source was dropped in; `default` without profiles.
+    public var profile: String
 
     /// Makes a job value (the queue makes the stored ones; this is for callers' own use, e.g. tests).
     public init(
         id: JobID, sourceName: String, kind: String, fingerprint: String? = nil, state: JobState,
         stage: String? = nil, attempts: Int = 0, claims: Int = 0, nextAttemptAt: Date, lastError: String? = nil,
         leaseOwner: String? = nil, leaseExpiresAt: Date? = nil, progress: Data? = nil, createdAt: Date,
-        updatedAt: Date, finishedAt: Date? = nil, leaseToken: String? = nil
+        updatedAt: Date, finishedAt: Date? = nil, leaseToken: String? = nil, profile: String = JobQueue.defaultProfile
     ) {
+        self.profile = profile
         self.id = id
         self.sourceName = sourceName
         self.kind = kind

@@ -19,13 +19,30 @@ extension JobQueue {
         }
     }
 
-    /// The active (queued or waiting for its video) job for that source name, if any.
-    public func activeJob(sourceName: String) throws(QueueError) -> Job? {
+    /// The active (queued or waiting for its video) job for that source name of `profile`, if any.
+    public func activeJob(sourceName: String, profile: String = JobQueue.defaultProfile) throws(QueueError) -> Job? {
         let decode = decoder()
         return try withConnection { db throws(QueueError) -> Job? in
             try db.queryFirst(
-                "SELECT \(JobRow.columns) FROM jobs WHERE source_name = ?1 AND \(Self.active)",
-                [.text(sourceName)], decode)
+                "SELECT \(JobRow.columns) FROM jobs WHERE profile = ?2 AND source_name = ?1 AND \(Self.active)",
+                [.text(sourceName), .text(profile)], decode)
+        }
+    }
+
+    /// Up to `limit` jobs, newest first, of one state or (nil) of all states, of one profile or (nil) of all.
+    public func jobs(state: JobState?, limit: Int, profile: String?) throws(QueueError) -> [Job] {
+        guard let profile else { return try jobs(state: state, limit: limit) }
+        guard limit > 0 else { return [] }
+        let decode = decoder()
+        return try withConnection { db throws(QueueError) -> [Job] in
+            if let state {
+                return try db.query(
+                    "SELECT \(JobRow.columns) FROM jobs WHERE profile = ?3 AND state = ?1 ORDER BY id DESC LIMIT ?2",
+                    [.text(state.rawValue), .int(limit), .text(profile)], decode)
+            }
+            return try db.query(
+                "SELECT \(JobRow.columns) FROM jobs WHERE profile = ?2 ORDER BY id DESC LIMIT ?1",
+                [.int(limit), .text(profile)], decode)
         }
     }
 
@@ -118,7 +135,10 @@ extension JobQueue {
     ) throws(QueueError) -> Bool {
         try withTransaction { db throws(QueueError) -> Bool in
             let taken = try db.queryFirst(
-                "SELECT id FROM jobs WHERE source_name = ?1 AND \(Self.active)", [.text(sourceName)],
+                """
+                SELECT id FROM jobs WHERE profile = (SELECT profile FROM jobs WHERE id = ?2) AND source_name = ?1
+                  AND \(Self.active)
+                """, [.text(sourceName), .integer(id.rawValue)],
                 { row throws(QueueError) in row.int64(0) })
             if taken != nil { return false }
             let values: [SQLiteValue] = [

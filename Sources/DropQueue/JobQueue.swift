@@ -23,6 +23,8 @@ public final class JobQueue: Sendable {
     public let path: String
     let logger: Logger
     private let connection: Mutex<SQLiteConnection>
+    /// Which profile is served first by the next fair claim (see `claim(profiles:)`).
+    let turn = Mutex(0)
 
     /// Opens or creates the database file (WAL, busy_timeout, synchronous=NORMAL, foreign keys) and brings
     /// its schema up to date. A file that cannot be opened, is not a database, or has a newer schema gives
@@ -62,18 +64,21 @@ public final class JobQueue: Sendable {
 
     static let active = QueueSchema.activeCondition
 
+    /// The profile of jobs queued without one (and of every job queued before profiles existed).
+    public static let defaultProfile = "default"
+
     // MARK: - Enqueue
 
     private static let findExistingSQL = """
         SELECT \(JobRow.columns) FROM jobs
-        WHERE source_name = ?1 AND (\(active) OR (fingerprint = ?2 AND finished_at >= ?3))
+        WHERE profile = ?4 AND source_name = ?1 AND (\(active) OR (fingerprint = ?2 AND finished_at >= ?3))
         ORDER BY \(active) DESC, id DESC LIMIT 1
         """
 
     private static let insertSQL = """
         INSERT INTO jobs (source_name, kind, fingerprint, state, attempts, claims, next_attempt_at,
-                          created_at, updated_at)
-        VALUES (?1, ?2, ?3, 'queued', 0, 0, ?4, ?5, ?5)
+                          created_at, updated_at, profile)
+        VALUES (?1, ?2, ?3, 'queued', 0, 0, ?4, ?5, ?5, ?6)
         RETURNING \(JobRow.columns)
         """
 
@@ -96,7 +101,10 @@ public final class JobQueue: Sendable {
             for job in jobs {
                 if let existing = try db.queryFirst(
                     Self.findExistingSQL,
-                    [.text(job.sourceName), .text(job.fingerprint), .date(now.addingTimeInterval(-Self.recentlyFinishedWindow))],
+                    [
+                        .text(job.sourceName), .text(job.fingerprint), .date(now.addingTimeInterval(-Self.recentlyFinishedWindow)),
+                        .text(job.profile),
+                    ],
                     { row throws(QueueError) in try JobRow.decode(row, path: path) })
                 {
                     outcomes.append(.existing(existing))
@@ -104,7 +112,7 @@ public final class JobQueue: Sendable {
                 }
                 let values: [SQLiteValue] = [
                     .text(job.sourceName), .text(job.kind), .text(job.fingerprint),
-                    .date(job.notBefore ?? now), .date(now),
+                    .date(job.notBefore ?? now), .date(now), .text(job.profile),
                 ]
                 guard
                     let created = try db.queryFirst(
@@ -147,9 +155,13 @@ public final class JobQueue: Sendable {
     ///
     /// `leaseNow` (default `now`) is the time leases are measured on. A daemon passes a `LeaseClock` reading
     /// there (and to `renewLease`), so that a step of the wall clock does not expire every lease at once.
+    ///
+    /// With two or more `profiles`, the claim is fair between them: each claim starts with the next profile in
+    /// turn and takes the oldest due job of each profile in rotation, so a profile with thousands of due jobs
+    /// does not starve one with a few; jobs of profiles not listed fill what is left, oldest first.
     public func claim(
         owner: String, states: Set<JobState> = [.queued], lease: Duration, limit: Int = 1, now: Date = Date(),
-        leaseNow: Date? = nil
+        leaseNow: Date? = nil, profiles: [String] = []
     ) throws(QueueError) -> [Job] {
         let wanted = JobState.allCases.filter { states.contains($0) && $0.isActive }
         guard limit > 0, !wanted.isEmpty else { return [] }
@@ -158,10 +170,18 @@ public final class JobQueue: Sendable {
         let path = self.path
         return try withTransaction { db throws(QueueError) -> [Job] in
             var candidates: [(id: Int64, due: Double)] = []
+            let start = profiles.count > 1 ? turn.withLock { turn in defer { turn &+= 1 }; return turn } : 0
             for state in wanted {
-                candidates += try db.query(
+                let oldest = try db.query(
                     Self.claimCandidatesSQL, [.text(state.rawValue), .date(now), .int(limit), .date(leaseNow)],
                     { row throws(QueueError) in (id: row.int64(0), due: row.double(1)) })
+                if profiles.count > 1 {
+                    candidates += try Self.fairCandidates(
+                        db, state: state, profiles: profiles, start: start, oldest: oldest, limit: limit, now: now,
+                        leaseNow: leaseNow)
+                } else {
+                    candidates += oldest
+                }
             }
             if wanted.count > 1 {
                 candidates.sort { ($0.due, $0.id) < ($1.due, $1.id) }

@@ -9,7 +9,7 @@ enum JobRow {
     /// The columns every job query selects, in the order `decode` reads them.
     static let columns = """
         id, source_name, kind, fingerprint, state, stage, attempts, claims, next_attempt_at, last_error, \
-        lease_owner, lease_expires_at, progress, created_at, updated_at, finished_at, lease_token
+        lease_owner, lease_expires_at, progress, created_at, updated_at, finished_at, lease_token, profile
         """
 
     /// The job in `row` (selected with `columns`).
@@ -35,7 +35,8 @@ enum JobRow {
             createdAt: row.date(13) ?? Date(timeIntervalSince1970: 0),
             updatedAt: row.date(14) ?? Date(timeIntervalSince1970: 0),
             finishedAt: row.date(15),
-            leaseToken: row.string(16)
+            leaseToken: row.string(16),
+            profile: row.string(17) ?? JobQueue.defaultProfile
         )
     }
 }

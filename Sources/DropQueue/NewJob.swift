@@ -14,9 +14,15 @@ public struct NewJob: Sendable, Equatable {
     public var fingerprint: String?
     /// When it becomes due; nil means at once.
     public var notBefore: Date?
+    /// The profile (watched inbox) it was dropped in.
+    public var profile: String
 
     /// Describes a job to enqueue.
-    public init(sourceName: String, kind: String, fingerprint: String? = nil, notBefore: Date? = nil) {
+    public init(
+        sourceName: String, kind: String, fingerprint: String? = nil, notBefore: Date? = nil,
+        profile: String = JobQueue.defaultProfile
+    ) {
+        self.profile = profile
         self.sourceName = sourceName
         self.kind = kind
         self.fingerprint = fingerprint

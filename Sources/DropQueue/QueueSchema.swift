@@ -82,5 +82,33 @@ enum QueueSchema {
                 CREATE INDEX jobs_prunable ON jobs (finished_at)
                     WHERE progress IS NOT NULL AND state IN ('succeeded','failed');
                 """),
+        SQLiteMigration(
+            "profiles and the spend guard",
+            sql: """
+                -- The profile (watched inbox) a job came from; every job before profiles is the profile 'default'.
+                ALTER TABLE jobs ADD COLUMN profile TEXT NOT NULL DEFAULT 'default';
+                -- At most one active job per source of a profile (two inboxes may hold the same name).
+                DROP INDEX jobs_active_source;
+                CREATE UNIQUE INDEX jobs_active_source ON jobs (profile, source_name)
+                    WHERE \(activeCondition);
+                DROP INDEX jobs_source;
+                CREATE INDEX jobs_source ON jobs (profile, source_name, fingerprint);
+                -- Claim, fair between profiles: the oldest due active job of a state in one profile.
+                CREATE INDEX jobs_profile_due ON jobs (profile, state, next_attempt_at)
+                    WHERE \(activeCondition);
+
+                -- What each job spent (Video Agent creates, translation languages), for max_videos_per_day over a
+                -- rolling window: one row per job, run and step, so counting again after a restart adds nothing.
+                CREATE TABLE spend (
+                    job_id  INTEGER NOT NULL,
+                    run     INTEGER NOT NULL,
+                    step    TEXT    NOT NULL,
+                    profile TEXT    NOT NULL,
+                    units   INTEGER NOT NULL,
+                    at      REAL    NOT NULL,
+                    PRIMARY KEY (job_id, run, step)
+                ) WITHOUT ROWID;
+                CREATE INDEX spend_window ON spend (profile, at);
+                """),
     ]
 }

@@ -16,11 +16,45 @@ extension QueueStore {
         try await enqueue([job], now: now)[0]
     }
 
-    /// Claims at the time now (leases measured at `leaseNow`, default now); see `claim(owner:states:...)`.
+    /// Claims at the time now (leases measured at `leaseNow`, default now), fair between `profiles` when
+    /// two or more are given; see `claim(owner:states:lease:limit:now:leaseNow:profiles:)`.
     public func claim(
-        owner: String, states: Set<JobState> = [.queued], lease: Duration, limit: Int = 1, leaseNow: Date? = nil
+        owner: String, states: Set<JobState> = [.queued], lease: Duration, limit: Int = 1, leaseNow: Date? = nil,
+        profiles: [String] = []
     ) async throws(QueueError) -> [Job] {
-        try await claim(owner: owner, states: states, lease: lease, limit: limit, now: Date(), leaseNow: leaseNow)
+        try await claim(
+            owner: owner, states: states, lease: lease, limit: limit, now: Date(), leaseNow: leaseNow,
+            profiles: profiles)
+    }
+
+    /// Claims oldest due first, whatever the profile; see `claim(owner:states:lease:limit:now:leaseNow:profiles:)`.
+    public func claim(
+        owner: String, states: Set<JobState>, lease: Duration, limit: Int, now: Date, leaseNow: Date?
+    ) async throws(QueueError) -> [Job] {
+        try await claim(owner: owner, states: states, lease: lease, limit: limit, now: now, leaseNow: leaseNow, profiles: [])
+    }
+
+    /// The active job for that source name of the profile `default`.
+    public func activeJob(sourceName: String) async throws(QueueError) -> Job? {
+        try await activeJob(sourceName: sourceName, profile: JobQueue.defaultProfile)
+    }
+
+    /// Up to `limit` jobs of every profile, newest first, of one state or (nil) of all states.
+    public func jobs(state: JobState?, limit: Int) async throws(QueueError) -> [Job] {
+        try await jobs(state: state, limit: limit, profile: nil)
+    }
+
+    /// Reserves spend at the time now; see `reserveSpend(job:run:step:profile:units:cap:window:now:)`.
+    public func reserveSpend(
+        job: JobID, run: Int, step: String, profile: String, units: Int, cap: Int, window: Duration
+    ) async throws(QueueError) -> SpendDecision {
+        try await reserveSpend(
+            job: job, run: run, step: step, profile: profile, units: units, cap: cap, window: window, now: Date())
+    }
+
+    /// The units `profile` recorded within `window` before now.
+    public func spent(profile: String, window: Duration) async throws(QueueError) -> Int {
+        try await spent(profile: profile, window: window, now: Date())
     }
 
     /// Renews at the time now.

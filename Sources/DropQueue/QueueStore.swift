@@ -16,6 +16,10 @@ import Foundation
 /// - `claim` hands each due job to one claimer at a time, under a lease and a new lease token; a job whose
 ///   lease expired may be claimed again (by any claimer, on any host), after which the earlier claim's
 ///   `save`, `release`, `finish` and `renewLease` change nothing (`.leaseLost`, or false).
+/// - Jobs belong to a profile (a watched inbox; `JobQueue.defaultProfile` without profiles): the active job
+///   per source name is per profile, and `claim` with two or more `profiles` is fair between them.
+/// - The spend ledger (`reserveSpend`) counts each profile's paid steps over a rolling window, once per job,
+///   run and step, atomically across every process sharing the queue.
 /// - `recoverAbandonedLeases` frees the leases a previous run of this daemon left.
 /// - `acquireVideoSlot` never lets more than `limit` videos be in the making at once, counting the jobs
 ///   waiting for their video and the slots held, across every process (and host) sharing the queue.
@@ -40,9 +44,12 @@ public protocol QueueStore: Sendable {
 
     /// Atomically hands out up to `limit` due jobs of `states` with no live lease at `leaseNow` (nil: `now`),
     /// oldest due first, each leased to `owner` until `leaseNow + lease` under a new token, `claims` raised by
-    /// one. Empty when nothing is due.
+    /// one. Empty when nothing is due. With two or more `profiles` the claim is fair between them: each claim
+    /// starts with the next profile in turn and takes the oldest due job of each profile in rotation; jobs of
+    /// profiles not listed fill what is left, oldest first.
     func claim(
-        owner: String, states: Set<JobState>, lease: Duration, limit: Int, now: Date, leaseNow: Date?
+        owner: String, states: Set<JobState>, lease: Duration, limit: Int, now: Date, leaseNow: Date?,
+        profiles: [String]
     ) async throws(QueueError) -> [Job]
 
     /// The earliest time a job in `states` may be claimable (its `nextAttemptAt`, or its lease's end when
@@ -104,15 +111,18 @@ public protocol QueueStore: Sendable {
     /// The job with that id, or nil.
     func job(_ id: JobID) async throws(QueueError) -> Job?
 
-    /// The active job for that source name, if any.
-    func activeJob(sourceName: String) async throws(QueueError) -> Job?
+    /// The active job for that source name of `profile`, if any.
+    func activeJob(sourceName: String, profile: String) async throws(QueueError) -> Job?
 
-    /// Up to `limit` jobs, newest first, of one state or (nil) of all states.
-    func jobs(state: JobState?, limit: Int) async throws(QueueError) -> [Job]
+    /// Up to `limit` jobs, newest first, of one state or (nil) of all states, of one profile or (nil) of all.
+    func jobs(state: JobState?, limit: Int, profile: String?) async throws(QueueError) -> [Job]
 
     /// Up to `limit` queued jobs whose stage label is `stage` (held for the reason it names, such as a full
-    /// outbox), oldest first.
+    /// outbox or the spend guard), the first to go on first.
     func queuedJobs(stage: String, limit: Int) async throws(QueueError) -> [Job]
+
+    /// How many queued jobs have the stage label `stage`.
+    func queuedCount(stage: String) async throws(QueueError) -> Int
 
     /// Up to `limit` queued jobs held under a live lease at `now` (in a worker's hands), oldest first.
     func jobsInHand(now: Date, limit: Int) async throws(QueueError) -> [Job]
@@ -126,10 +136,31 @@ public protocol QueueStore: Sendable {
     /// Up to `limit` failed jobs, the most recently finished first.
     func recentFailures(limit: Int) async throws(QueueError) -> [Job]
 
+    /// Jobs per state (raw value), by profile (a scan of the jobs: for operator commands, not hot paths).
+    func countsByProfile() async throws(QueueError) -> [String: [String: Int]]
+
+    // MARK: Spend guard
+
+    /// Records `units` for the step `step` of run `run` of job `job` in `profile` when the profile's units
+    /// recorded within `window` before `now`, plus these, stay within `cap`; otherwise answers when they
+    /// would. A step already recorded (same job, run and step) is allowed again without counting twice; a step
+    /// of more units than `cap` is allowed once the window holds nothing else. Atomic across every process
+    /// sharing the queue.
+    func reserveSpend(
+        job: JobID, run: Int, step: String, profile: String, units: Int, cap: Int, window: Duration, now: Date
+    ) async throws(QueueError) -> SpendDecision
+
+    /// Forgets the units recorded for a step that proved to spend nothing (the API refused the create).
+    func releaseSpend(job: JobID, run: Int, step: String) async throws(QueueError)
+
+    /// The units `profile` recorded within `window` before `now`.
+    func spent(profile: String, window: Duration, now: Date) async throws(QueueError) -> Int
+
+
     // MARK: Operator and housekeeping
 
-    /// Puts a failed job back in the queue under `sourceName`, due at `notBefore`; false (nothing changed)
-    /// when it is gone, not failed, or another active job has that source name.
+    /// Puts a failed job back in the queue under `sourceName` (in its own profile), due at `notBefore`; false
+    /// (nothing changed) when it is gone, not failed, or another active job of its profile has that name.
     func requeue(
         _ id: JobID, sourceName: String, progress: Data?, stage: String?, notBefore: Date, now: Date
     ) async throws(QueueError) -> Bool

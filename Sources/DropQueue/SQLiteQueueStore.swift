@@ -56,17 +56,24 @@ public final class SQLiteQueueStore: QueueStore {
         return try await Self.run(on: threadPool, path: queue.path) { () throws(QueueError) -> T in try body(queue) }
     }
 
+    /// Runs `body` with the queue on the thread pool (for the store's extensions).
+    func perform<T: Sendable>(_ body: @escaping @Sendable (JobQueue) throws(QueueError) -> T) async throws(QueueError) -> T {
+        try await run(body)
+    }
+
     /// See `QueueStore.enqueue(_:now:)`.
     public func enqueue(_ jobs: [NewJob], now: Date) async throws(QueueError) -> [EnqueueOutcome] {
         try await run { q throws(QueueError) in try q.enqueue(jobs, now: now) }
     }
 
-    /// See `QueueStore.claim(owner:states:lease:limit:now:leaseNow:)`.
+    /// See `QueueStore.claim(owner:states:lease:limit:now:leaseNow:profiles:)`.
     public func claim(
-        owner: String, states: Set<JobState>, lease: Duration, limit: Int, now: Date, leaseNow: Date?
+        owner: String, states: Set<JobState>, lease: Duration, limit: Int, now: Date, leaseNow: Date?,
+        profiles: [String]
     ) async throws(QueueError) -> [Job] {
         try await run { q throws(QueueError) in
-            try q.claim(owner: owner, states: states, lease: lease, limit: limit, now: now, leaseNow: leaseNow)
+            try q.claim(
+                owner: owner, states: states, lease: lease, limit: limit, now: now, leaseNow: leaseNow, profiles: profiles)
         }
     }
 
@@ -159,14 +166,14 @@ public final class SQLiteQueueStore: QueueStore {
         try await run { q throws(QueueError) in try q.job(id) }
     }
 
-    /// See `QueueStore.activeJob(sourceName:)`.
-    public func activeJob(sourceName: String) async throws(QueueError) -> Job? {
-        try await run { q throws(QueueError) in try q.activeJob(sourceName: sourceName) }
+    /// See `QueueStore.activeJob(sourceName:profile:)`.
+    public func activeJob(sourceName: String, profile: String) async throws(QueueError) -> Job? {
+        try await run { q throws(QueueError) in try q.activeJob(sourceName: sourceName, profile: profile) }
     }
 
-    /// See `QueueStore.jobs(state:limit:)`.
-    public func jobs(state: JobState?, limit: Int) async throws(QueueError) -> [Job] {
-        try await run { q throws(QueueError) in try q.jobs(state: state, limit: limit) }
+    /// See `QueueStore.jobs(state:limit:profile:)`.
+    public func jobs(state: JobState?, limit: Int, profile: String?) async throws(QueueError) -> [Job] {
+        try await run { q throws(QueueError) in try q.jobs(state: state, limit: limit, profile: profile) }
     }
 
     /// See `QueueStore.queuedJobs(stage:limit:)`.

@@ -11,7 +11,7 @@ enum PostgresJobRow {
     /// The columns every job query selects.
     static let columns = """
         id, source_name, kind, fingerprint, state, stage, attempts, claims, next_attempt_at, last_error, \
-        lease_owner, lease_expires_at, progress, created_at, updated_at, finished_at, lease_token
+        lease_owner, lease_expires_at, progress, created_at, updated_at, finished_at, lease_token, profile
         """
 
     /// The same columns qualified by the table name, for statements that join.
@@ -46,7 +46,8 @@ enum PostgresJobRow {
             createdAt: try date("created_at") ?? Date(timeIntervalSince1970: 0),
             updatedAt: try date("updated_at") ?? Date(timeIntervalSince1970: 0),
             finishedAt: try date("finished_at"),
-            leaseToken: try cells["lease_token"].decode(String?.self)
+            leaseToken: try cells["lease_token"].decode(String?.self),
+            profile: try cells["profile"].decode(String.self)
         )
     }
 }

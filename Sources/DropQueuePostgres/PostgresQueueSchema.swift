@@ -72,6 +72,33 @@ enum PostgresQueueSchema {
                 )
                 """,
             ]),
+        Migration(
+            version: 2, name: "profiles and the spend guard",
+            statements: [
+                // The profile (watched inbox) a job came from; every earlier job is the profile 'default'.
+                "ALTER TABLE jobs ADD COLUMN profile text NOT NULL DEFAULT 'default'",
+                // One active job per source of a profile (two inboxes may hold the same name), across hosts.
+                "DROP INDEX jobs_active_source",
+                "CREATE UNIQUE INDEX jobs_active_source ON jobs (profile, source_name) WHERE \(active)",
+                "DROP INDEX jobs_source",
+                "CREATE INDEX jobs_source ON jobs (profile, source_name, fingerprint)",
+                // Claims fair between profiles: the oldest due active job of a state in one profile.
+                "CREATE INDEX jobs_profile_due ON jobs (profile, state, next_attempt_at, id) WHERE \(active)",
+                // What each job spent (Video Agent creates, translation languages), for max_videos_per_day over
+                // a rolling window: one row per job, run and step, so counting again after a restart adds nothing.
+                """
+                CREATE TABLE spend (
+                    job_id  bigint  NOT NULL,
+                    run     integer NOT NULL,
+                    step    text    NOT NULL,
+                    profile text    NOT NULL,
+                    units   integer NOT NULL,
+                    at      double precision NOT NULL,
+                    PRIMARY KEY (job_id, run, step)
+                )
+                """,
+                "CREATE INDEX spend_window ON spend (profile, at)",
+            ]),
     ]
 
     /// The newest version this program knows.

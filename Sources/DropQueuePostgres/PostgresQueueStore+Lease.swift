@@ -29,10 +29,10 @@ extension PostgresQueueStore {
                 let inserted = try await db.query(
                     """
                     INSERT INTO jobs (source_name, kind, fingerprint, state, attempts, claims, next_attempt_at,
-                                      created_at, updated_at)
+                                      created_at, updated_at, profile)
                     VALUES (\(job.sourceName), \(job.kind), \(job.fingerprint), 'queued', 0, 0, \(due),
-                            \(now.unixSeconds), \(now.unixSeconds))
-                    ON CONFLICT (source_name) WHERE \(unescaped: Self.active) DO NOTHING
+                            \(now.unixSeconds), \(now.unixSeconds), \(job.profile))
+                    ON CONFLICT (profile, source_name) WHERE \(unescaped: Self.active) DO NOTHING
                     RETURNING \(unescaped: PostgresJobRow.columns)
                     """, logger: logger
                 ).collect().map(PostgresJobRow.decode)
@@ -54,21 +54,40 @@ extension PostgresQueueStore {
         try await db.query(
             """
             SELECT \(unescaped: PostgresJobRow.columns) FROM jobs
-            WHERE source_name = \(job.sourceName)
+            WHERE profile = \(job.profile) AND source_name = \(job.sourceName)
               AND (\(unescaped: active) OR (fingerprint = \(job.fingerprint) AND finished_at >= \(since)))
             ORDER BY (\(unescaped: active)) DESC, id DESC LIMIT 1
             """, logger: logger
         ).collect().first.map(PostgresJobRow.decode)
     }
 
-    /// See `QueueStore.claim(owner:states:lease:limit:now:leaseNow:)`: one statement that locks the due rows
-    /// it takes and skips those another host is taking.
+    /// See `QueueStore.claim(owner:states:lease:limit:now:leaseNow:profiles:)`: one statement that locks the
+    /// due rows it takes and skips those another host is taking; fair between two or more `profiles` (see
+    /// `fairClaim`).
     public func claim(
-        owner: String, states: Set<JobState>, lease: Duration, limit: Int, now: Date, leaseNow: Date?
+        owner: String, states: Set<JobState>, lease: Duration, limit: Int, now: Date, leaseNow: Date?,
+        profiles: [String]
     ) async throws(QueueError) -> [Job] {
         let wanted = JobState.allCases.filter { states.contains($0) && $0.isActive }.map(\.rawValue)
         guard limit > 0, !wanted.isEmpty else { return [] }
+        if profiles.count > 1 {
+            return try await fairClaim(
+                owner: owner, wanted: wanted, lease: lease, limit: limit, now: now, leaseNow: leaseNow, profiles: profiles)
+        }
+        return try await claimStatement(
+            owner: owner, wanted: wanted, lease: lease, limit: limit, now: now, leaseNow: leaseNow, only: nil, except: nil)
+    }
+
+    /// One claim statement: up to `limit` due jobs of the states `wanted`, of the profile `only` (nil: any)
+    /// and of none of the profiles `except` (nil: no exception), oldest due first.
+    func claimStatement(
+        owner: String, wanted: [String], lease: Duration, limit: Int, now: Date, leaseNow: Date?, only: String?,
+        except: [String]?
+    ) async throws(QueueError) -> [Job] {
         let leaseNow = (leaseNow ?? now).unixSeconds
+        let anyProfile = only == nil
+        let onlyProfile = only ?? ""
+        let excluded = except ?? []
         let expires = leaseNow + lease.seconds
         let claimed = try await jobRows(
             """
@@ -76,6 +95,7 @@ extension PostgresQueueStore {
                 SELECT id FROM jobs
                 WHERE \(unescaped: Self.active) AND state = ANY(\(wanted)) AND next_attempt_at <= \(now.unixSeconds)
                   AND (lease_expires_at IS NULL OR lease_expires_at <= \(leaseNow))
+                  AND (\(anyProfile) OR profile = \(onlyProfile)) AND NOT (profile = ANY(\(excluded)))
                 ORDER BY next_attempt_at, id LIMIT \(limit)
                 FOR UPDATE SKIP LOCKED)
             UPDATE jobs SET lease_owner = \(owner), lease_expires_at = \(expires), claims = claims + 1,

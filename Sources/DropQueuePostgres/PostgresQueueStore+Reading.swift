@@ -15,27 +15,34 @@ extension PostgresQueueStore {
         try await jobRows("SELECT \(unescaped: PostgresJobRow.columns) FROM jobs WHERE id = \(id.rawValue)").first
     }
 
-    /// See `QueueStore.activeJob(sourceName:)`.
-    public func activeJob(sourceName: String) async throws(QueueError) -> Job? {
+    /// See `QueueStore.activeJob(sourceName:profile:)`.
+    public func activeJob(sourceName: String, profile: String) async throws(QueueError) -> Job? {
         try await jobRows(
             """
             SELECT \(unescaped: PostgresJobRow.columns) FROM jobs
-            WHERE source_name = \(sourceName) AND \(unescaped: Self.active)
+            WHERE profile = \(profile) AND source_name = \(sourceName) AND \(unescaped: Self.active)
             """
         ).first
     }
 
-    /// See `QueueStore.jobs(state:limit:)`.
-    public func jobs(state: JobState?, limit: Int) async throws(QueueError) -> [Job] {
+    /// See `QueueStore.jobs(state:limit:profile:)`.
+    public func jobs(state: JobState?, limit: Int, profile: String?) async throws(QueueError) -> [Job] {
         guard limit > 0 else { return [] }
+        let anyProfile = profile == nil
+        let onlyProfile = profile ?? ""
         if let state {
             return try await jobRows(
                 """
                 SELECT \(unescaped: PostgresJobRow.columns) FROM jobs WHERE state = \(state.rawValue)
+                  AND (\(anyProfile) OR profile = \(onlyProfile))
                 ORDER BY id DESC LIMIT \(limit)
                 """)
         }
-        return try await jobRows("SELECT \(unescaped: PostgresJobRow.columns) FROM jobs ORDER BY id DESC LIMIT \(limit)")
+        return try await jobRows(
+            """
+            SELECT \(unescaped: PostgresJobRow.columns) FROM jobs WHERE (\(anyProfile) OR profile = \(onlyProfile))
+            ORDER BY id DESC LIMIT \(limit)
+            """)
     }
 
     /// See `QueueStore.queuedJobs(stage:limit:)`.
@@ -44,7 +51,7 @@ extension PostgresQueueStore {
         return try await jobRows(
             """
             SELECT \(unescaped: PostgresJobRow.columns) FROM jobs
-            WHERE state = 'queued' AND stage = \(stage) ORDER BY id LIMIT \(limit)
+            WHERE state = 'queued' AND stage = \(stage) ORDER BY next_attempt_at, id LIMIT \(limit)
             """)
     }
 
@@ -117,8 +124,8 @@ extension PostgresQueueStore {
                                 lease_owner = NULL, lease_expires_at = NULL, lease_token = NULL, claims = 0,
                                 updated_at = \(now.unixSeconds)
                 WHERE id = \(id.rawValue) AND state = 'failed'
-                  AND NOT EXISTS (SELECT 1 FROM jobs other WHERE other.source_name = \(sourceName)
-                                  AND other.state IN ('queued','waiting_video'))
+                  AND NOT EXISTS (SELECT 1 FROM jobs other WHERE other.profile = jobs.profile
+                                  AND other.source_name = \(sourceName) AND other.state IN ('queued','waiting_video'))
                 RETURNING id
                 """
             ).isEmpty

@@ -2,6 +2,7 @@ import DropQueue
 import SystemSupport
 import Logging
 import PostgresNIO
+import Synchronization
 #if canImport(FoundationEssentials)
 import FoundationEssentials
 #else
@@ -28,6 +29,8 @@ public final class PostgresQueueStore: QueueStore {
     let logger: Logger
     let timeout: Duration
     private let configuration: PostgresQueueConfiguration
+    /// Which profile this process serves first on its next fair claim (see `fairClaim`).
+    let turn = Mutex(0)
 
     /// A store for `configuration`; connects only once `run()` runs.
     public init(configuration: PostgresQueueConfiguration, logger: Logger) {

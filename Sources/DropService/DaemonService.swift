@@ -7,6 +7,7 @@ import HeyGenAPI
 import InboxWatcher
 import Logging
 import ServiceLifecycle
+import Synchronization
 import SystemSupport
 import DropPipeline
 import DropSettings
@@ -91,31 +92,40 @@ public struct DaemonService: Service, CustomStringConvertible {
             options: options, queue: queue, client: client, owner: Self.ownerName(stateDir: settings.stateDir),
             transfers: transfers, logger: logger)
         let pruner = ProgressPruner(queue: queue, retention: settings.progressRetention, logger: logger)
-        let intake = Intake(
-            queue: queue, inbox: settings.inbox, orphanSidecarTimeout: settings.orphanSidecarTimeout,
-            bell: pipeline.bell, logger: logger)
-        let watcher = InboxWatcher(
-            directory: settings.inbox, settle: settings.settle, mode: settings.watchMode,
-            pollInterval: settings.pollInterval, logger: logger)
         let notifier = self.notifier
         let logger = self.logger
-        let inbox = settings.inbox
+        let profiles = settings.profiles
+        let intakes = profiles.map { profile in
+            Intake(
+                queue: queue, inbox: profile.inbox, profile: profile.name,
+                orphanSidecarTimeout: settings.orphanSidecarTimeout, bell: pipeline.bell, logger: logger)
+        }
+        // READY=1 once every inbox is watched.
+        let ready = ReadyCounter(count: profiles.count)
         let watching = self.watching
 
         try await withThrowingTaskGroup(of: Void.self) { group in
-            group.addTask {
-                try await cancelWhenGracefulShutdown {
-                    try await watcher.runBatched(
-                        onReady: {
-                            watching.set(true)
-                            logger.info("watching \(inbox)")
-                            notifier?.ready()
-                        },
-                        onDrops: { drops in await intake.accept(drops) })
+            for (profile, intake) in zip(profiles, intakes) {
+                let watcher = InboxWatcher(
+                    directory: profile.inbox, settle: profile.settle, mode: profile.watchMode,
+                    pollInterval: profile.pollInterval, logger: logger)
+                let named = settings.declaredProfiles != nil
+                group.addTask {
+                    try await cancelWhenGracefulShutdown {
+                        try await watcher.runBatched(
+                            onReady: {
+                                logger.info("watching \(profile.inbox)\(named ? " (profile \(profile.name))" : "")")
+                                if ready.arrived() {
+                                    watching.set(true)
+                                    notifier?.ready()
+                                }
+                            },
+                            onDrops: { drops in await intake.accept(drops) })
+                    }
                 }
-            }
-            group.addTask {
-                await cancelWhenGracefulShutdown { await intake.runRetries() }
+                group.addTask {
+                    await cancelWhenGracefulShutdown { await intake.runRetries() }
+                }
             }
             group.addTask {
                 await cancelWhenGracefulShutdown {
@@ -210,5 +220,23 @@ extension PipelineOptions {
         download = settings.outputs.download
         downloadMaxBytes = Int64(settings.outputs.downloadMaxBytes)
         lease = settings.lease
+        profiles = Dictionary(uniqueKeysWithValues: settings.profiles.map { ($0.name, $0) })
+        spendWindow = settings.spend.window
+    }
+}
+
+/// Counts inboxes becoming watched; says when the last one did.
+final class ReadyCounter: Sendable {
+    private let remaining: Mutex<Int>
+
+    /// A counter of `count` inboxes.
+    init(count: Int) { remaining = Mutex(count) }
+
+    /// One more inbox is watched; true exactly once, when it was the last.
+    func arrived() -> Bool {
+        remaining.withLock { remaining in
+            remaining -= 1
+            return remaining == 0
+        }
     }
 }

@@ -10,10 +10,11 @@ public enum FolderCheck {
     /// Makes the folders ready for the daemon, or throws a `SettingsError` saying what is wrong:
     /// - no API key;
     /// - two of inbox, outbox, archive, failed and state dir are the same folder or one is inside
-    ///   another (compared after resolving symlinks and `..`);
+    ///   another (compared after resolving symlinks and `..`), across every profile;
     /// - a folder is missing and cannot be created (missing ones are created with their parents),
     ///   or exists but is not a directory;
     /// - a folder cannot be written to (a probe file is created and removed in each);
+    /// - a profile's archive or failed folder is on another file system than its inbox (sources move by rename);
     /// - an `http://` API base URL whose host is not loopback (the key would cross the network in clear).
     public static func prepareForRun(_ settings: Settings) throws {
         guard settings.apiKey != nil else { throw SettingsError.noAPIKey }
@@ -25,6 +26,25 @@ public enum FolderCheck {
         }
         for folder in folders {
             try probeWritable(folder)
+        }
+        for profile in settings.profiles {
+            try checkSameFileSystem(profile, named: settings.declaredProfiles != nil)
+        }
+    }
+
+    /// Refuses a profile whose archive or failed folder is on another file system than its inbox.
+    private static func checkSameFileSystem(_ profile: Settings.Profile, named: Bool) throws(SettingsError) {
+        var inbox = stat()
+        guard stat(profile.inbox, &inbox) == 0 else { return }
+        for (role, path) in [("archive", profile.archive), ("failed", profile.failed)] {
+            var other = stat()
+            guard stat(path, &other) == 0 else { continue }
+            if other.st_dev != inbox.st_dev {
+                throw .profile(
+                    named ? profile.name : Settings.Profile.defaultName, key: role,
+                    "\(role) \(path) is on another file system than the inbox \(profile.inbox); sources are moved by "
+                        + "rename, so give it a folder on the inbox's file system")
+            }
         }
     }
 
@@ -40,12 +60,24 @@ public enum FolderCheck {
         }
     }
 
-    /// The daemon's folders (inbox, outbox, archive, failed, state dir), absolute, with where each resolves.
+    /// The daemon's folders (every profile's inbox, outbox, archive, failed; the state dir), absolute, with
+    /// where each resolves.
     package static func folders(of settings: Settings) -> [Folder] {
-        [
-            ("inbox", settings.inbox), ("outbox", settings.outbox), ("archive", settings.archive),
-            ("failed", settings.failed), ("state dir", settings.stateDir),
-        ].map { role, path in
+        var roles: [(String, String)] = []
+        if let declared = settings.declaredProfiles {
+            for profile in declared {
+                roles += [
+                    ("profile \(profile.name) inbox", profile.inbox), ("profile \(profile.name) outbox", profile.outbox),
+                    ("profile \(profile.name) archive", profile.archive), ("profile \(profile.name) failed", profile.failed),
+                ]
+            }
+        } else {
+            roles = [
+                ("inbox", settings.inbox), ("outbox", settings.outbox), ("archive", settings.archive),
+                ("failed", settings.failed),
+            ]
+        }
+        return (roles + [("state dir", settings.stateDir)]).map { role, path in
             let absolute = SettingsLoader.absolutePath(path)
             return Folder(role: role, path: absolute, resolved: resolvedPath(absolute))
         }

@@ -154,6 +154,25 @@ extension SettingParser where Value == Duration {
         unit(.seconds(86_400), in: range)
     }
 
+    /// A positive number of hours up to a year; fractions are allowed (`0.01` is 36 seconds).
+    static var fractionalHours: Self {
+        Self(
+            parse: { found throws(SettingsError) in
+                guard let number = Double(found.value.trimmingCharacters(in: .whitespaces)), number > 0,
+                    number <= 8_760
+                else {
+                    throw .invalidValue(
+                        key: found.key, value: found.value, origin: found.origin,
+                        requirement: "must be a number of hours above 0 and at most 8760")
+                }
+                return .milliseconds(Int64((number * 3_600_000).rounded()))
+            },
+            format: { duration in
+                let hours = duration / .seconds(3600)
+                return hours == hours.rounded() ? String(Int(hours)) : String(hours)
+            })
+    }
+
     /// A positive number of minutes up to a week; fractions are allowed (`0.5` is thirty seconds).
     static var minutes: Self {
         Self(

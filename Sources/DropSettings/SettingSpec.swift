@@ -1,8 +1,9 @@
 /// Where a setting applies.
 public enum SettingLevel: String, Sendable, CaseIterable {
-    /// One value for the whole daemon (every setting today).
+    /// One value for the whole daemon.
     case daemon
-    /// A value a profile of drops may set for its own jobs (none yet).
+    /// A value a profile of drops may set for its own jobs (a key of each entry of `profiles:`); given at the
+    /// top level, it is the default of every profile.
     case profile
 }
 
@@ -25,6 +26,8 @@ public enum SettingGroup: String, Sendable, CaseIterable {
     case retention
     /// `Settings.Log`: format and level.
     case log
+    /// `Settings.Spend`: the spend guard (`max_videos_per_day`, `spend_window_hours`).
+    case spend
     /// `Settings.Operations`: the HTTP endpoint, the free disk `check` wants.
     case operations
     /// `Settings.Queue`: where the queue lives (SQLite in the state dir, or a shared PostgreSQL).
@@ -96,6 +99,22 @@ public struct Setting<Value: Sendable>: Sendable {
             valueName: valueName, help: help, defaultText: parser.format(defaultValue), level: level)
         self.defaultValue = defaultValue
         self.parser = parser
+    }
+}
+
+extension Setting {
+    /// A setting without a default whose value, when given, `parser` reads (nil when no source sets it).
+    init<Wrapped: Sendable>(
+        _ key: String, _ group: SettingGroup, optional parser: SettingParser<Wrapped>, valueName: String, help: String,
+        level: SettingLevel = .daemon
+    ) where Value == Wrapped? {
+        self.spec = SettingSpec(
+            key: key, group: group, environment: "HEYGEN_DROPD_" + key.uppercased(),
+            valueName: valueName, help: help, defaultText: nil, level: level)
+        self.defaultValue = nil
+        self.parser = SettingParser<Wrapped?>(
+            parse: { found throws(SettingsError) in try parser.parse(found) },
+            format: { $0.map(parser.format) ?? "" })
     }
 }
 

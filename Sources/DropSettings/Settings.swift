@@ -1,7 +1,8 @@
+import DropLogging
+import HeyGenAPI
+import InboxWatcher
 import Logging
 import SystemSupport
-import DropLogging
-import InboxWatcher
 
 /// Everything the daemon and the operator commands are configured with, fully validated.
 ///
@@ -29,6 +30,15 @@ public struct Settings: Sendable, Equatable {
     public var retention = Retention()
     /// Log lines.
     public var log = Log()
+    /// The spend guard.
+    public var spend = Spend()
+    /// The profiles the config file declares (`profiles:`), in the order of their names; nil when it declares
+    /// none, and the top-level settings make the one profile `default` (see `profiles`).
+    public var declaredProfiles: [Profile]?
+    /// The Video Agent defaults of the top-level config file (`video_agent:`), for the profile `default`.
+    public var videoAgentDefaults: [String: JSONValue]?
+    /// The translation defaults of the top-level config file (`translate:`), for the profile `default`.
+    public var translateDefaults: [String: JSONValue]?
     /// The HTTP endpoint and `check`'s disk threshold.
     public var operations = Operations()
     /// Where the queue lives.
@@ -44,6 +54,21 @@ public struct Settings: Sendable, Equatable {
     /// 10 min orphan sidecar timeout, 168 h asset reuse, 30 s shutdown grace, 1000 files per bundle,
     /// progress kept 30 days, 120 s leases, no config file.
     public init() {}
+
+    /// Every watched inbox with its folders and defaults: the declared profiles, or else the one profile
+    /// `default` made of the top-level folders and settings.
+    public var profiles: [Profile] {
+        if let declaredProfiles, !declaredProfiles.isEmpty { return declaredProfiles }
+        var profile = Profile(name: Profile.defaultName, inbox: inbox, outbox: outbox, archive: archive, failed: failed)
+        profile.settle = settle
+        profile.watchMode = watchMode
+        profile.pollInterval = pollInterval
+        profile.maxVideosPerDay = spend.maxVideosPerDay
+        profile.download = outputs.download
+        profile.videoAgent = videoAgentDefaults
+        profile.translate = translateDefaults
+        return [profile]
+    }
 
     /// The queue database: `queue.sqlite3` in the state dir.
     public var databasePath: String {

@@ -20,19 +20,19 @@ public enum SettingsCatalogue {
     /// `inbox`.
     public static let inbox = Setting<String>(
         "inbox", .folders, parser: .folder, default: "/var/spool/heygen-dropd/inbox",
-        valueName: "dir", help: "Folder where files and bundles are dropped.")
+        valueName: "dir", help: "Folder where files and bundles are dropped.", level: .profile)
     /// `outbox`.
     public static let outbox = Setting<String>(
         "outbox", .folders, parser: .folder, default: "/var/spool/heygen-dropd/outbox",
-        valueName: "dir", help: "Folder for the result JSON files.")
+        valueName: "dir", help: "Folder for the result JSON files.", level: .profile)
     /// `archive`.
     public static let archive = Setting<String>(
         "archive", .folders, parser: .folder, default: "/var/spool/heygen-dropd/archive",
-        valueName: "dir", help: "Folder for sources of succeeded jobs.")
+        valueName: "dir", help: "Folder for sources of succeeded jobs.", level: .profile)
     /// `failed`.
     public static let failed = Setting<String>(
         "failed", .folders, parser: .folder, default: "/var/spool/heygen-dropd/failed",
-        valueName: "dir", help: "Folder for sources of failed jobs.")
+        valueName: "dir", help: "Folder for sources of failed jobs.", level: .profile)
     /// `state_dir`.
     public static let stateDir = Setting<String>(
         "state_dir", .folders, parser: .folder, default: "/var/lib/heygen-dropd",
@@ -88,15 +88,16 @@ public enum SettingsCatalogue {
     /// `settle_ms`.
     public static let settle = Setting<Duration>(
         "settle_ms", .intake, parser: .milliseconds(in: 0...3_600_000), default: .milliseconds(1000),
-        valueName: "ms", help: "Wait for a sidecar after a drop, in ms.")
+        valueName: "ms", help: "Wait for a sidecar after a drop, in ms.", level: .profile)
     /// `watch`.
     public static let watch = Setting<WatchMode>(
         "watch", .intake, parser: .watchMode, default: WatchMode.auto, valueName: "mode",
-        help: "How the inbox is watched: auto (polling on NFS, SMB/CIFS, FUSE and 9p, else inotify), inotify or poll.")
+        help: "How the inbox is watched: auto (polling on NFS, SMB/CIFS, FUSE and 9p, else inotify), inotify or poll.",
+        level: .profile)
     /// `poll_interval_ms`.
     public static let pollInterval = Setting<Duration>(
         "poll_interval_ms", .intake, parser: .milliseconds(in: 10...600_000), default: .milliseconds(2000),
-        valueName: "ms", help: "When polling, list the inbox this often, in ms.")
+        valueName: "ms", help: "When polling, list the inbox this often, in ms.", level: .profile)
     /// `orphan_sidecar_timeout_minutes`.
     public static let orphanSidecarTimeout = Setting<Duration>(
         "orphan_sidecar_timeout_minutes", .intake, parser: .minutes, default: .seconds(600),
@@ -144,7 +145,7 @@ public enum SettingsCatalogue {
     /// `download`.
     public static let download = Setting<DownloadSelection>(
         "download", .outputs, parser: .downloadSelection, default: DownloadSelection.video,
-        valueName: "what", help: "What HeyGen made is downloaded into the outbox: video, all or none.")
+        valueName: "what", help: "What HeyGen made is downloaded into the outbox: video, all or none.", level: .profile)
     /// `download_max_bytes`.
     public static let downloadMaxBytes = Setting<Int>(
         "download_max_bytes", .outputs, parser: .integer(in: 1...), default: 20 << 30,
@@ -160,6 +161,17 @@ public enum SettingsCatalogue {
         "log_level", .log, parser: .logLevel, default: Logger.Level.info,
         valueName: "level", help: "trace, debug, info, notice, warning or error.")
 
+    // MARK: Spend guard
+
+    /// `max_videos_per_day`: no default (no cap); a profile's own, or the default of every profile.
+    public static let maxVideosPerDay = Setting<Int?>(
+        "max_videos_per_day", .spend, optional: .integer(in: 1...1_000_000), valueName: "n",
+        help: "Video Agent creates plus translation languages per profile in the spend window; more wait, held.",
+        level: .profile)
+    /// `spend_window_hours`: the rolling window `max_videos_per_day` counts in.
+    public static let spendWindow = Setting<Duration>(
+        "spend_window_hours", .spend, parser: .fractionalHours, default: .seconds(24 * 3600),
+        valueName: "hours", help: "The rolling window max_videos_per_day counts in; fractions allowed.")
     // MARK: Operations
 
     /// `http_listen`: no default (the endpoint is off).
@@ -197,7 +209,8 @@ public enum SettingsCatalogue {
         videoTimeout.spec, orphanSidecarTimeout.spec, assetReuse.spec, shutdownGrace.spec,
         videoPollInitial.spec, videoPollMax.spec, retryBaseDelay.spec, maxRetryAfter.spec,
         maxBundleFiles.spec, maxFileBytes.spec, directUploadAbove.spec, progressRetention.spec, lease.spec, watch.spec, pollInterval.spec,
-        httpListen.spec, minFreeDisk.spec, queueURL.spec, queuePasswordFile.spec, download.spec, downloadMaxBytes.spec, config.spec,
+        maxVideosPerDay.spec, spendWindow.spec, httpListen.spec, minFreeDisk.spec, queueURL.spec, queuePasswordFile.spec,
+        download.spec, downloadMaxBytes.spec, config.spec,
     ]
 
     /// The settings by config key.

@@ -26,10 +26,10 @@ enum SettingsConfigFile {
         return SettingsLoader.absolutePath(defaultConfigFile)
     }
 
-    /// The settings of the YAML config file at `path`, or nil when it holds none (only comments or
-    /// blank lines).
+    /// The settings of the YAML config file at `path` (nil when it holds none: only comments or blank lines),
+    /// and its profiles and top-level `video_agent:` / `translate:` maps.
     /// - Throws: `SettingsError` when it cannot be read or parsed, or holds a key that is not a setting.
-    static func source(path: String) async throws(SettingsError) -> SettingSource? {
+    static func source(path: String) async throws(SettingsError) -> (SettingSource?, ConfigFileProfiles) {
         let bytes: [UInt8]
         switch SettingsLoader.readFile(path) {
         case .success(let data): bytes = data
@@ -40,7 +40,7 @@ enum SettingsConfigFile {
             let trimmed = line.trimmingCharacters(in: .whitespaces)
             return !trimmed.isEmpty && !trimmed.hasPrefix("#") && trimmed != "---" && trimmed != "..."
         }
-        guard meaningful else { return nil }
+        guard meaningful else { return (nil, ConfigFileProfiles()) }
 
         let collector = KeyCollector()
         let options = YAMLSnapshot.ParsingOptions(
@@ -64,10 +64,13 @@ enum SettingsConfigFile {
             while firstLine.hasSuffix(":") || firstLine.hasSuffix(" ") { firstLine.removeLast() }
             throw .configUnparseable(path: path, reason: firstLine)
         }
-        for key in collector.all.sorted() where SettingsCatalogue.byKey[key]?.inConfigFile != true {
+        let keys = collector.all
+        for key in keys.sorted() where SettingsCatalogue.byKey[key]?.inConfigFile != true && !ConfigFileProfiles.claims(key) {
             throw .unknownConfigKey(path: path, key: key, hint: hint(forUnknownKey: key))
         }
-        return SettingSource(provider: provider, kind: .configFile(path))
+        let profiles = try ConfigFileProfiles.read(
+            keys: keys.filter(ConfigFileProfiles.claims), provider: provider, path: path)
+        return (SettingSource(provider: provider, kind: .configFile(path)), profiles)
     }
 
     /// Why `key` is not a setting of the config file, and what to write instead.

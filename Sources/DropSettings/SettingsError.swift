@@ -20,6 +20,7 @@ public struct SettingsError: Error, CustomStringConvertible, Sendable, Equatable
         case folderUncreatable(role: String, path: String, reason: String)
         case folderUnwritable(role: String, path: String, reason: String)
         case foldersOverlap(detail: String)
+        case profile(name: String?, key: String?, problem: String)
     }
 
     private let code: Code
@@ -42,6 +43,7 @@ public struct SettingsError: Error, CustomStringConvertible, Sendable, Equatable
             .folderUnwritable(let role, _, _):
             Self.configKey(ofFolder: role)
         case .foldersOverlap: nil
+        case .profile(_, let key, _): key
         }
     }
 
@@ -78,6 +80,8 @@ public struct SettingsError: Error, CustomStringConvertible, Sendable, Equatable
             "cannot write to \(role) \(path): \(Self.oneLine(reason))"
         case .foldersOverlap(let detail):
             "folders overlap: \(detail)"
+        case .profile(let name, _, let problem):
+            name.map { "profile \(Self.oneLine($0)): \(Self.oneLine(problem))" } ?? "profiles: \(Self.oneLine(problem))"
         }
     }
 
@@ -123,6 +127,11 @@ public struct SettingsError: Error, CustomStringConvertible, Sendable, Equatable
     }
     static func foldersOverlap(_ detail: String) -> Self {
         .init(.foldersOverlap(detail: detail))
+    }
+
+    /// A problem with the profile `name` (or with `profiles:` itself when nil), in one line.
+    static func profile(_ name: String?, key: String? = nil, _ problem: String) -> Self {
+        .init(.profile(name: name, key: key, problem: problem))
     }
 
     private static func configKey(ofFolder role: String) -> String {

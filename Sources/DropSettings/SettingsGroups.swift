@@ -182,6 +182,24 @@ extension Settings {
         }
     }
 
+    /// The spend guard (`max_videos_per_day`, `spend_window_hours`).
+    public struct Spend: Sendable, Equatable {
+        /// Video Agent creates plus translation languages a profile may start within `window`; nil: no cap.
+        /// The top-level value is the default of every profile.
+        public var maxVideosPerDay = SettingsCatalogue.maxVideosPerDay.defaultValue
+        /// The rolling window the cap counts in (24 hours; shorter in tests).
+        public var window = SettingsCatalogue.spendWindow.defaultValue
+
+        /// No cap, a 24-hour window.
+        public init() {}
+
+        /// The spend settings `reader` (scoped to `spend`) finds, defaults for the rest.
+        init(reader: SettingsReader) throws(SettingsError) {
+            maxVideosPerDay = try reader.value(SettingsCatalogue.maxVideosPerDay)
+            window = try reader.value(SettingsCatalogue.spendWindow)
+        }
+    }
+
     /// Operating the daemon (`http_listen`, `min_free_disk_mb`).
     public struct Operations: Sendable, Equatable {
         /// Where the HTTP endpoint listens (`HOST:PORT`); nil: no endpoint.

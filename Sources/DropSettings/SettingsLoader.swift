@@ -44,10 +44,15 @@ public enum SettingsLoader {
         var sources = [SettingSource.flags(flags), SettingSource.environment(environment)]
         let configFile = try SettingsConfigFile.path(
             reader: SettingsReader(sources: sources), defaultConfigFile: defaultConfigFile)
-        if let configFile, let fileSource = try await SettingsConfigFile.source(path: configFile) {
-            sources.append(fileSource)
+        var extras = ConfigFileProfiles()
+        if let configFile {
+            let (fileSource, found) = try await SettingsConfigFile.source(path: configFile)
+            if let fileSource { sources.append(fileSource) }
+            extras = found
         }
-        return try settings(reader: SettingsReader(sources: sources), environment: environment, configFile: configFile)
+        var settings = try settings(reader: SettingsReader(sources: sources), environment: environment, configFile: configFile)
+        try ProfileBuilder.apply(extras, to: &settings, reader: SettingsReader(sources: sources))
+        return settings
     }
 
     /// Every group read from its scope of `reader`; the API key also from `environment`.
@@ -64,6 +69,7 @@ public enum SettingsLoader {
         settings.work = try Settings.Work(reader: reader.scoped(to: .work))
         settings.retention = try Settings.Retention(reader: reader.scoped(to: .retention))
         settings.log = try Settings.Log(reader: reader.scoped(to: .log))
+        settings.spend = try Settings.Spend(reader: reader.scoped(to: .spend))
         settings.operations = try Settings.Operations(reader: reader.scoped(to: .operations))
         settings.outputs = try Settings.Outputs(reader: reader.scoped(to: .outputs))
         settings.api = try Settings.API(reader: reader.scoped(to: .api), environment: environment)

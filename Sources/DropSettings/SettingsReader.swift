@@ -2,7 +2,7 @@ import Configuration
 import Synchronization
 
 /// A setting's text as found, with where it came from.
-struct Found: Sendable {
+struct Found: Sendable, Equatable {
     /// The config key (`workers`).
     var key: String
     /// The text, as given.

@@ -50,6 +50,8 @@ public struct SimulatorStats: Sendable, Codable, Equatable {
     public var lastStorageHeaderNames: [String] = []
     /// The JSON body of the last accepted `POST /v3/video-agents`, exactly as received.
     public var lastAgentRequestBody: JSONValue? = nil
+    /// The JSON bodies of the accepted `POST /v3/video-agents`, oldest first, exactly as received (the last 100).
+    public var agentRequestBodies: [JSONValue] = []
     /// File responses that began sending a body (`200` or `206`), from the simulator's file host.
     public var downloadsServed: Int = 0
     /// Of those, the `206` answers to a `Range` request.

@@ -52,6 +52,7 @@ extension HeyGenSimulator {
             state.prune(now: now)
             state.stats.agentsCreated += 1
             state.stats.lastAgentRequestBody = body
+            state.stats.agentRequestBodies = Array((state.stats.agentRequestBodies + [body]).suffix(100))
             let errorAfter = state.inject("error_after_create", rate: state.faults.agentCreateErrorAfterCreateRate)
             let dropAfter = !errorAfter && state.inject("drop_after_create", rate: state.faults.agentCreateDropAfterCreateRate)
             return (session, state.faults, errorAfter, dropAfter)

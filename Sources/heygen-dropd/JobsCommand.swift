@@ -21,6 +21,11 @@ struct JobsCommand: AsyncParsableCommand {
         help: ArgumentHelp("At most this many jobs (default \(JobListing.defaultLimit)).", valueName: "n"))
     var limit: String?
 
+    @Option(
+        name: .customLong("profile"),
+        help: ArgumentHelp("Only jobs of this profile (watched inbox).", valueName: "profile"))
+    var profile: String?
+
     @Flag(help: "Print one JSON object (for scripts).") var json = false
     @OptionGroup var settingsOptions: SettingsOptions
 
@@ -29,7 +34,7 @@ struct JobsCommand: AsyncParsableCommand {
             let state = try JobListing.state(parsing: self.state)
             let limit = try JobListing.limit(parsing: self.limit)
             let listing = try await OperatorCommand.withQueue(settingsOptions) { _, queue in
-                try await JobListing.read(queue: queue, state: state, limit: limit)
+                try await JobListing.read(queue: queue, state: state, limit: limit, profile: profile)
             }
             OperatorCommand.write(json ? listing.jsonData() : Data((listing.text() + "\n").utf8))
         }

@@ -20,15 +20,21 @@ struct RetryCommand: AsyncParsableCommand {
     @Flag(name: .customLong("all-failed"), help: "Retry every failed job (the newest of each name).")
     var allFailed = false
 
+    @Option(
+        name: .customLong("profile"),
+        help: ArgumentHelp("With --all-failed: only the failed jobs of this profile.", valueName: "profile"))
+    var profile: String?
+
     @OptionGroup var settingsOptions: SettingsOptions
 
     func run() async throws {
         try await reportingFailure {
             let ids = try parsedIDs()
             let allFailed = self.allFailed
+            let profile = self.profile
             let reports = try await OperatorCommand.withQueue(settingsOptions) { settings, queue in
                 let retry = FailedJobRetry(queue: queue, settings: settings)
-                if allFailed { return try await retry.retryAllFailed() }
+                if allFailed { return try await retry.retryAllFailed(profile: profile) }
                 var reports: [FailedJobRetry.Report] = []
                 for id in ids { reports.append(try await retry.retry(id)) }
                 return reports
@@ -57,6 +63,7 @@ struct RetryCommand: AsyncParsableCommand {
         switch (allFailed, jobIDs.isEmpty) {
         case (true, false): throw OperatorError("give job ids or --all-failed, not both")
         case (false, true): throw OperatorError("give the ids of the failed jobs to retry, or --all-failed")
+        case (false, false) where profile != nil: throw OperatorError("--profile goes with --all-failed, not with job ids")
         default: break
         }
         return try jobIDs.map { text in

@@ -107,6 +107,12 @@ struct SettingsOptions: ParsableArguments, CatalogueOptions {
     @Option(name: SettingsCatalogue.lease.spec.optionName, help: SettingsCatalogue.lease.spec.optionHelp)
     var leaseSeconds: String?
 
+    @Option(name: SettingsCatalogue.maxVideosPerDay.spec.optionName, help: SettingsCatalogue.maxVideosPerDay.spec.optionHelp)
+    var maxVideosPerDay: String?
+
+    @Option(name: SettingsCatalogue.spendWindow.spec.optionName, help: SettingsCatalogue.spendWindow.spec.optionHelp)
+    var spendWindowHours: String?
+
     @Option(name: SettingsCatalogue.download.spec.optionName, help: SettingsCatalogue.download.spec.optionHelp)
     var download: String?
 
@@ -143,6 +149,8 @@ struct SettingsOptions: ParsableArguments, CatalogueOptions {
             (SettingsCatalogue.directUploadAbove.spec, \.directUploadAboveBytes),
             (SettingsCatalogue.progressRetention.spec, \.progressRetentionDays),
             (SettingsCatalogue.lease.spec, \.leaseSeconds),
+            (SettingsCatalogue.maxVideosPerDay.spec, \.maxVideosPerDay),
+            (SettingsCatalogue.spendWindow.spec, \.spendWindowHours),
             (SettingsCatalogue.httpListen.spec, \.httpListen),
             (SettingsCatalogue.minFreeDisk.spec, \.minFreeDiskMb),
             (SettingsCatalogue.queueURL.spec, \.queueURL),

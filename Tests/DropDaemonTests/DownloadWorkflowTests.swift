@@ -274,7 +274,7 @@ struct DownloadWorkflowTests {
                 daemon.logText.contains("the outbox is full") ? true : nil
             }
             let status = try await h.command("status")
-            #expect(status.stdout.contains(" report.pdf, waiting_for_disk_space: the outbox is full"), "\(status.stdout)")
+            #expect(status.stdout.contains(" report.pdf (profile default): waiting_for_disk_space: the outbox is full"), "\(status.stdout)")
             #expect(h.resultNames().isEmpty)
             #expect(h.list(h.inbox).contains("report.pdf"))
             #expect(mount("tmpfs", h.outbox, "tmpfs", Self.remount, "size=16m") == 0)

@@ -28,12 +28,12 @@ import Testing
 
     /// The phases a job can be claimed in before it is finished.
     static let open: [JobPhase] = [
-        .checking, .uploading, .awaitingSlot, .creatingVideo, .waitingForVideo, .creatingTranslation, .waitingForTranslation,
+        .checking, .uploading, .awaitingSlot, .held, .creatingVideo, .waitingForVideo, .creatingTranslation, .waitingForTranslation,
         .downloading, .finishing,
     ] + directPhases
     /// The phases before the outcome.
     static let undecided: [JobPhase] = [
-        .checking, .uploading, .awaitingSlot, .creatingVideo, .waitingForVideo, .creatingTranslation, .waitingForTranslation,
+        .checking, .uploading, .awaitingSlot, .held, .creatingVideo, .waitingForVideo, .creatingTranslation, .waitingForTranslation,
         .downloading,
     ] + directPhases
 
@@ -62,6 +62,8 @@ import Testing
             rows.append(Row(phase: .checking, event: claimed(kind), next: .checking, action: .check))
             rows.append(Row(phase: .uploading, event: claimed(kind), next: .uploading, action: .upload))
             rows.append(Row(phase: .awaitingSlot, event: claimed(kind), next: .awaitingSlot, action: .upload))
+            // Held by the spend guard: due again when the window frees, the uploads are verified, then the create.
+            rows.append(Row(phase: .held, event: claimed(kind), next: .held, action: .upload))
             rows.append(Row(phase: .creatingVideo, event: claimed(kind), next: .creatingVideo, action: .upload))
             rows.append(Row(phase: .waitingForVideo, event: claimed(kind), next: .waitingForVideo, action: .waitForVideo))
             rows.append(Row(phase: .downloading, event: claimed(kind), next: .downloading, action: .download))
@@ -73,19 +75,21 @@ import Testing
         rows.append(Row(phase: .waitingForVideo, event: .pollDue, next: .waitingForVideo, action: .poll))
         rows.append(Row(phase: .downloading, event: .pollDue, next: .downloading, action: .queueDownload))
         rows.append(Row(phase: .waitingForTranslation, event: .pollDue, next: .waitingForTranslation, action: .pollTranslation))
-        for phase in [JobPhase.checking, .uploading, .awaitingSlot, .creatingVideo, .creatingTranslation] + directPhases {
+        for phase in [JobPhase.checking, .uploading, .awaitingSlot, .held, .creatingVideo, .creatingTranslation] + directPhases {
             rows.append(Row(phase: phase, event: .pollDue, next: phase, action: .returnToWorkers))
         }
         // Checks and uploads.
         rows.append(Row(phase: .checking, event: .checksPassed, next: .uploading, action: .upload))
-        for phase in [JobPhase.checking, .uploading, .awaitingSlot, .creatingVideo, .creatingTranslation] {
+        for phase in [JobPhase.checking, .uploading, .awaitingSlot, .held, .creatingVideo, .creatingTranslation] {
             rows.append(Row(phase: phase, event: .sourceChanged, next: .checking, action: .recheck))
         }
-        for phase in [JobPhase.uploading, .awaitingSlot] {
+        for phase in [JobPhase.uploading, .awaitingSlot, .held] {
             rows.append(Row(phase: phase, event: .uploadsDone(wantsVideo: false), next: .finishing, action: .decide(.succeeded, nil)))
             rows.append(Row(phase: phase, event: .uploadsDone(wantsVideo: true), next: .awaitingSlot, action: .createVideo))
         }
         rows.append(Row(phase: .creatingVideo, event: .uploadsDone(wantsVideo: true), next: .creatingVideo, action: .createVideo))
+        // The spend guard: over the profile's cap, the create waits, held.
+        rows.append(Row(phase: .awaitingSlot, event: .spendCapReached, next: .held, action: .hold))
         // The Video Agent create.
         rows.append(Row(phase: .awaitingSlot, event: .createSent, next: .creatingVideo, action: .stop))
         rows.append(Row(phase: .creatingVideo, event: .createSent, next: .creatingVideo, action: .stop))
@@ -94,7 +98,7 @@ import Testing
         // A retried job whose video exists (its downloads failed) goes back to waiting for it.
         rows.append(Row(phase: .awaitingSlot, event: .sessionKnown, next: .waitingForVideo, action: .waitForVideo))
         // The translation create: like the Video Agent's, "create sent" first.
-        for phase in [JobPhase.uploading, .awaitingSlot] {
+        for phase in [JobPhase.uploading, .awaitingSlot, .held] {
             rows.append(Row(phase: phase, event: .translationWanted, next: .awaitingSlot, action: .createTranslation))
         }
         rows.append(Row(phase: .creatingTranslation, event: .translationWanted, next: .creatingTranslation, action: .createTranslation))
@@ -136,7 +140,7 @@ import Testing
         }
         events += [
             .pollDue, .checksPassed, .uploadsDone(wantsVideo: false), .uploadsDone(wantsVideo: true), .sourceChanged,
-            .createSent, .createNotReceived, .sessionKnown, .outputsReady, .translationWanted, .translationCreateSent,
+            .createSent, .createNotReceived, .sessionKnown, .spendCapReached, .outputsReady, .translationWanted, .translationCreateSent,
             .translationCreateNotReceived, .translationsKnown, .putBack, .verdict(.succeeded, nil),
             .verdict(.failed, failure), .decided, .completed, .removed,
         ] + directEvents

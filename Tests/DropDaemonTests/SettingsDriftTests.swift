@@ -57,6 +57,8 @@ import TestSupport
             Sample(key: "direct_upload_above_bytes", text: "4096") { s, _ in s.directUploadAboveBytes = 4096 },
             Sample(key: "progress_retention_days", text: "10") { s, _ in s.progressRetention = .seconds(10 * 86_400) },
             Sample(key: "lease_seconds", text: "11") { s, _ in s.lease = .seconds(11) },
+            Sample(key: "max_videos_per_day", text: "7") { s, _ in s.spend.maxVideosPerDay = 7 },
+            Sample(key: "spend_window_hours", text: "0.5") { s, _ in s.spend.window = .seconds(1800) },
             Sample(key: "http_listen", text: "127.0.0.1:9464") { s, _ in s.httpListen = "127.0.0.1:9464" },
             Sample(key: "min_free_disk_mb", text: "7") { s, _ in s.minFreeDiskBytes = 7_000_000 },
             Sample(key: "queue_url", text: "postgres://dropd@db.test:5433/queue") { s, _ in
@@ -145,16 +147,18 @@ import TestSupport
     @Test func defaultTextsParseToTheDefaults() async throws {
         let flags = Dictionary(
             uniqueKeysWithValues: SettingsCatalogue.all.compactMap { spec in spec.defaultText.map { (spec.key, $0) } })
-        #expect(flags.count == SettingsCatalogue.all.count - 5)  // all but api_key_file, http_listen, queue_url, queue_password_file and config
+        #expect(flags.count == SettingsCatalogue.all.count - 6)  // all but api_key_file, max_videos_per_day, http_listen, queue_url, queue_password_file and config
         #expect(try await loadSettings(flags: flags) == Settings())
     }
 
-    @Test func namesAreUniqueAndEverySettingIsADaemonSetting() {
+    @Test func namesAreUniqueAndTheProfileSettingsAreMarked() {
         let all = SettingsCatalogue.all
         #expect(Set(all.map(\.key)).count == all.count)
         #expect(Set(all.map(\.flag)).count == all.count)
         #expect(Set(all.map(\.environment)).count == all.count)
-        #expect(all.allSatisfy { $0.level == .daemon })
+        #expect(
+            Set(all.filter { $0.level == .profile }.map(\.key))
+                == ["inbox", "outbox", "archive", "failed", "settle_ms", "watch", "poll_interval_ms", "max_videos_per_day", "download"])
         for spec in all {
             #expect(spec.environment == (spec.key == "api_base_url" ? "HEYGEN_API_BASE_URL" : "HEYGEN_DROPD_" + spec.key.uppercased()))
             #expect(spec.flag == "--" + spec.key.replacingOccurrences(of: "_", with: "-"))

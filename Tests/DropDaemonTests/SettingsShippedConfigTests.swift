@@ -33,7 +33,7 @@ import TestSupport
             settingLines += 1
             return line.dropFirst()
         }.joined(separator: "\n")
-        #expect(settingLines == 30)
+        #expect(settingLines == 31)
         try await withTemporaryDirectory { dir in
             let file = dir.file("config.yaml")
             try writeFile(file, uncommented)

@@ -18,7 +18,7 @@ struct PostgresServerTests {
                 let queued = try await store.counts()[.queued]
                 #expect(queued == 1)
             }
-            #expect(try await cluster.psql("SELECT string_agg(version::text, ',') FROM schema_migrations", database: database) == "1")
+            #expect(try await cluster.psql("SELECT string_agg(version::text, ',' ORDER BY version) FROM schema_migrations", database: database) == "1,2")
             _ = try await cluster.psql("INSERT INTO schema_migrations (version, name) VALUES (99, 'future')", database: database)
             await #expect(throws: QueueError.schemaTooNew) {
                 try await PostgresQueueStore.withStore(configuration: configuration, logger: quietLogger()) { _ in }
