@@ -20,7 +20,7 @@ struct Throughput {
         print("throughput: \(files) files of 4 KiB, \(latency) ms per upload, \(workers) in flight")
         print(String(format: "  floor (files × latency / in flight): %.2f s", floor))
 
-        let daemonSeconds = try await withSimulator(faults) { simulator, port in
+        let (daemonSeconds, daemonTicks) = try await withSimulator(faults) { simulator, port in
             let workspace = try Workspace(binary: binary)
             defer { workspace.remove() }
             let staging = workspace.root + "/staging"
@@ -30,14 +30,19 @@ struct Throughput {
                 settings: ["HEYGEN_DROPD_WORKERS": "\(workers)", "HEYGEN_DROPD_SETTLE_MS": "0", "HEYGEN_DROPD_LOG_LEVEL": "info"])
             defer { workspace.stop(daemon) }
             try await waitUntil(timeout: .seconds(60)) { daemonLog(workspace).contains("watching ") }
+            let ticksBefore = cpuTicks(daemon.processIdentifier)
             let start = ContinuousClock.now
             try Workspace.writeFiles(files, into: workspace.inbox, via: staging)
             try await waitUntil(timeout: .seconds(600)) { workspace.resultCount() >= files }
-            return ContinuousClock.now - start
+            let elapsed = ContinuousClock.now - start
+            return (elapsed, cpuTicks(daemon.processIdentifier) - ticksBefore)
         }
         print(String(format: "  heygen-dropd (upload, result, move, per file): %.2f s = %.0f %% of the floor's speed",
             daemonSeconds.inSeconds, floor / daemonSeconds.inSeconds * 100))
+        print(String(format: "    its CPU meanwhile: %.2f s (%.1f ms per file)",
+            Double(daemonTicks) / 100, Double(daemonTicks) * 10 / Double(files)))
 
+        guard options.values["peer"] != "no" else { return }
         guard commandExists("inotifywait") else {
             print("  one-liner: skipped (install inotify-tools for inotifywait)")
             return
@@ -76,30 +81,6 @@ func withSimulator<T>(
 /// The daemon's log so far.
 func daemonLog(_ workspace: Workspace) -> String {
     (try? String(contentsOfFile: workspace.root + "/daemon.log", encoding: .utf8)) ?? ""
-}
-
-/// True when `name` is a command on the PATH.
-func commandExists(_ name: String) -> Bool {
-    (ProcessInfo.processInfo.environment["PATH"] ?? "").split(separator: ":").contains {
-        FileManager.default.isExecutableFile(atPath: "\($0)/\(name)")
-    }
-}
-
-/// Starts `script` under `sh` in a process group of its own (so the whole pipeline can be ended).
-func startGroup(_ script: String) throws -> Process {
-    let process = Process()
-    process.executableURL = URL(fileURLWithPath: "/usr/bin/setsid")
-    process.arguments = ["/bin/sh", "-c", script]
-    process.standardOutput = FileHandle.nullDevice
-    process.standardError = FileHandle.nullDevice
-    try process.run()
-    return process
-}
-
-/// Ends the process group started by `startGroup`.
-func endGroup(_ process: Process) {
-    kill(-process.processIdentifier, SIGTERM)
-    process.waitUntilExit()
 }
 
 extension Duration {

@@ -58,14 +58,18 @@ struct Workspace {
         }.count
     }
 
-    /// Writes `count` small PNG files named `f<i>.png` into `folder` (created first, then renamed in when
-    /// `folder` is watched, so each appears whole).
+    /// Writes `count` small PNG files named `f<i>.png`, each with bytes of its own, into `folder` (created
+    /// first, then renamed in when `folder` is watched, so each appears whole).
     static func writeFiles(_ count: Int, size: Int = 4096, into folder: String, via staging: String? = nil) throws {
         var bytes = [UInt8](repeating: 0, count: size)
         let header: [UInt8] = [0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A]
         for index in 0..<count {
             for offset in header.count..<size { bytes[offset] = UInt8(truncatingIfNeeded: (index &* 31) &+ offset) }
             bytes.replaceSubrange(0..<header.count, with: header)
+            // Each file's bytes are its own (no upload is reused from an earlier file's).
+            withUnsafeBytes(of: UInt64(index).littleEndian) { index in
+                for (offset, byte) in index.enumerated() where header.count + offset < size { bytes[header.count + offset] = byte }
+            }
             let name = "f\(index).png"
             let target = "\(folder)/\(name)"
             if let staging {

@@ -61,6 +61,47 @@ package final class Intake: Sendable {
         bell.ring()
     }
 
+    /// Queues the jobs for many drops at once (a start-up scan of a full inbox): in transactions of up to
+    /// `batchSize` jobs each, in name order when there are many, so that a big inbox is queued at tens of
+    /// thousands of files a second. Drops of a transaction that fails are kept for `runRetries`, like a
+    /// single one. Rings the bell after each transaction, so the workers start on the first jobs while the
+    /// rest are queued.
+    package func accept(_ drops: [InboxDrop]) async {
+        guard drops.count > 1 else {
+            if let drop = drops.first { await accept(drop) }
+            return
+        }
+        // Many at once (a scan): in name order, so each transaction adds to one stretch of the queue's name
+        // indexes rather than all over them (a fraction of the pages written). A name reported twice keeps
+        // its reports' order.
+        let drops =
+            drops.count > Self.detailedLogLimit
+            ? drops.enumerated().sorted { ($0.element.name, $0.offset) < ($1.element.name, $1.offset) }.map(\.element)
+            : drops
+        var start = drops.startIndex
+        while start < drops.endIndex {
+            let end = min(start + Self.batchSize, drops.endIndex)
+            let batch = Array(drops[start..<end])
+            if await enqueue(batch) {
+                waiting.withLock { waiting in
+                    for drop in batch { waiting[drop.name] = nil }
+                }
+            } else {
+                waiting.withLock { waiting in
+                    for drop in batch { waiting[drop.name] = drop }
+                }
+            }
+            bell.ring()
+            start = end
+        }
+    }
+
+    /// The most jobs queued in one transaction.
+    package static let batchSize = 2000
+
+    /// Batches larger than this log one line per transaction at info, and each job at debug.
+    static let detailedLogLimit = 100
+
     /// How many drops wait to be queued again.
     package var waitingCount: Int { waiting.withLock { $0.count } }
 
@@ -112,6 +153,41 @@ package final class Intake: Sendable {
     /// Enqueues `drop` under the fingerprint the watcher saw; true when it is queued (or already was), false
     /// on failure.
     private func enqueue(_ drop: InboxDrop) async -> Bool {
+        await enqueue([drop])
+    }
+
+    /// Enqueues `drops` in one transaction, each under the fingerprint the watcher saw; true when all are
+    /// queued (or already were), false when the transaction failed (none is queued then).
+    private func enqueue(_ drops: [InboxDrop]) async -> Bool {
+        let jobs = drops.map(newJob)
+        do {
+            let outcomes = try await queue.enqueue(jobs)
+            let detailed = drops.count <= Self.detailedLogLimit
+            var created = 0
+            for (outcome, job) in zip(outcomes, jobs) {
+                guard case .created(let queued) = outcome else { continue }
+                created += 1
+                DropMetrics.system.fileSeen(profile: profile)
+                logger.log(
+                    level: detailed ? .info : .debug, "queued",
+                    metadata: ["job": "\(queued.id.rawValue)", "file": "\(job.sourceName)", "kind": "\(job.kind)"])
+            }
+            if !detailed {
+                logger.info("queued \(created) jobs in one transaction (\(drops.count - created) already known)")
+            }
+            return true
+        } catch {
+            if let drop = drops.first, drops.count == 1 {
+                logger.error("cannot queue \(drop.name) yet, will try again: \(error)", metadata: ["file": "\(drop.name)"])
+            } else {
+                logger.error("cannot queue \(drops.count) drops yet, will try again: \(error)")
+            }
+            return false
+        }
+    }
+
+    /// The job for `drop`: its kind from the entry and its name, queued under the fingerprint the watcher saw.
+    private func newJob(_ drop: InboxDrop) -> NewJob {
         let fingerprint = drop.fingerprint.queueKey
         let kind: JobKind
         var notBefore: Date? = nil
@@ -128,17 +204,6 @@ package final class Intake: Sendable {
                 kind = JobKind.file
             }
         }
-        do {
-            let outcome = try await queue.enqueue(
-                NewJob(sourceName: drop.name, kind: kind, fingerprint: fingerprint, notBefore: notBefore, profile: profile))
-            if case .created(let job) = outcome {
-                DropMetrics.system.fileSeen(profile: profile)
-                logger.info("queued", metadata: ["job": "\(job.id.rawValue)", "file": "\(drop.name)", "kind": "\(kind)"])
-            }
-            return true
-        } catch {
-            logger.error("cannot queue \(drop.name) yet, will try again: \(error)", metadata: ["file": "\(drop.name)"])
-            return false
-        }
+        return NewJob(sourceName: drop.name, kind: kind, fingerprint: fingerprint, notBefore: notBefore, profile: profile)
     }
 }

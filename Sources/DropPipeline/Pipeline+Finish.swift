@@ -81,9 +81,13 @@ extension Pipeline {
         guard var plan = run.progress.finish else { return }
         var leftInPlace: Set<String>?
         for _ in 0..<10 {
-            try resultWriter(for: run).write(plan.result)
-            let moves = plan.moves
-            if case .done(let left) = try await BlockingIO.run({ try SourceMover.execute(moves) }) {
+            // The result is written (and flushed) before the sources move.
+            let (writer, result, moves) = (resultWriter(for: run), plan.result, plan.moves)
+            let outcome = try await BlockingIO.local { () throws -> SourceMover.Outcome in
+                try writer.write(result)
+                return try SourceMover.execute(moves)
+            }
+            if case .done(let left) = outcome {
                 leftInPlace = left
                 break
             }
@@ -106,7 +110,8 @@ extension Pipeline {
             plan.result.source.movedTo = nil
             run.progress.finish = plan
             try await save(&run, stage: .finishing)
-            try resultWriter(for: run).write(plan.result)
+            let (writer, result) = (resultWriter(for: run), plan.result)
+            try await BlockingIO.local { try writer.write(result) }
         }
         // Sidecars that moved with their file no longer wait to be reported as orphans.
         for move in plan.moves.dropFirst() where !leftInPlace.contains(move.from) {

@@ -10,7 +10,7 @@ extension Pipeline {
     func inboxFolder(_ run: inout JobRun) async throws -> InboxEntry {
         if let inbox = run.inbox { return inbox }
         let path = profile(of: run).inbox
-        let inbox = try await BlockingIO.run { try InboxEntry.openFolder(path: path) }
+        let inbox = try await BlockingIO.local { try InboxEntry.openFolder(path: path) }
         run.inbox = inbox
         return inbox
     }
@@ -80,7 +80,7 @@ extension Pipeline {
         let (name, isBundle, checked, files) = (
             run.job.sourceName, run.job.jobKind == .bundle, run.progress.checkedIdentity, run.progress.files
         )
-        return try await BlockingIO.run {
+        return try await BlockingIO.local {
             Self.unchanged(name: name, isBundle: isBundle, checked: checked, files: files, inbox: inbox)
         }
     }
@@ -120,7 +120,7 @@ extension Pipeline {
         let known = run.progress.sidecarIdentities ?? [:]
         let compareMembers = run.job.jobKind == .bundle && run.progress.checked
         let files = run.progress.files
-        return try await BlockingIO.run {
+        return try await BlockingIO.local {
             func current(_ entry: String) -> EntryIdentity? {
                 guard let status = InboxEntry.status(of: entry, in: inbox), status.isRegularOrDirectory else { return nil }
                 return status.identity
@@ -151,7 +151,7 @@ extension Pipeline {
         guard run.job.jobKind != .sidecar else { return }
         let inbox = try await inboxFolder(&run)
         let (name, path) = (run.job.sourceName, "\(profile(of: run).inbox)/\(run.job.sourceName)")
-        let found = try await BlockingIO.run { () -> (EntryIdentity, String)? in
+        let found = try await BlockingIO.local { () -> (EntryIdentity, String)? in
             guard let status = InboxEntry.status(of: name, in: inbox), status.isRegularOrDirectory,
                 let fingerprint = sourceFingerprint(path: path)
             else { return nil }

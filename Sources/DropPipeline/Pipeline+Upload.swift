@@ -15,7 +15,7 @@ extension Pipeline {
         let inbox = try await inboxFolder(&run)
         let (name, isBundle, logger) = (run.job.sourceName, run.job.jobKind == .bundle, run.logger(self.logger))
         let (maxBundleFiles, maxFileBytes, onStep) = (options.maxBundleFiles, options.maxFileBytes, heartbeat.stepper())
-        let outcome = try await BlockingIO.run {
+        let outcome = try await BlockingIO.local {
             SourceCheck.run(
                 name: name, isBundle: isBundle, inbox: inbox, maxVideoFiles: Self.maxVideoFiles,
                 maxBundleFiles: maxBundleFiles, maxFileBytes: maxFileBytes, logger: logger, onStep: onStep)
@@ -44,6 +44,9 @@ extension Pipeline {
         run.progress.checked = true
         let next = try enter(&run, .checksPassed)
         try await save(&run, stage: .uploading)
+        // Just saved: the uploads' progress is saved again a second on at the earliest (a job of one small
+        // file saves it with its outcome, one commit fewer).
+        run.lastUploadSave = ContinuousClock.now
         return next
     }
 
@@ -94,38 +97,42 @@ extension Pipeline {
         }
         if inspected.sizeBytes > options.directUploadAboveBytes { return true }
         guard let identity = inspected.identity else { throw SourceChanged() }
-        // The name must still lead to the checked entry, unchanged; the bytes come from its descriptor.
-        let entry = try await openForUpload(&run, index)
-        // A claim that lost its lease (or a shutdown) sends nothing more.
-        try LeaseGuard.checkHeld()
         let key = IdempotencyKey.upload(job: run.job.id, run: run.progress.run, sha256: inspected.sha256, identity: identity)
         let counter = AttemptCounter()
         let client = self.client
         let (policy, logger) = (options.retryPolicy, run.logger(self.logger))
-        let progress = transfers.begin(
-            job: run.job.id, step: "upload", name: file.name, total: inspected.sizeBytes, logger: logger)
-        defer { transfers.end(job: run.job.id) }
-        let source = UploadFile(descriptor: entry.descriptor, size: inspected.sizeBytes, progress: progress)
-        let asset: UploadedAsset
-        do {
-            asset = try await remote { () async throws(HeyGenError) -> UploadedAsset in
-                try await withRetries(policy, logger: logger, onAttempt: { counter.increment() }) {
-                    () async throws(HeyGenError) -> UploadedAsset in
-                    try await client.uploadAsset(file: source, fileName: file.name, idempotencyKey: key)
+        // Its turn comes first (a slot free), then the last look at the source, then the request; the
+        // local work after it is done with the slot given back.
+        let asset = try await withRequestSlot { () async throws -> UploadedAsset in
+            // The name must still lead to the checked entry, unchanged; the bytes come from its descriptor.
+            let entry = try await openForUpload(&run, index)
+            // A claim that lost its lease (or a shutdown) sends nothing more.
+            try LeaseGuard.checkHeld()
+            let progress = transfers.begin(
+                job: run.job.id, step: "upload", name: file.name, total: inspected.sizeBytes, logger: logger)
+            defer { transfers.end(job: run.job.id) }
+            let source = UploadFile(descriptor: entry.descriptor, size: inspected.sizeBytes, progress: progress)
+            do {
+                let asset = try await remote { () async throws(HeyGenError) -> UploadedAsset in
+                    try await withRetries(policy, logger: logger, onAttempt: { counter.increment() }) {
+                        () async throws(HeyGenError) -> UploadedAsset in
+                        try await client.uploadAsset(file: source, fileName: file.name, idempotencyKey: key)
+                    }
                 }
+                withExtendedLifetime(entry) {}
+                return asset
+            } catch let error as HeyGenError where error.category == .unreadable {
+                // It ended early or could not be read while it was sent: see what it is now.
+                metrics.upload(path: "multipart", outcome: "failed")
+                run.attempts += counter.value
+                logger.notice("\(file.name) could not be read whole while it was uploaded: \(error.message)")
+                throw SourceChanged()
+            } catch {
+                metrics.upload(path: "multipart", outcome: "failed")
+                run.attempts += counter.value
+                throw error
             }
-        } catch let error as HeyGenError where error.category == .unreadable {
-            // It ended early or could not be read while it was sent: see what it is now.
-            metrics.upload(path: "multipart", outcome: "failed")
-            run.attempts += counter.value
-            logger.notice("\(file.name) could not be read whole while it was uploaded: \(error.message)")
-            throw SourceChanged()
-        } catch {
-            metrics.upload(path: "multipart", outcome: "failed")
-            run.attempts += counter.value
-            throw error
         }
-        withExtendedLifetime(entry) {}
         metrics.upload(path: "multipart", outcome: "ok")
         metrics.uploadBytes(inspected.sizeBytes)
         run.attempts += counter.value

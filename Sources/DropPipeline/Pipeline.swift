@@ -38,6 +38,9 @@ package final class Pipeline: Sendable {
     /// Set once the API answered the bulk status request with 404 or 405 (an older API): videos are then
     /// asked after one by one.
     let bulkStatusUnsupported = Atomic<Bool>(false)
+    /// The workers' API request slots (`options.workers` of them): the workers hold more jobs than that, so
+    /// local work overlaps requests, but only this many of their requests are in flight at once.
+    package let requestSlots: RequestSlots
     /// The most files one Video Agent request may carry.
     package static let maxVideoFiles = 20
 
@@ -56,6 +59,7 @@ package final class Pipeline: Sendable {
         self.owner = owner
         self.logger = logger
         self.writer = ResultWriter(outbox: options.outbox)
+        self.requestSlots = RequestSlots(count: options.workers)
     }
 
     /// The profile the job of `run` came from: its folders and defaults.
@@ -262,10 +266,26 @@ package final class Pipeline: Sendable {
 
     /// Makes one API call, counted as a call in flight for the watchdog. A call cut short by cancellation
     /// throws `CancellationError` (never a `network_error`), any other failure its `HeyGenError`.
+    ///
+    /// A worker's call (`RequestSlots.current` set) holds one of the workers' request slots while it runs,
+    /// waiting for one first (see `withRequestSlot`).
     package func remote<T>(_ call: () async throws(HeyGenError) -> T) async throws -> T {
-        try await surfacingCancellation { () async throws(HeyGenError) -> T in
-            try await heartbeat.remoteCall(call)
+        try await withRequestSlot {
+            try await surfacingCancellation { () async throws(HeyGenError) -> T in
+                try await heartbeat.remoteCall(call)
+            }
         }
+    }
+
+    /// Runs `body` — a request, with the last look at the source right before it — holding one of the
+    /// workers' request slots when the current task is a worker's (otherwise simply runs it). The wait for a
+    /// slot counts as waiting on the API for the watchdog: it ends when another worker's request does. The
+    /// API calls `body` makes take no second slot.
+    func withRequestSlot<T>(_ body: () async throws -> T) async throws -> T {
+        guard let slots = RequestSlots.current else { return try await body() }
+        try await heartbeat.remoteCall { () async throws in try await slots.take() }
+        defer { slots.giveBack() }
+        return try await RequestSlots.$current.withValue(nil) { try await body() }
     }
 }
 

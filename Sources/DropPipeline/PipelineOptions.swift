@@ -13,8 +13,13 @@ public struct PipelineOptions: Sendable {
     public var archive: String
     /// Where sources of failed jobs go.
     public var failed: String
-    /// Upload workers.
+    /// Upload workers: how many of their API requests are in flight at once.
     public var workers: Int = 4
+    /// How many more jobs than `workers` the workers hold (nil: as many again as `workers`, at least 2):
+    /// those do the local work before and after their requests while the others' requests run.
+    public var localJobs: Int? = nil
+    /// The most jobs the workers hold at once: `workers` plus `localJobs`.
+    public var jobsInHand: Int { max(1, workers) + (localJobs ?? max(2, workers)) }
     /// How each API request is retried.
     public var retryPolicy: RetryPolicy = RetryPolicy()
     /// How long an earlier upload of the same bytes may be reused.

@@ -6,10 +6,20 @@ import Logging
 extension Pipeline {
     /// Runs the upload workers and the video poller until `draining` is set (each finishes the job in hand)
     /// or the task is cancelled (a job in hand is put back in the queue).
+    ///
+    /// The workers hold up to `options.jobsInHand` jobs, more than their `options.workers` request slots:
+    /// while `workers` jobs have a request in flight, the others do their local work — the checks and
+    /// hashing of the next jobs, the result, fsyncs, moves and queue commits of those whose request ended —
+    /// so the slots never wait on local work. Each job still goes through its steps in order, each saved
+    /// before the next.
     package func runWorkers(draining: DrainFlag) async {
         await withDiscardingTaskGroup { group in
-            for index in 0..<options.workers {
-                group.addTask { await self.workerLoop(index, draining: draining) }
+            for index in 0..<options.jobsInHand {
+                group.addTask {
+                    await RequestSlots.$current.withValue(self.requestSlots) {
+                        await self.workerLoop(index, draining: draining)
+                    }
+                }
             }
             group.addTask { await self.pollerLoop(draining: draining) }
         }

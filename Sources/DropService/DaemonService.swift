@@ -119,7 +119,7 @@ public struct DaemonService: Service, CustomStringConvertible {
                 let named = settings.declaredProfiles != nil
                 group.addTask {
                     try await cancelWhenGracefulShutdown {
-                        try await watcher.run(
+                        try await watcher.runBatched(
                             onReady: {
                                 logger.info("watching \(profile.inbox)\(named ? " (profile \(profile.name))" : "")")
                                 if ready.arrived() {
@@ -127,7 +127,7 @@ public struct DaemonService: Service, CustomStringConvertible {
                                     notifier?.ready()
                                 }
                             },
-                            onDrop: { drop in await intake.accept(drop) })
+                            onDrops: { drops in await intake.accept(drops) })
                     }
                 }
                 group.addTask {

@@ -9,7 +9,7 @@ protocol InboxLoop: AnyObject {
     /// Where log lines go (with the inbox as metadata).
     var logger: Logger { get }
     /// Where drops and `.ready` go, in order.
-    var output: AsyncStream<WatchOutput>.Continuation { get }
+    var output: WatchOutputBuffer { get }
     /// The decisions.
     var table: SettleTable { get set }
     /// The raw bytes of names that are not valid UTF-8, by their `NameRendering` (the key used everywhere

@@ -87,14 +87,27 @@ public final class InboxWatcher: Sendable {
         onReady: @Sendable () async -> Void = {},
         onDrop: @Sendable (InboxDrop) async -> Void
     ) async throws {
+        try await runBatched(onReady: onReady, onDrops: { drops in
+            for drop in drops { await onDrop(drop) }
+        })
+    }
+
+    /// As `run(onReady:onDrop:)`, but the drops come in batches: each call of `onDrops` carries every drop
+    /// that became ready since the last one (in order, never empty), so many drops at once — a start-up
+    /// scan of a full inbox — can be queued many at a time. One call at a time (awaited); `onReady` comes
+    /// after the batch holding the start-up scan's last drop has been handled.
+    public func runBatched(
+        onReady: @Sendable () async -> Void = {},
+        onDrops: @Sendable ([InboxDrop]) async -> Void
+    ) async throws {
         let choice = try Self.choice(for: directory, mode: mode)
         let control = try RunControl()
-        let (outputs, continuation) = AsyncStream.makeStream(of: WatchOutput.self)
+        let outputs = WatchOutputBuffer()
         let loop: @Sendable () -> Void
         do {
-            loop = try makeLoop(choice, control: control, output: continuation)
+            loop = try makeLoop(choice, control: control, output: outputs)
         } catch {
-            continuation.finish()
+            outputs.finish()
             control.markFinished()
             throw error
         }
@@ -110,11 +123,19 @@ public final class InboxWatcher: Sendable {
         thread.start()
 
         await withTaskCancellationHandler {
-            for await output in outputs {
-                switch output {
-                case .drop(let drop): await onDrop(drop)
-                case .ready: await onReady()
+            while let batch = await outputs.next() {
+                var drops: [InboxDrop] = []
+                for output in batch {
+                    switch output {
+                    case .drop(let drop):
+                        drops.append(drop)
+                    case .ready:
+                        if !drops.isEmpty { await onDrops(drops) }
+                        drops = []
+                        await onReady()
+                    }
                 }
+                if !drops.isEmpty { await onDrops(drops) }
             }
         } onCancel: {
             control.requestStop()
@@ -126,7 +147,7 @@ public final class InboxWatcher: Sendable {
     /// The body of the watcher thread for `choice`, its watch in place (inotify) or the inbox found listable
     /// (polling); the choice logged.
     private func makeLoop(
-        _ choice: WatchChoice, control: RunControl, output: AsyncStream<WatchOutput>.Continuation
+        _ choice: WatchChoice, control: RunControl, output: WatchOutputBuffer
     ) throws(InboxWatcherError) -> @Sendable () -> Void {
         let directory = directory
         let settle = settle

@@ -23,7 +23,7 @@ final class PollLoop: InboxLoop {
 
     let inbox: String
     let logger: Logger
-    let output: AsyncStream<WatchOutput>.Continuation
+    let output: WatchOutputBuffer
     let control: RunControl
     /// The time between the starts of two scans.
     let interval: Duration
@@ -43,7 +43,7 @@ final class PollLoop: InboxLoop {
 
     init(
         inbox: String, settle: Duration, interval: Duration, logger: Logger, control: RunControl,
-        output: AsyncStream<WatchOutput>.Continuation
+        output: WatchOutputBuffer
     ) {
         var logger = logger
         logger[metadataKey: "inbox"] = "\(inbox)"

@@ -4,14 +4,14 @@ import Logging
 /// The first scan is the start-up one. Not for production use: nothing is reported anywhere.
 package final class PollScanProbe {
     private let loop: PollLoop
-    private let continuation: AsyncStream<WatchOutput>.Continuation
+    private let continuation: WatchOutputBuffer
     private let control: RunControl
     private var scans = 0
 
     /// A probe for `inbox`, settling for `settle`; nil when the run control's pipe cannot be made.
     package init?(inbox: String, settle: Duration, logger: Logger) {
         guard let control = try? RunControl() else { return nil }
-        let (_, continuation) = AsyncStream.makeStream(of: WatchOutput.self, bufferingPolicy: .bufferingNewest(0))
+        let continuation = WatchOutputBuffer(discarding: true)
         self.control = control
         self.continuation = continuation
         self.loop = PollLoop(

@@ -29,7 +29,7 @@ final class WatchLoop: InboxLoop {
     let logger: Logger
     let inotify: InotifyDescriptor
     let control: RunControl
-    let output: AsyncStream<WatchOutput>.Continuation
+    let output: WatchOutputBuffer
     let clock = ContinuousClock()
     let readBuffer: UnsafeMutableRawBufferPointer
 
@@ -45,7 +45,7 @@ final class WatchLoop: InboxLoop {
 
     init(
         inbox: String, inboxWatch: Int32, settle: Duration, logger: Logger,
-        inotify: InotifyDescriptor, control: RunControl, output: AsyncStream<WatchOutput>.Continuation
+        inotify: InotifyDescriptor, control: RunControl, output: WatchOutputBuffer
     ) {
         var logger = logger
         logger[metadataKey: "inbox"] = "\(inbox)"

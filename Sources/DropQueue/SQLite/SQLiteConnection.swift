@@ -64,7 +64,9 @@ final class SQLiteConnection {
                 path: path, code: SQLITE_ERROR,
                 message: "cannot switch to WAL journal mode (got \(mode ?? "nothing"))")
         }
-        try executeScript("PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=ON;")
+        // A page cache of up to 32 MiB (SQLite's default is 2 MiB): the name indexes of a queue of many
+        // thousands of jobs stay in memory, so a big start-up scan is queued without reading them back.
+        try executeScript("PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=ON; PRAGMA cache_size=-32768;")
     }
 
     /// SQLite says only "unable to open database file"; say why when the file system can tell.
