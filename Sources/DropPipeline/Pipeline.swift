@@ -145,6 +145,13 @@ package final class Pipeline: Sendable {
             } catch is SourceChanged {
                 return try enter(&run, .sourceChanged)
             } catch let problem as LocalProblem {
+                if problem.code == .vanished, run.progress.phase == .checking, let twin = try await queue.finishedTwin(of: run.job) {
+                    // The same drop, seen twice (by two hosts polling one share), was already taken to its end:
+                    // its result and moved file stand; this job leaves no result over them.
+                    run.logger(logger).notice("already finished as job \(twin.id); this duplicate leaves no result")
+                    try await queue.delete(run.job.id)
+                    return try enter(&run, .removed)
+                }
                 return try enter(&run, .verdict(.failed, .init(code: problem.code, message: problem.message)))
             } catch let error as HeyGenError {
                 return try enter(&run, .verdict(.failed, try resultError(error)))

@@ -29,6 +29,20 @@ extension JobQueue {
         }
     }
 
+    /// See `QueueStore.finishedTwin(of:)`.
+    public func finishedTwin(of job: Job) throws(QueueError) -> Job? {
+        guard let fingerprint = job.fingerprint else { return nil }
+        let decode = decoder()
+        return try withConnection { db throws(QueueError) -> Job? in
+            try db.queryFirst(
+                """
+                SELECT \(JobRow.columns) FROM jobs WHERE profile = ?1 AND source_name = ?2 AND fingerprint = ?3
+                AND id <> ?4 AND state IN ('succeeded', 'failed') ORDER BY id DESC LIMIT 1
+                """,
+                [.text(job.profile), .text(job.sourceName), .text(fingerprint), .integer(job.id.rawValue)], decode)
+        }
+    }
+
     /// Up to `limit` jobs, newest first, of one state or (nil) of all states, of one profile or (nil) of all.
     public func jobs(state: JobState?, limit: Int, profile: String?) throws(QueueError) -> [Job] {
         guard let profile else { return try jobs(state: state, limit: limit) }

@@ -118,6 +118,10 @@ public protocol QueueStore: Sendable {
     /// The active job for that source name of `profile`, if any.
     func activeJob(sourceName: String, profile: String) async throws(QueueError) -> Job?
 
+    /// A finished job, other than `job`, of the same profile, source name and (non-nil) fingerprint: the same
+    /// drop, already taken to its end (by this host or another that saw the drop too). Nil when none.
+    func finishedTwin(of job: Job) async throws(QueueError) -> Job?
+
     /// Up to `limit` jobs, newest first, of one state or (nil) of all states, of one profile or (nil) of all.
     func jobs(state: JobState?, limit: Int, profile: String?) async throws(QueueError) -> [Job]
 

@@ -171,6 +171,11 @@ public final class SQLiteQueueStore: QueueStore {
         try await run { q throws(QueueError) in try q.activeJob(sourceName: sourceName, profile: profile) }
     }
 
+    /// See `QueueStore.finishedTwin(of:)`.
+    public func finishedTwin(of job: Job) async throws(QueueError) -> Job? {
+        try await run { q throws(QueueError) in try q.finishedTwin(of: job) }
+    }
+
     /// See `QueueStore.jobs(state:limit:profile:)`.
     public func jobs(state: JobState?, limit: Int, profile: String?) async throws(QueueError) -> [Job] {
         try await run { q throws(QueueError) in try q.jobs(state: state, limit: limit, profile: profile) }

@@ -25,6 +25,18 @@ extension PostgresQueueStore {
         ).first
     }
 
+    /// See `QueueStore.finishedTwin(of:)`.
+    public func finishedTwin(of job: Job) async throws(QueueError) -> Job? {
+        guard let fingerprint = job.fingerprint else { return nil }
+        return try await jobRows(
+            """
+            SELECT \(unescaped: PostgresJobRow.columns) FROM jobs
+            WHERE profile = \(job.profile) AND source_name = \(job.sourceName) AND fingerprint = \(fingerprint)
+            AND id <> \(job.id.rawValue) AND state IN ('succeeded', 'failed') ORDER BY id DESC LIMIT 1
+            """
+        ).first
+    }
+
     /// See `QueueStore.jobs(state:limit:profile:)`.
     public func jobs(state: JobState?, limit: Int, profile: String?) async throws(QueueError) -> [Job] {
         guard limit > 0 else { return [] }

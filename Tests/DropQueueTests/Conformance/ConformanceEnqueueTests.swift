@@ -51,6 +51,27 @@ struct ConformanceEnqueueTests {
         }
     }
 
+    @Test("a finished twin: the same profile, name and fingerprint, finished, another job", arguments: QueueBackend.allCases)
+    func finishedTwin(backend: QueueBackend) async throws {
+        try await backend.withStore { store in
+            let first = try await store.enqueue(newJob("a.mp4", fingerprint: "fp1"), now: t0).job
+            #expect(try await store.finishedTwin(of: first) == nil, "an active job is no twin")
+            let claimed = try #require(try await store.claimAt(at(1)).first)
+            try await store.finish(
+                first.id, token: claimed.leaseToken ?? "", as: .succeeded, stage: "done", progress: nil, attempts: 1,
+                lastError: nil, now: at(2))
+            // Seen again long after (past the enqueue window): a new job, whose twin is the finished one.
+            let window = JobQueue.recentlyFinishedWindow
+            let again = try await store.enqueue(newJob("a.mp4", fingerprint: "fp1"), now: at(10 + window))
+            #expect(again.isCreated)
+            #expect(try await store.finishedTwin(of: again.job)?.id == first.id)
+            #expect(try await store.finishedTwin(of: first) == nil, "a job is not its own twin")
+            // Other bytes, or no fingerprint: no twin.
+            let other = try await store.enqueue(newJob("b.mp4", fingerprint: "fp1"), now: at(11 + window)).job
+            #expect(try await store.finishedTwin(of: other) == nil)
+        }
+    }
+
     @Test("a job due later is not handed out before its time", arguments: QueueBackend.allCases)
     func notBefore(backend: QueueBackend) async throws {
         try await backend.withStore { store in
