@@ -111,7 +111,7 @@ extension Pipeline {
             run.progress.finish = plan
             try await save(&run, stage: .finishing)
             let (writer, result) = (resultWriter(for: run), plan.result)
-            try await BlockingIO.local { try writer.write(result) }
+            _ = try await BlockingIO.local { try writer.write(result) }
         }
         // Sidecars that moved with their file no longer wait to be reported as orphans.
         for move in plan.moves.dropFirst() where !leftInPlace.contains(move.from) {
