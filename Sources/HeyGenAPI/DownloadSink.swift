@@ -86,14 +86,19 @@ struct DownloadSink: Sendable {
         firstBytes = first
     }
 
-    /// Appends `buffer` at `written` (all of it, or throws), hashing it.
+    /// Appends `buffer` at `written` (all of it, or throws), hashing it. The write and the hash run side by
+    /// side on the thread pool, so a chunk costs the longer of the two, not their sum.
     mutating func append(_ buffer: ByteBuffer) async throws(DownloadError) {
         guard buffer.readableBytes > 0 else { return }
         let fd = self.fd
         let offset = written
-        let before = self.hasher
-        let updated = try await run(bytesOnDisk: written) { () throws(DownloadError) -> SHA256 in
+        let (before, pool) = (self.hasher, self.threadPool)
+        async let hashing = Self.run(on: pool, bytesOnDisk: offset) { () throws(DownloadError) -> SHA256 in
             var hasher = before
+            buffer.withUnsafeReadableBytes { hasher.update(bufferPointer: $0) }
+            return hasher
+        }
+        try await Self.run(on: pool, bytesOnDisk: offset) { () throws(DownloadError) in
             let failure = buffer.withUnsafeReadableBytes { (bytes: UnsafeRawBufferPointer) -> DownloadError? in
                 var done = 0
                 while done < bytes.count {
@@ -107,11 +112,17 @@ struct DownloadSink: Sendable {
                     }
                     done += count
                 }
-                hasher.update(bufferPointer: bytes)
                 return nil
             }
             if let failure { throw failure }
-            return hasher
+        }
+        let updated: SHA256
+        do {
+            updated = try await hashing
+        } catch let error as DownloadError {
+            throw error
+        } catch {
+            throw DownloadError(kind: .localFile, message: "the file could not be hashed: \(error)", bytesOnDisk: offset)
         }
         if firstBytes.count < FileDownloader.firstBytesCount {
             firstBytes += buffer.getBytes(
@@ -133,8 +144,15 @@ struct DownloadSink: Sendable {
 
     /// Runs blocking `body` on the thread pool, keeping its `DownloadError`.
     private func run<T: Sendable>(bytesOnDisk: Int64, _ body: @escaping @Sendable () throws(DownloadError) -> T) async throws(DownloadError) -> T {
+        try await Self.run(on: threadPool, bytesOnDisk: bytesOnDisk, body)
+    }
+
+    /// Runs blocking `body` on `pool`, keeping its `DownloadError`.
+    private static func run<T: Sendable>(
+        on pool: NIOThreadPool, bytesOnDisk: Int64, _ body: @escaping @Sendable () throws(DownloadError) -> T
+    ) async throws(DownloadError) -> T {
         do {
-            return try await threadPool.runIfActive { try body() }
+            return try await pool.runIfActive { try body() }
         } catch let error as DownloadError {
             throw error
         } catch {

@@ -39,6 +39,28 @@ struct DownloadWorkflowTests {
         return path
     }
 
+    /// Checks that `result` lists one download, its video at `outbox/video`: whole (the simulator's size, an
+    /// MP4 header), the bytes the file host serves for the video's link, and in place before `outbox/result`
+    /// was written. Returns the link.
+    static func expectVideoDownloaded(_ result: ResultFile, _ h: DaemonHarness, video: String, result resultName: String)
+        async throws -> String
+    {
+        let downloads = try #require(result.json["downloads"]?.array)
+        #expect(downloads.count == 1)
+        let path = try checkDownload(downloads.first, kind: "video", path: "\(h.outbox)/\(video)")
+        let bytes = try Data(contentsOf: URL(fileURLWithPath: path))
+        #expect(bytes.count == Int(h.simulator.faults.output.videoSizeBytes))
+        #expect(bytes.count > 8 && String(decoding: bytes[4..<8], as: UTF8.self) == "ftyp")
+        let link = try #require(result.videoAgent?["video_url"]?.string)
+        try await fetch(link, into: h.root.file("by-curl-\(video)"))
+        #expect(try sha256(h.root.file("by-curl-\(video)")) == (try sha256(path)))
+        let modified = { (file: String) in try FileManager.default.attributesOfItem(atPath: file)[.modificationDate] as? Date }
+        let videoTime = try #require(try modified(path))
+        let resultTime = try #require(try modified("\(h.outbox)/\(resultName)"))
+        #expect(videoTime <= resultTime)
+        return link
+    }
+
     /// `MS_REMOUNT` and `MNT_DETACH` of `<sys/mount.h>`.
     static let remount: UInt = 32
     static let detach: Int32 = 2
@@ -55,21 +77,8 @@ struct DownloadWorkflowTests {
             try Self.dropPromptJob(h)
             let result = try #require(try await h.waitForResults(["report.pdf"])["report.pdf"])
             #expect(result.status == "succeeded")
-            let downloads = try #require(result.json["downloads"]?.array)
-            #expect(downloads.count == 1)
-            let video = try Self.checkDownload(downloads.first, kind: "video", path: "\(h.outbox)/report.pdf.mp4")
-            let bytes = try Data(contentsOf: URL(fileURLWithPath: video))
-            #expect(bytes.count == Int(h.simulator.faults.output.videoSizeBytes))
-            #expect(bytes.count > 8 && String(decoding: bytes[4..<8], as: UTF8.self) == "ftyp")
-            // The same bytes the file host serves to anyone with the link.
-            let link = try #require(result.videoAgent?["video_url"]?.string)
-            try await Self.fetch(link, into: h.root.file("by-curl.mp4"))
-            #expect(try Self.sha256(h.root.file("by-curl.mp4")) == (try Self.sha256(video)))
-            // Whoever sees the result finds the video complete: it was in place first.
-            let videoTime = try #require(try FileManager.default.attributesOfItem(atPath: video)[.modificationDate] as? Date)
-            let resultTime = try #require(
-                try FileManager.default.attributesOfItem(atPath: "\(h.outbox)/report.pdf.json")[.modificationDate] as? Date)
-            #expect(videoTime <= resultTime)
+            // Whoever sees the result finds the video complete, the bytes the file host serves for its link.
+            let link = try await Self.expectVideoDownloaded(result, h, video: "report.pdf.mp4", result: "report.pdf.json")
             #expect(h.list(h.outbox) == ["report.pdf.json", "report.pdf.mp4"])
             #expect(h.simulator.stats.fileRequestsWithAPIKey == 0)
             // The link is a credential: never logged.
@@ -96,21 +105,7 @@ struct DownloadWorkflowTests {
             #expect(result.json["source"]?["name"]?.string == "launch")
             #expect(Set(result.assets.compactMap { $0["name"]?.string }) == ["photo.png", "plan.pdf"])
             #expect(result.videoAgent?["status"]?.string == "completed")
-            let downloads = try #require(result.json["downloads"]?.array)
-            #expect(downloads.count == 1)
-            let video = try Self.checkDownload(downloads.first, kind: "video", path: "\(h.outbox)/launch.mp4")
-            let bytes = try Data(contentsOf: URL(fileURLWithPath: video))
-            #expect(bytes.count == Int(h.simulator.faults.output.videoSizeBytes))
-            #expect(bytes.count > 8 && String(decoding: bytes[4..<8], as: UTF8.self) == "ftyp")
-            // The same bytes the file host serves for the video's link.
-            let link = try #require(result.videoAgent?["video_url"]?.string)
-            try await Self.fetch(link, into: h.root.file("by-curl.mp4"))
-            #expect(try Self.sha256(h.root.file("by-curl.mp4")) == (try Self.sha256(video)))
-            // In place before the result was written.
-            let videoTime = try #require(try FileManager.default.attributesOfItem(atPath: video)[.modificationDate] as? Date)
-            let resultTime = try #require(
-                try FileManager.default.attributesOfItem(atPath: "\(h.outbox)/launch.json")[.modificationDate] as? Date)
-            #expect(videoTime <= resultTime)
+            _ = try await Self.expectVideoDownloaded(result, h, video: "launch.mp4", result: "launch.json")
             #expect(h.list(h.outbox) == ["launch.json", "launch.mp4"])
             #expect(h.list(h.archive) == ["launch"])
             #expect(h.list("\(h.archive)/launch") == ["photo.png", "plan.pdf", "prompt.txt"])
