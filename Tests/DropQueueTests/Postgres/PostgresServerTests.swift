@@ -48,7 +48,8 @@ struct PostgresServerTests {
         try await PostgresTestCluster.with { cluster in
             let url = try await cluster.createDatabase("restart")
             var configuration = try PostgresQueueConfiguration(url: url, password: cluster.password)
-            configuration.operationTimeout = .seconds(5)
+            // Room for a loaded machine (the whole suite at once): a hang is caught by the time limit, not this.
+            configuration.operationTimeout = .seconds(30)
             try await PostgresQueueStore.withStore(configuration: configuration, logger: quietLogger()) { store in
                 let job = try await store.enqueueNew(["before"])[0]
                 let claimed = try #require(try await store.claimAt(at(1)).first)
@@ -74,12 +75,13 @@ struct PostgresServerTests {
 
     @Test(
         "calls in flight as the server stops each end, failing as unavailable at worst, and none waits forever",
-        .timeLimit(.minutes(1)))
+        .timeLimit(.minutes(3)))
     func callsInFlightAtServerStop() async throws {
         try await PostgresTestCluster.with { cluster in
             let url = try await cluster.createDatabase("inflight")
             var configuration = try PostgresQueueConfiguration(url: url, password: cluster.password)
-            configuration.operationTimeout = .seconds(5)
+            // Room for a loaded machine (the whole suite at once): a hang is caught by the time limit, not this.
+            configuration.operationTimeout = .seconds(30)
             try await PostgresQueueStore.withStore(configuration: configuration, logger: quietLogger()) { store in
                 let stopping = StopFlag()
                 // Statements are written while the server goes away: a call must then fail, never hang (a hang
