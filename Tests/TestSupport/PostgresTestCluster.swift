@@ -1,4 +1,5 @@
 import Foundation
+import Synchronization
 
 /// A throw-away PostgreSQL server for tests: `initdb` into a temporary folder, `pg_ctl` on a free loopback
 /// port, stopped and removed afterwards. Run as root, the cluster belongs to the unprivileged user `nobody`
@@ -8,7 +9,8 @@ import Foundation
 /// (scram-sha-256). Debian's binaries are found under /usr/lib/postgresql/*/bin (or `$PG_BIN`).
 public final class PostgresTestCluster: Sendable {
     /// The loopback port the server listens on.
-    public let port: Int
+    public var port: Int { chosenPort.withLock { $0 } }
+    private let chosenPort: Mutex<Int>
     /// The superuser's name.
     public let user = "postgres"
     /// The superuser's password.
@@ -50,7 +52,7 @@ public final class PostgresTestCluster: Sendable {
         self.runAs = getuid() == 0 ? "nobody" : nil
         self.tls = tls
         self.directory = try TemporaryDirectory(prefix: "dropd-pg")
-        self.port = try freeLoopbackPort()
+        self.chosenPort = Mutex(try freeLoopbackPort())
         self.password = UUID().uuidString
         self.passwordFile = directory.file("password")
         try Data(password.utf8).write(to: URL(fileURLWithPath: passwordFile))
@@ -82,7 +84,17 @@ public final class PostgresTestCluster: Sendable {
                 .map { $0.hasPrefix("host ") ? "hostssl " + $0.dropFirst(5) : String($0) }
             try rules.joined(separator: "\n").write(toFile: hba, atomically: false, encoding: .utf8)
         }
-        try await start()
+        // A port free a moment ago may since be taken (an ephemeral port, given to another connection of the
+        // tests running alongside): the first start tries another one, twice.
+        for attempt in 1...3 {
+            do {
+                try await start()
+                return
+            } catch where attempt < 3 {
+                let next = try freeLoopbackPort()
+                chosenPort.withLock { $0 = next }
+            }
+        }
     }
 
     /// Starts the server (again) and waits until it accepts connections.
@@ -93,9 +105,12 @@ public final class PostgresTestCluster: Sendable {
             "-c max_connections=400",
         ] + (tls ? ["-c ssl=on", "-c ssl_cert_file=\(directory.file("server.crt"))", "-c ssl_key_file=\(directory.file("server.key"))"] : [])
         let options = settings.joined(separator: " ")
-        try await Self.check(
-            run("pg_ctl", ["-D", dataDirectory, "-l", directory.file("server.log"), "-o", options, "-w", "-t", "60", "start"]),
-            "pg_ctl start")
+        let started = try await run(
+            "pg_ctl", ["-D", dataDirectory, "-l", directory.file("server.log"), "-o", options, "-w", "-t", "60", "start"])
+        if started.status != 0 {
+            let log = (try? String(contentsOfFile: directory.file("server.log"), encoding: .utf8)) ?? ""
+            throw HarnessError("pg_ctl start on port \(port) failed (\(started.status)): \(started.stderr) \(log.suffix(600))")
+        }
     }
 
     /// Stops the server at once (`-m immediate`: connections are cut, as by a crash of the server).
