@@ -38,27 +38,18 @@ extension Pipeline {
             return try enter(&run, .verdict(.failed, .init(code: .rejected, message: message)))
         }
         try LeaseGuard.checkHeld()
-        let (client, policy, counter) = (self.client, options.retryPolicy, AttemptCounter())
         let grant: DirectUploadGrant
         do {
-            grant = try await remote { () async throws(HeyGenError) -> DirectUploadGrant in
-                try await withRetries(policy, logger: logger, onAttempt: { counter.increment() }) {
-                    () async throws(HeyGenError) -> DirectUploadGrant in
-                    try await client.beginDirectUpload(
-                        filename: file.name, contentType: inspected.mediaType.mimeType, sizeBytes: inspected.sizeBytes,
-                        checksumSHA256: inspected.sha256)
-                }
+            grant = try await retried(&run) { client async throws(HeyGenError) -> DirectUploadGrant in
+                try await client.beginDirectUpload(
+                    filename: file.name, contentType: inspected.mediaType.mimeType, sizeBytes: inspected.sizeBytes,
+                    checksumSHA256: inspected.sha256)
             }
         } catch let error as HeyGenError where error.httpStatus == 413 {
-            run.attempts += counter.value
             let message = "\(file.name) is \(inspected.sizeBytes) bytes; the API refused it as too large: \(error.message)"
             return try enter(
                 &run, .verdict(.failed, .init(code: .tooLarge, message: message, httpStatus: 413, requestID: error.requestID)))
-        } catch {
-            run.attempts += counter.value
-            throw error
         }
-        run.attempts += counter.value
         if let maxBytes = grant.maxBytes, inspected.sizeBytes > maxBytes {
             logger.notice("larger than the API accepts; nothing sent", metadata: ["asset": "\(grant.assetID)", "max_bytes": "\(maxBytes)"])
             let message = "\(file.name) is \(inspected.sizeBytes) bytes; the API accepts at most \(maxBytes) bytes for it"
@@ -94,35 +85,24 @@ extension Pipeline {
         // The name must still lead to the checked entry, unchanged; the bytes come from its descriptor.
         let entry = try await openForUpload(&run, index)
         try LeaseGuard.checkHeld()
-        let (client, policy, counter) = (self.client, options.retryPolicy, AttemptCounter())
         let source = UploadFile(descriptor: entry.descriptor, size: inspected.sizeBytes)
         do {
-            try await remote { () async throws(HeyGenError) -> Void in
-                try await withRetries(policy, logger: logger, onAttempt: { counter.increment() }) {
-                    () async throws(HeyGenError) -> Void in
-                    try await client.putDirectUpload(url: direct.uploadURL, headers: direct.uploadHeaders, file: source)
-                }
+            try await retried(&run) { client async throws(HeyGenError) -> Void in
+                try await client.putDirectUpload(url: direct.uploadURL, headers: direct.uploadHeaders, file: source)
             }
         } catch let error as HeyGenError where error.beginAgain {
-            run.attempts += counter.value
             logger.notice("storage refused the upload URL; beginning it again", metadata: metadata.merging(["error": "\(error)"]) { a, _ in a })
             run.progress.files[index].direct = nil
             return try enter(&run, .directBeginAgain)
         } catch let error as HeyGenError where error.category == .unreadable {
-            run.attempts += counter.value
             logger.notice("\(name) could not be read whole while it was sent: \(error.message)")
             throw SourceChanged()
         } catch let error as HeyGenError where error.category == .rejected {
             // Storage refuses bytes that differ from the SHA-256 given at begin: written in place meanwhile?
-            run.attempts += counter.value
             if !(try await sourceUnchanged(&run)) { throw SourceChanged() }
-            throw error
-        } catch {
-            run.attempts += counter.value
             throw error
         }
         withExtendedLifetime(entry) {}
-        run.attempts += counter.value
         run.progress.files[index].direct?.sent = true
         logger.info("direct upload sent", metadata: metadata)
         let next = try enter(&run, .directSent)
@@ -144,25 +124,16 @@ extension Pipeline {
         let logger = run.logger(self.logger)
         let metadata: Logger.Metadata = ["file": "\(name)", "asset": "\(direct.assetID)"]
         try LeaseGuard.checkHeld()
-        let (client, policy, counter) = (self.client, options.retryPolicy, AttemptCounter())
         let completed: CompletedDirectUpload
         do {
-            completed = try await remote { () async throws(HeyGenError) -> CompletedDirectUpload in
-                try await withRetries(policy, logger: logger, onAttempt: { counter.increment() }) {
-                    () async throws(HeyGenError) -> CompletedDirectUpload in
-                    try await client.completeDirectUpload(assetID: direct.assetID, checksumSHA256: inspected.sha256)
-                }
+            completed = try await retried(&run) { client async throws(HeyGenError) -> CompletedDirectUpload in
+                try await client.completeDirectUpload(assetID: direct.assetID, checksumSHA256: inspected.sha256)
             }
         } catch let error as HeyGenError where error.category == .notFound {
-            run.attempts += counter.value
             logger.notice("the API no longer knows the direct upload; beginning it again", metadata: metadata)
             run.progress.files[index].direct = nil
             return try enter(&run, .directBeginAgain)
-        } catch {
-            run.attempts += counter.value
-            throw error
         }
-        run.attempts += counter.value
         if completed.status == "failed" {
             return try enter(&run, .verdict(.failed, .init(code: .rejected, message: Self.processingFailed(name, direct.assetID, nil))))
         }

@@ -98,9 +98,7 @@ extension Pipeline {
         if inspected.sizeBytes > options.directUploadAboveBytes { return true }
         guard let identity = inspected.identity else { throw SourceChanged() }
         let key = IdempotencyKey.upload(job: run.job.id, run: run.progress.run, sha256: inspected.sha256, identity: identity)
-        let counter = AttemptCounter()
-        let client = self.client
-        let (policy, logger) = (options.retryPolicy, run.logger(self.logger))
+        let logger = run.logger(self.logger)
         // Its turn comes first (a slot free), then the last look at the source, then the request; the
         // local work after it is done with the slot given back.
         let asset = try await withRequestSlot { () async throws -> UploadedAsset in
@@ -113,29 +111,23 @@ extension Pipeline {
             defer { transfers.end(job: run.job.id) }
             let source = UploadFile(descriptor: entry.descriptor, size: inspected.sizeBytes, progress: progress)
             do {
-                let asset = try await remote { () async throws(HeyGenError) -> UploadedAsset in
-                    try await withRetries(policy, logger: logger, onAttempt: { counter.increment() }) {
-                        () async throws(HeyGenError) -> UploadedAsset in
-                        try await client.uploadAsset(file: source, fileName: file.name, idempotencyKey: key)
-                    }
+                let asset = try await retried(&run) { client async throws(HeyGenError) -> UploadedAsset in
+                    try await client.uploadAsset(file: source, fileName: file.name, idempotencyKey: key)
                 }
                 withExtendedLifetime(entry) {}
                 return asset
             } catch let error as HeyGenError where error.category == .unreadable {
                 // It ended early or could not be read while it was sent: see what it is now.
                 metrics.upload(path: "multipart", outcome: "failed")
-                run.attempts += counter.value
                 logger.notice("\(file.name) could not be read whole while it was uploaded: \(error.message)")
                 throw SourceChanged()
             } catch {
                 metrics.upload(path: "multipart", outcome: "failed")
-                run.attempts += counter.value
                 throw error
             }
         }
         metrics.upload(path: "multipart", outcome: "ok")
         metrics.uploadBytes(inspected.sizeBytes)
-        run.attempts += counter.value
         guard asset.sentSHA256 == inspected.sha256 else {
             // The bytes sent are not the bytes checked (written in place meanwhile): that asset is never reused.
             logger.warning(

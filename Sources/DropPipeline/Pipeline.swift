@@ -284,6 +284,18 @@ package final class Pipeline: Sendable {
         }
     }
 
+    /// Makes one API call by `remote`, retried by the retry policy; every attempt made counts in
+    /// `run.attempts`, whatever the outcome.
+    func retried<T: Sendable>(_ run: inout JobRun, _ call: (HeyGenClient) async throws(HeyGenError) -> T) async throws -> T {
+        let (client, policy, logger, counter) = (self.client, options.retryPolicy, run.logger(self.logger), AttemptCounter())
+        defer { run.attempts += counter.value }
+        return try await remote { () async throws(HeyGenError) -> T in
+            try await withRetries(policy, logger: logger, onAttempt: { counter.increment() }) { () async throws(HeyGenError) -> T in
+                try await call(client)
+            }
+        }
+    }
+
     /// Runs `body` — a request, with the last look at the source right before it — holding one of the
     /// workers' request slots when the current task is a worker's (otherwise simply runs it). The wait for a
     /// slot counts as waiting on the API for the watchdog: it ends when another worker's request does. The
