@@ -38,9 +38,8 @@ let package = Package(
             pkgConfig: "sqlite3",
             providers: [.apt(["libsqlite3-dev"])]
         ),
-        // statfs(2), which Glibc's module does not export: the inbox watcher judges the inbox's file system.
-        .systemLibrary(name: "CStatfs"),
-        // System calls Glibc's module leaves out (getxattr, for the inbox's default ACL).
+        // System calls Glibc's module leaves out: statfs(2), by which the inbox watcher judges the inbox's file
+        // system, and getxattr, for the inbox's default ACL.
         .target(name: "CSystemCalls"),
         // Small helpers every module shares: units of a Duration, the text of an errno.
         .target(name: "SystemSupport"),
@@ -97,7 +96,7 @@ let package = Package(
         .target(
             name: "InboxWatcher",
             dependencies: [
-                "CStatfs",
+                "CSystemCalls",
                 "SystemSupport",
                 "DropMetrics",
                 .product(name: "Logging", package: "swift-log"),

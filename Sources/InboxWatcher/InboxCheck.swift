@@ -1,4 +1,4 @@
-import CStatfs
+import CSystemCalls
 import Glibc
 
 /// What is checked of the inbox when a watcher starts, whichever way it watches: that it is a directory,

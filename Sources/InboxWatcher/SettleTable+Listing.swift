@@ -13,31 +13,39 @@ extension SettleTable {
         }
         var added = 0
         for name in names {
-            if DropRules.isIgnoredName(name) {
-                emit(.leaveAlone(name: name, .temporaryName))
+            guard let (kind, status) = candidate(name) else { continue }
+            if var entry = pending[name], entry.kind == kind {
+                if eventsWereLost {
+                    entry.deadline = now + settle
+                    entry.activeWriters = []
+                    pending[name] = entry
+                }
                 continue
             }
-            guard let status = status(of: name) else { continue }
-            switch status.kind {
-            case .regular, .directory:
-                let kind: DropKind = status.kind == .regular ? .file : .directory
-                if var entry = pending[name], entry.kind == kind {
-                    if eventsWereLost {
-                        entry.deadline = now + settle
-                        entry.activeWriters = []
-                        pending[name] = entry
-                    }
-                    continue
-                }
-                if let seen = reported[name], seen.isSameVersion(as: status.fingerprint) { continue }
-                if kind == .file { startSettling(name, now: now) } else { beginBundle(name, now: now) }
-                if reason == .startup, pending[name] != nil { awaitingInitial?.insert(name) }
-                added += 1
-            default:
-                emit(.leaveAlone(name: name, .notRegularOrDirectory(status.kind)))
-            }
+            if let seen = reported[name], seen.isSameVersion(as: status.fingerprint) { continue }
+            if kind == .file { startSettling(name, now: now) } else { beginBundle(name, now: now) }
+            if reason == .startup, pending[name] != nil { awaitingInitial?.insert(name) }
+            added += 1
         }
         emit(.listed(reason: reason, added: added))
+    }
+
+    /// A listed name that may be a drop: a regular file or a directory, with its status. Ignored names and
+    /// other kinds of entries are left alone (said once by the `leaveAlone` action) and give nil, as does a
+    /// name gone since it was listed.
+    mutating func candidate(_ name: String) -> (DropKind, FileStatus)? {
+        if DropRules.isIgnoredName(name) {
+            emit(.leaveAlone(name: name, .temporaryName))
+            return nil
+        }
+        guard let status = status(of: name) else { return nil }
+        switch status.kind {
+        case .regular: return (.file, status)
+        case .directory: return (.directory, status)
+        default:
+            emit(.leaveAlone(name: name, .notRegularOrDirectory(status.kind)))
+            return nil
+        }
     }
 
     /// The inbox was deleted, moved away or unmounted: every bundle watch goes, nothing is remembered.

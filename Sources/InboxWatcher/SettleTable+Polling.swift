@@ -14,19 +14,7 @@ extension SettleTable {
         var present = Set<String>(minimumCapacity: names.count)
         var added = 0
         for name in names {
-            if DropRules.isIgnoredName(name) {
-                emit(.leaveAlone(name: name, .temporaryName))
-                continue
-            }
-            guard let status = status(of: name) else { continue }
-            let kind: DropKind
-            switch status.kind {
-            case .regular: kind = .file
-            case .directory: kind = .directory
-            default:
-                emit(.leaveAlone(name: name, .notRegularOrDirectory(status.kind)))
-                continue
-            }
+            guard let (kind, status) = candidate(name) else { continue }
             present.insert(name)
             if let seen = reported[name] {
                 if seen.isSameVersion(as: status.fingerprint) { continue }

@@ -15,7 +15,7 @@ struct BatchedDropTests {
                 FileManager.default.createFile(atPath: "\(inbox)/f\(index).png", contents: Data("x\(index)".utf8))
             }
             let watcher = InboxWatcher(
-                directory: inbox, settle: .milliseconds(100), mode: mode, pollInterval: .milliseconds(50), logger: testLogger)
+                directory: inbox, settle: .seconds(1), mode: mode, pollInterval: .milliseconds(200), logger: testLogger)
             let seen = Seen()
             try await withThrowingTaskGroup(of: Void.self) { group in
                 group.addTask {
